@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything redline needs to build, test and run its demo, from Debian's packages.
+#   scripts/setup.sh            build + test dependencies (GDAL, GEOS, PROJ, Boost, GoogleTest, Python GDAL)
+#   scripts/setup.sh --qgis     also QGIS (qgis_process, PyQGIS) for the benchmark and the QGIS tests
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build pkg-config
+    libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
+    libboost-program-options-dev
+    libgtest-dev googletest
+    python3-gdal python3-numpy python3-shapely python3-pyproj
+    sqlite3 time
+)
+if [[ "${1:-}" == "--qgis" ]]; then
+    packages+=(qgis qgis-providers python3-qgis xvfb)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+    echo "setup: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,157 @@
+#include "coverage_fraction.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace redline {
+
+namespace {
+
+/// Adds one row-piece of an edge, from x = xa to x = xb (local columns) with signed height d, to
+/// the deltas of a row. Cell c receives the area of the piece's column part that lies right of the
+/// piece; cell c + 1 receives the rest of its height, so that the running sum gives every cell
+/// further right the full height.
+inline void distribute(double* row, int cols, double xa, double xb, double d)
+{
+    double lx = std::min(xa, xb);
+    const double rx = std::max(xa, xb);
+    if (rx <= 0.0) {
+        row[0] += d; // wholly left of the window: covers every cell of the row to its right
+        return;
+    }
+    if (lx >= cols)
+        return; // wholly right of the window
+    const double fl = std::floor(lx);
+    const double fr = std::floor(rx);
+    if (fl == fr) {
+        const int c = int(fl);
+        const double f = 0.5 * (lx + rx) - fl;
+        row[c] += d * (1.0 - f);
+        row[c + 1] += d * f;
+        return;
+    }
+    const double per_unit = d / (rx - lx);
+    if (lx < 0.0) {
+        row[0] += per_unit * (-lx);
+        lx = 0.0;
+    }
+    const int c_first = int(std::floor(lx));
+    const int c_last = std::min(int(fr), cols - 1);
+    for (int c = c_first; c <= c_last; ++c) {
+        const double xs = std::max(lx, double(c));
+        const double xe = std::min(rx, double(c + 1));
+        const double dd = per_unit * (xe - xs);
+        const double f = 0.5 * (xs + xe) - c;
+        row[c] += dd * (1.0 - f);
+        row[c + 1] += dd * f;
+    }
+}
+
+} // namespace
+
+CoverageRasterizer::CoverageRasterizer(const Grid& grid, const Rings& polygon, int band_rows)
+  : m_grid(grid)
+  , m_band_rows(std::max(1, band_rows))
+{
+    m_footprint = grid.window_covering(polygon.bounds());
+    if (m_footprint.empty())
+        return;
+
+    for (const auto& ring : polygon.rings) {
+        const auto& pts = ring.points;
+        if (pts.size() < 3)
+            continue;
+        // Shells must add coverage and holes remove it, whichever way the file drew them: the
+        // weight combines the ring's role with its orientation measured from the coordinates.
+        // (With this weight a counter-clockwise shell, y up, yields +1 inside; the unit square
+        // tests pin the convention down.)
+        const double signed_area = ring_twice_signed_area(pts);
+        if (signed_area == 0.0)
+            continue;
+        const double orientation = signed_area > 0 ? 1.0 : -1.0;
+        const double role = ring.hole ? -1.0 : 1.0;
+        const std::size_t n = pts.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const Point& a = pts[i];
+            const Point& b = pts[(i + 1) % n];
+            double x0 = grid.col_of(a.x), y0 = grid.row_of(a.y);
+            double x1 = grid.col_of(b.x), y1 = grid.row_of(b.y);
+            if (y0 == y1)
+                continue;
+            double w = role * orientation;
+            if (y0 > y1) {
+                std::swap(x0, x1);
+                std::swap(y0, y1);
+                w = -w;
+            }
+            m_edges.push_back(Edge{ x0, y0, x1, y1, w });
+        }
+    }
+
+    const int bands = (grid.rows() + m_band_rows - 1) / m_band_rows;
+    m_bands.resize(std::size_t(std::max(bands, 0)));
+    for (std::uint32_t i = 0; i < m_edges.size(); ++i) {
+        const Edge& e = m_edges[i];
+        const int r_first = std::max(0, int(std::floor(e.y0)));
+        const int r_last = std::min(grid.rows() - 1, int(std::ceil(e.y1)) - 1);
+        if (r_last < r_first)
+            continue;
+        for (int b = r_first / m_band_rows; b <= r_last / m_band_rows; ++b)
+            m_bands[std::size_t(b)].push_back(i);
+    }
+}
+
+void CoverageRasterizer::add_edge_rows(const Edge& e, int row_lo, int row_hi, const Window& sub, double* deltas) const
+{
+    const int stride = sub.cols + 1;
+    const double slope = (e.x1 - e.x0) / (e.y1 - e.y0);
+    const int r_first = std::max(row_lo, int(std::floor(e.y0)));
+    const int r_end = std::min(row_hi, int(std::ceil(e.y1)));
+    for (int r = r_first; r < r_end; ++r) {
+        const double yt = std::max(e.y0, double(r));
+        const double yb = std::min(e.y1, double(r + 1));
+        if (yb <= yt)
+            continue;
+        const double xt = e.x0 + (yt - e.y0) * slope - sub.col0;
+        const double xb = (yb == e.y1 ? e.x1 : e.x0 + (yb - e.y0) * slope) - sub.col0;
+        distribute(deltas + std::size_t(r - sub.row0) * stride, sub.cols, xt, xb, e.w * (yb - yt));
+    }
+}
+
+const Window& CoverageRasterizer::rasterize(const Window& window, CoverageWindow& out) const
+{
+    out.window = window.intersection(m_footprint);
+    const Window& sub = out.window;
+    out.fractions.clear();
+    if (sub.empty())
+        return out.window;
+
+    const int stride = sub.cols + 1;
+    // Deltas and fractions share the buffer: each row is summed in place, then rows are packed.
+    out.fractions.assign(std::size_t(sub.rows) * std::size_t(stride), 0.0);
+    double* deltas = out.fractions.data();
+
+    const int b_first = sub.row0 / m_band_rows;
+    const int b_last = (sub.row_end() - 1) / m_band_rows;
+    for (int b = b_first; b <= b_last && b < int(m_bands.size()); ++b) {
+        const int row_lo = std::max(sub.row0, b * m_band_rows);
+        const int row_hi = std::min(sub.row_end(), (b + 1) * m_band_rows);
+        for (std::uint32_t i : m_bands[std::size_t(b)])
+            add_edge_rows(m_edges[i], row_lo, row_hi, sub, deltas);
+    }
+
+    double* dst = out.fractions.data();
+    for (int r = 0; r < sub.rows; ++r) {
+        const double* src = out.fractions.data() + std::size_t(r) * stride;
+        double running = 0.0;
+        for (int c = 0; c < sub.cols; ++c) {
+            running += src[c];
+            // Rounding can leave ±1e-16 where the true value is 0 or 1.
+            *dst++ = std::min(1.0, std::max(0.0, running));
+        }
+    }
+    out.fractions.resize(sub.size());
+    return out.window;
+}
+
+} // namespace redline

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "class_histogram.h"
+#include "coverage_fraction.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace redline {
+
+/// @brief A zone as the raster pass sees it: its polygon, and optionally its part inside a mask,
+/// each ready to give exact cell coverage on the raster's grid.
+struct RasterZone
+{
+    std::shared_ptr<const CoverageRasterizer> zone;
+    std::shared_ptr<const CoverageRasterizer> in_mask; ///< null when no mask applies
+};
+
+/// @brief What the raster pass learns about one zone: class areas inside the zone and inside
+/// its masked part, weighted by exact coverage fraction × ellipsoidal cell area.
+struct ZoneClassAreas
+{
+    ClassHistogram all;
+    ClassHistogram in_mask;
+
+    void merge(const ZoneClassAreas& other)
+    {
+        all.merge(other.all);
+        in_mask.merge(other.in_mask);
+    }
+};
+
+/// @brief The cells of one raster window: values, nodata rule and cell areas.
+struct ValueWindow
+{
+    Window window;
+    const std::int32_t* values = nullptr; ///< window.rows × window.cols, row-major
+    const double* cell_areas = nullptr;   ///< same layout, m²
+    std::optional<std::int32_t> nodata;
+};
+
+/// @brief Adds the cells of raster windows to per-zone class areas.
+///
+/// Holds the scratch buffers of one thread; give each thread its own.
+class ZonalAccumulator
+{
+public:
+    /// Adds @p cells to @p out (one entry per zone, same order as @p zones).
+    void add(const ValueWindow& cells, const std::vector<RasterZone>& zones, std::vector<ZoneClassAreas>& out);
+
+private:
+    void add_coverage(const ValueWindow& cells, const CoverageWindow& coverage, ClassHistogram& out) const;
+    CoverageWindow m_coverage;
+};
+
+} // namespace redline
