@@ -13,7 +13,7 @@ packages=(
     sqlite3 time
 )
 if [[ "${1:-}" == "--qgis" ]]; then
-    packages+=(qgis qgis-providers python3-qgis xvfb)
+    packages+=(qgis qgis-providers python3-qgis xvfb fonts-noto-cjk)
 fi
 
 missing=()
