@@ -1,0 +1,605 @@
+#include "coverage_job.h"
+
+#include "area_meter.h"
+#include "atomic_file.h"
+#include "catalogue.h"
+#include "crs.h"
+#include "error.h"
+#include "gdal_error.h"
+#include "polygon_ops.h"
+#include "raster_pass.h"
+#include "text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace redline {
+
+const ShareFigure* UnitResult::figure(const std::string& key) const
+{
+    if (key == "redline")
+        return redline ? &*redline : nullptr;
+    if (key == "protected")
+        return protected_areas ? &*protected_areas : nullptr;
+    if (key == "forest")
+        return forest ? &*forest : nullptr;
+    return nullptr;
+}
+
+std::string UnitResult::status() const
+{
+    if (checks.empty())
+        return "";
+    for (const auto& c : checks)
+        if (!c.outcome.pass)
+            return "fail";
+    return "pass";
+}
+
+int CoverageResult::exit_status() const
+{
+    return district.status() == "fail" ? 1 : 0;
+}
+
+namespace {
+
+using Step = std::function<void(double, const std::string&)>;
+
+/// Fills id/name field candidates from the layer catalogue's schema for @p role.
+VectorSpec with_schema(VectorSpec spec, const Catalogue& catalogue, const std::string& role)
+{
+    const Catalogue::Schema schema = catalogue.schema(role);
+    if (spec.id_candidates.empty())
+        spec.id_candidates = schema.id;
+    if (spec.name_candidates.empty())
+        spec.name_candidates = schema.name;
+    return spec;
+}
+
+/// Every input path, for refusing an output that would overwrite one.
+std::vector<std::pair<std::string, std::string>> input_paths(const CoverageOptions& o)
+{
+    std::vector<std::pair<std::string, std::string>> paths;
+    auto add = [&](const std::optional<VectorSpec>& s) {
+        if (s) {
+            std::string path, layer;
+            split_layer_suffix(s->path, path, layer);
+            paths.emplace_back(s->option, path);
+        }
+    };
+    add(o.boundary);
+    add(o.zones);
+    add(o.redline);
+    add(o.protected_areas);
+    add(o.landuse);
+    add(o.shrub_mask);
+    if (!o.landcover.empty())
+        paths.emplace_back("--landcover", o.landcover);
+    return paths;
+}
+
+void refuse_outputs_over_inputs(const CoverageOptions& o)
+{
+    const std::vector<std::pair<std::string, std::string>> outputs{ { "--out", o.out_gpkg },
+                                                                    { "--json", o.json_path },
+                                                                    { "--csv", o.csv_path } };
+    std::set<std::string> seen;
+    for (const auto& out : outputs) {
+        if (out.second.empty())
+            continue;
+        const std::string canonical = canonical_path(out.second);
+        for (const auto& in : input_paths(o))
+            if (canonical_path(in.second) == canonical)
+                throw InputError(out.first + " " + out.second + " is also the input of " + in.first +
+                                 "; redline never overwrites an input: choose another output name");
+        if (!seen.insert(canonical).second)
+            throw InputError(out.first + " " + out.second + " is named by two output options; give each its own file");
+    }
+}
+
+struct Opened
+{
+    std::unique_ptr<VectorSource> source;
+    VectorSpec spec;
+};
+
+Opened open_vector(const std::optional<VectorSpec>& spec, const Catalogue& catalogue, const std::string& role)
+{
+    Opened o;
+    if (!spec)
+        return o;
+    o.spec = with_schema(*spec, catalogue, role);
+    o.source = std::make_unique<VectorSource>(o.spec);
+    return o;
+}
+
+LayerReport load_layer(Opened& opened, const std::string& role, const OGRSpatialReference& working,
+                       const GeosContext& ctx, const AreaMeter& meter, std::vector<std::string>& warnings)
+{
+    LayerReport r;
+    VectorSource& src = *opened.source;
+    r.role = role;
+    r.option = opened.spec.option;
+    r.source = src.source_label();
+    r.crs = label(src.srs());
+    r.encoding = src.encoding_used();
+    r.area_field = opened.spec.area_field;
+    if (describe(src.srs()).web_mercator)
+        warnings.push_back(opened.spec.option + " " + src.source_label() +
+                           " is in Web Mercator (EPSG:3857), a display projection whose planar areas are wrong by "
+                           "sec²(latitude) (+30 % at 29° N): redline measures it on the ellipsoid, but any area "
+                           "attribute computed in it is wrong. Chinese data belong in CGCS2000 (EPSG:4490/4545).");
+    r.layer = src.read(working, ctx, role);
+    for (const auto& w : src.warnings())
+        warnings.push_back(w);
+    r.features = r.layer.features.size();
+    r.repaired = repair_invalid(ctx, meter, r.layer);
+    if (r.repaired)
+        warnings.push_back(r.option + " " + r.source + ": " + std::to_string(r.repaired) +
+                           " invalid geometr" + (r.repaired == 1 ? "y was" : "ies were") +
+                           " repaired with GEOS MakeValid (see qa.layers." + role + ".repaired)");
+    if (!r.area_field.empty())
+        r.area_check = check_area_attribute(ctx, meter, r.layer, 0.001);
+    return r;
+}
+
+double area_of_intersection(const GeosContext& ctx, const AreaMeter& meter, const GEOSGeometry* a,
+                            const GEOSGeometry* b)
+{
+    if (GEOSisEmpty_r(ctx.handle(), a) || GEOSisEmpty_r(ctx.handle(), b))
+        return 0.0;
+    GeomPtr i = intersection(ctx, a, b);
+    return meter.geodesic(ctx, i.get());
+}
+
+ShareFigure share_of(double area, double unit_area)
+{
+    ShareFigure f;
+    f.area_m2 = area;
+    f.share_pct = unit_area > 0 ? 100.0 * area / unit_area : 0.0;
+    return f;
+}
+
+/// Forest codes from the options: a table's forest classes, a table named instead of a list, or a list.
+ForestCodes resolve_forest_codes(const std::string& list, const std::string& table_name, const Catalogue& catalogue,
+                                 const std::string& list_option, const std::string& table_option,
+                                 std::optional<ClassTable>& table)
+{
+    if (!table_name.empty())
+        table = catalogue.class_table(table_name, table_option);
+    if (!list.empty() && list.find(',') == std::string::npos && catalogue.has_class_table(list)) {
+        table = catalogue.class_table(list, list_option);
+        return forest_codes_of(*table);
+    }
+    if (list.empty()) {
+        if (!table)
+            throw InputError("say which classes are forest: " + list_option + " 10,20 or " + table_option +
+                             " NAME (run 'redline classes' for the tables)");
+        return forest_codes_of(*table);
+    }
+    return forest_codes_from_list(list, table ? &*table : nullptr, list_option);
+}
+
+std::string join_codes(const std::set<std::string>& codes)
+{
+    std::string out;
+    for (const auto& c : codes)
+        out += (out.empty() ? "" : ",") + c;
+    return out;
+}
+
+} // namespace
+
+CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress)
+{
+    gdal_init();
+    const Step step = [&](double f, const std::string& what) {
+        if (progress && !progress(f, what))
+            throw Cancelled();
+    };
+    CoverageResult result;
+    result.version = REDLINE_VERSION;
+    result.reported_areas_m2 = options.reported_areas_m2;
+    std::vector<std::string>& warnings = result.warnings;
+    const Catalogue catalogue;
+
+    // 1. Open and check every input before any long work, so mistakes surface at once.
+    refuse_outputs_over_inputs(options);
+    for (const auto& c : options.checks) {
+        const bool have = (c.key == "redline" && options.redline) || (c.key == "protected" && options.protected_areas) ||
+                          (c.key == "forest" && (!options.landcover.empty() || options.landuse));
+        if (!have)
+            throw InputError(std::string(c.kind == FigureCheck::Kind::floor ? "--target " : "--verify ") + c.key + "=" +
+                             fixed(c.percent, c.decimals) + " needs the " + c.key + " input (" +
+                             (c.key == "forest" ? "--landcover or --landuse" : "--" + c.key) + ")");
+    }
+    for (const auto& kv : options.reported_areas_m2)
+        if (kv.first != "district" && kv.first != "redline" && kv.first != "protected" && kv.first != "forest")
+            throw InputError("--reported-area " + kv.first + ": unknown key; use district, redline, protected or forest");
+    if (!options.landcover.empty() && options.landuse)
+        throw InputError("give forest either from a raster (--landcover) or from a land-use layer (--landuse), not both");
+
+    Opened boundary = open_vector(options.boundary, catalogue, "boundary");
+    Opened zones = open_vector(options.zones, catalogue, "zones");
+    Opened redline = open_vector(options.redline, catalogue, "redline");
+    Opened protected_areas = open_vector(options.protected_areas, catalogue, "protected");
+    Opened landuse = open_vector(options.landuse, catalogue, "landuse");
+    Opened mask = open_vector(options.shrub_mask, catalogue, "shrub_mask");
+
+    std::optional<ClassTable> table;
+    if (!options.landcover.empty())
+        result.forest_codes = resolve_forest_codes(options.forest_classes, options.landcover_table, catalogue,
+                                                   "--forest-classes", "--landcover-table", table);
+    else if (options.landuse)
+        result.forest_codes = resolve_forest_codes(options.forest_codes, options.landuse_table, catalogue,
+                                                   "--forest-codes", "--landuse-table", table);
+    result.class_table = table;
+    if (!options.landcover.empty()) {
+        for (const auto* set : { &result.forest_codes.full, &result.forest_codes.masked })
+            for (const auto& code : *set) {
+                long long v = 0;
+                if (!code_as_integer(code, v))
+                    throw InputError("--forest-classes: '" + code + "' is not an integer class of a raster");
+            }
+    }
+    if (!result.forest_codes.masked.empty() && !options.shrub_mask)
+        warnings.push_back("shrubland class(es) " + join_codes(result.forest_codes.masked) +
+                           " count as forest everywhere because no --shrub-mask was given; forest coverage "
+                           "(森林覆盖率) counts only specially designated shrubland (国家特别规定灌木林地)");
+    if (options.shrub_mask && result.forest_codes.masked.empty())
+        warnings.push_back("--shrub-mask has no effect: none of the forest classes is marked 'masked' (shrubland)");
+
+    // 2. The working CRS: longitude/latitude on the boundary's datum; areas on its ellipsoid.
+    const SrsPtr working = geographic_of(boundary.source->srs());
+    result.ellipsoid = ellipsoid_of(*working);
+    const AreaMeter meter(result.ellipsoid);
+    result.working_crs = label(*working);
+    const SrsPtr output = options.output_crs.empty() ? clone_srs(boundary.source->srs())
+                                                     : srs_from_user_input(options.output_crs, "--out-crs");
+    result.output_crs = label(*output);
+    result.working_srs = clone_srs(*working);
+    result.output_srs = clone_srs(*output);
+    {
+        char buf[512];
+        std::snprintf(buf, sizeof buf,
+                      "geodesic area (Karney 2013, PROJ geod_polygonarea) on the %s ellipsoid (a = %.3f m, 1/f = %.9f) "
+                      "in %s; edges of projected layers densified to 100 m before measuring; raster cells weighted by "
+                      "exact coverage fraction × ellipsoidal cell area",
+                      result.ellipsoid.name.c_str(), result.ellipsoid.a, 1.0 / result.ellipsoid.f,
+                      result.working_crs.c_str());
+        result.area_method = buf;
+    }
+
+    // 3. The district.
+    step(0.02, "reading the boundary");
+    LayerReport& boundary_report = result.layers["boundary"] =
+      load_layer(boundary, "boundary", *working, ctx, meter, warnings);
+    if (boundary_report.layer.features.empty())
+        throw InputError(options.boundary.option + " " + boundary_report.source + ": no polygon features" +
+                         (options.boundary.where.empty() ? "" : " match the filter '" + options.boundary.where + "'"));
+    UnitResult& district = result.district;
+    district.kind = "district";
+    district.geometry = union_all(ctx, geometries_of(boundary_report.layer));
+    district.area_m2 = meter.geodesic(ctx, district.geometry.get());
+    if (!(district.area_m2 > 0))
+        throw InputError(options.boundary.option + " " + boundary_report.source + ": the boundary encloses no area");
+    if (options.survey_area)
+        district.survey_area_m2 = meter.survey(ctx, district.geometry.get());
+    {
+        const auto& fs = boundary_report.layer.features;
+        district.id = fs.size() == 1 ? fs[0].id : "";
+        district.name = fs.size() == 1 ? fs[0].name : "";
+        if (fs.size() > 1) {
+            std::set<std::string> ids, names;
+            for (const auto& f : fs) {
+                ids.insert(f.id);
+                names.insert(f.name);
+            }
+            if (ids.size() == 1)
+                district.id = *ids.begin();
+            if (names.size() == 1)
+                district.name = *names.begin();
+        }
+    }
+
+    // 4. Zones, clipped to the district, and how well they tile it.
+    if (zones.source) {
+        step(0.06, "reading the zones");
+        LayerReport& zr = result.layers["zones"] = load_layer(zones, "zones", *working, ctx, meter, warnings);
+        std::map<std::string, std::vector<std::int64_t>> by_id;
+        for (const auto& f : zr.layer.features)
+            by_id[f.id].push_back(f.fid);
+        for (const auto& kv : by_id)
+            if (kv.second.size() > 1)
+                throw InputError(options.zones->option + " " + zr.source + ": zone id '" + kv.first +
+                                 "' is used by features FID " + std::to_string(kv.second[0]) + " and " +
+                                 std::to_string(kv.second[1]) + "; zone ids must be unique (pick another field with "
+                                 "--zone-id, or dissolve the zones by id first)");
+        const PreparedPtr prepared = prepare(ctx, district.geometry.get());
+        for (const auto& f : zr.layer.features) {
+            UnitResult z;
+            z.kind = "zone";
+            z.id = f.id;
+            z.name = f.name;
+            if (GEOSPreparedContains_r(ctx.handle(), prepared.get(), f.geometry.get()) == 1)
+                z.geometry = clone(ctx, f.geometry.get());
+            else
+                z.geometry = intersection(ctx, f.geometry.get(), district.geometry.get());
+            z.area_m2 = meter.geodesic(ctx, z.geometry.get());
+            if (options.survey_area)
+                z.survey_area_m2 = meter.survey(ctx, z.geometry.get());
+            result.zones.push_back(std::move(z));
+        }
+        ZonesQa qa;
+        const auto zone_geoms = geometries_of(zr.layer);
+        GeomPtr all = union_all(ctx, zone_geoms);
+        qa.gaps = difference(ctx, district.geometry.get(), all.get());
+        qa.outside = difference(ctx, all.get(), district.geometry.get());
+        std::vector<const GEOSGeometry*> overlap_geoms;
+        auto overlaps = pairwise_overlaps(ctx, zone_geoms);
+        for (const auto& o : overlaps)
+            overlap_geoms.push_back(o.geometry.get());
+        qa.overlaps = union_all(ctx, overlap_geoms);
+        qa.gap_m2 = meter.geodesic(ctx, qa.gaps.get());
+        qa.outside_m2 = meter.geodesic(ctx, qa.outside.get());
+        qa.overlap_m2 = meter.geodesic(ctx, qa.overlaps.get());
+        const double noise = 1e-6 * district.area_m2;
+        if (qa.gap_m2 > noise)
+            warnings.push_back("the zones leave " + fixed(qa.gap_m2 / 1e6, 4) +
+                               " km² of the district uncovered (layer qa_zones, kind 'gap'): zone shares do not add up "
+                               "to the district's");
+        if (qa.overlap_m2 > noise)
+            warnings.push_back("zones overlap each other on " + fixed(qa.overlap_m2 / 1e6, 4) +
+                               " km² (layer qa_zones, kind 'overlap'): that area counts in more than one zone");
+        if (qa.outside_m2 > noise)
+            warnings.push_back("zones reach " + fixed(qa.outside_m2 / 1e6, 4) +
+                               " km² beyond the district boundary (layer qa_zones, kind 'outside'); zones were clipped "
+                               "to the district");
+        result.zones_qa = std::move(qa);
+    }
+
+    // 5. Red line and protected areas: dissolved, clipped, measured every way a figure can be made.
+    auto measure_layer = [&](Opened& opened, const std::string& role, double at, const char* what) {
+        step(at, what);
+        LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, warnings);
+        r.figures = analyse_layer(ctx, meter, r.layer, district.geometry.get(), options.survey_area);
+        return &r;
+    };
+    const LayerReport* redline_report = nullptr;
+    const LayerReport* protected_report = nullptr;
+    if (redline.source)
+        redline_report = measure_layer(redline, "redline", 0.10, "dissolving the red line");
+    if (protected_areas.source)
+        protected_report = measure_layer(protected_areas, "protected", 0.16, "dissolving the protected areas");
+    auto fill_share = [&](UnitResult& u, const LayerReport* r, std::optional<ShareFigure>& out, bool is_district) {
+        if (!r)
+            return;
+        const LayerFigures& f = *r->figures;
+        const double area = is_district ? f.inside_m2 : area_of_intersection(ctx, meter, f.inside.get(), u.geometry.get());
+        out = share_of(area, u.area_m2);
+        if (options.survey_area) {
+            if (is_district) {
+                out->survey_area_m2 = f.survey_inside_m2;
+            } else {
+                GeomPtr i = intersection(ctx, f.inside.get(), u.geometry.get());
+                out->survey_area_m2 = meter.survey(ctx, i.get());
+            }
+        }
+    };
+    fill_share(district, redline_report, district.redline, true);
+    fill_share(district, protected_report, district.protected_areas, true);
+    for (auto& z : result.zones) {
+        fill_share(z, redline_report, z.redline, false);
+        fill_share(z, protected_report, z.protected_areas, false);
+    }
+
+    // 6. Forest.
+    GeomPtr mask_geometry;
+    if (mask.source) {
+        step(0.20, "reading the shrub mask");
+        LayerReport& mr = result.layers["shrub_mask"] = load_layer(mask, "shrub_mask", *working, ctx, meter, warnings);
+        mask_geometry = union_all(ctx, geometries_of(mr.layer));
+    }
+    const bool use_mask = mask_geometry && !result.forest_codes.masked.empty();
+
+    if (landuse.source) {
+        step(0.24, "dissolving forest land");
+        LayerReport& lr = result.layers["landuse"] = load_layer(landuse, "landuse", *working, ctx, meter, warnings);
+        std::vector<const GEOSGeometry*> full, masked;
+        std::map<std::string, std::size_t> unknown;
+        for (const auto& f : lr.layer.features) {
+            std::string code = f.code;
+            if (table) {
+                const ClassEntry* e = table->find(code);
+                if (e)
+                    code = e->code;
+                else
+                    ++unknown[code];
+            }
+            if (result.forest_codes.full.count(code))
+                full.push_back(f.geometry.get());
+            else if (result.forest_codes.masked.count(code))
+                masked.push_back(f.geometry.get());
+        }
+        for (const auto& kv : unknown)
+            warnings.push_back(options.landuse->option + " " + lr.source + ": " + std::to_string(kv.second) +
+                               " feature(s) have code '" + kv.first + "', which the table '" + table->name() +
+                               "' does not list (counted as not forest)");
+        GeomPtr full_union = union_all(ctx, full);
+        GeomPtr masked_union = union_all(ctx, masked);
+        GeomPtr masked_in = use_mask ? intersection(ctx, masked_union.get(), mask_geometry.get())
+                                     : clone(ctx, masked_union.get());
+        GeomPtr forest_all = union_all(ctx, { full_union.get(), masked_in.get() });
+        result.forest_geometry = intersection(ctx, forest_all.get(), district.geometry.get());
+        GeomPtr masked_in_district = intersection(ctx, masked_in.get(), district.geometry.get());
+        GeomPtr masked_all_district = intersection(ctx, masked_union.get(), district.geometry.get());
+        auto fill_forest = [&](UnitResult& u, bool is_district) {
+            ForestFigure f;
+            f.source = "landuse";
+            const double area = is_district ? meter.geodesic(ctx, result.forest_geometry.get())
+                                            : area_of_intersection(ctx, meter, result.forest_geometry.get(), u.geometry.get());
+            static_cast<ShareFigure&>(f) = share_of(area, u.area_m2);
+            const double m_in = area_of_intersection(ctx, meter, masked_in_district.get(), u.geometry.get());
+            const double m_all = area_of_intersection(ctx, meter, masked_all_district.get(), u.geometry.get());
+            f.masked_counted_m2 = m_in;
+            f.masked_excluded_m2 = std::max(0.0, m_all - m_in);
+            f.share_of_valid_pct = f.share_pct;
+            if (options.survey_area) {
+                GeomPtr i = intersection(ctx, result.forest_geometry.get(), u.geometry.get());
+                f.survey_area_m2 = meter.survey(ctx, i.get());
+            }
+            u.forest = f;
+        };
+        fill_forest(district, true);
+        for (auto& z : result.zones)
+            fill_forest(z, false);
+    }
+
+    if (!options.landcover.empty()) {
+        std::vector<GeomPtr> in_mask_parts;
+        std::vector<RasterPassUnit> units;
+        auto add_unit = [&](const UnitResult& u) {
+            RasterPassUnit pu;
+            pu.geometry = u.geometry.get();
+            if (use_mask) {
+                in_mask_parts.push_back(intersection(ctx, u.geometry.get(), mask_geometry.get()));
+                pu.in_mask = in_mask_parts.back().get();
+            }
+            units.push_back(pu);
+        };
+        add_unit(district);
+        for (const auto& z : result.zones)
+            add_unit(z);
+        RasterInput input{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads };
+        const ProgressFn raster_progress = [&](double f, const std::string& what) {
+            return !progress || progress(0.30 + 0.65 * f, what);
+        };
+        RasterPassResult pass = run_raster_pass(input, *working, ctx, units, raster_progress);
+        pass.report.table = table ? table->name() : "";
+        result.raster = pass.report;
+
+        auto int_codes = [](const std::set<std::string>& codes) {
+            std::vector<std::int64_t> out;
+            for (const auto& c : codes) {
+                long long v = 0;
+                code_as_integer(c, v);
+                out.push_back(v);
+            }
+            return out;
+        };
+        const auto full = int_codes(result.forest_codes.full);
+        const auto masked = int_codes(result.forest_codes.masked);
+        auto fill_forest = [&](UnitResult& u, std::size_t index) {
+            const ZoneClassAreas& areas = pass.units[index];
+            ForestFigure f;
+            f.source = "landcover";
+            double forest = 0, masked_all = 0, masked_in = 0;
+            for (auto v : full)
+                forest += areas.all.area_of(v);
+            for (auto v : masked) {
+                masked_all += areas.all.area_of(v);
+                masked_in += use_mask ? areas.in_mask.area_of(v) : areas.all.area_of(v);
+            }
+            forest += masked_in;
+            static_cast<ShareFigure&>(f) = share_of(forest, u.area_m2);
+            f.masked_counted_m2 = masked_in;
+            f.masked_excluded_m2 = std::max(0.0, masked_all - masked_in);
+            f.nodata_m2 = areas.all.nodata_area();
+            const double seen = areas.all.valid_area() + f.nodata_m2;
+            f.outside_data_m2 = pass.fully_covered[index] ? 0.0 : std::max(0.0, u.area_m2 - seen);
+            const double valid = u.area_m2 - f.nodata_m2 - f.outside_data_m2;
+            f.share_of_valid_pct = valid > 0 ? 100.0 * forest / valid : 0.0;
+            for (const auto& kv : areas.all.classes())
+                f.class_areas_m2[std::to_string(kv.first)] = kv.second;
+            u.forest = f;
+        };
+        fill_forest(district, 0);
+        for (std::size_t i = 0; i < result.zones.size(); ++i)
+            fill_forest(result.zones[i], i + 1);
+        if (district.forest->nodata_m2 > 0)
+            warnings.push_back("the land-cover raster has nodata on " + fixed(district.forest->nodata_m2 / 1e6, 3) +
+                               " km² of the district: that area counts as not forest (forest share of the area with "
+                               "data: " + fixed(district.forest->share_of_valid_pct, 3) + " %)");
+        if (district.forest->outside_data_m2 > 1e-6 * district.area_m2)
+            warnings.push_back("the land-cover raster misses " + fixed(district.forest->outside_data_m2 / 1e6, 3) +
+                               " km² of the district: that area counts as not forest");
+    }
+
+    // 7. Checks: every unit against every figure; verifications of the district reconciled.
+    step(0.96, "checking the figures");
+    const double reported_district = options.reported_areas_m2.count("district") ? options.reported_areas_m2.at("district") : 0.0;
+    auto check_unit = [&](UnitResult& u, bool is_district) {
+        for (const FigureCheck& c : options.checks) {
+            const ShareFigure* f = u.figure(c.key);
+            CheckResult cr;
+            cr.check = c;
+            cr.actual_pct = f ? f->share_pct : 0.0;
+            cr.outcome = evaluate(c, cr.actual_pct);
+            if (is_district && c.kind == FigureCheck::Kind::verify && f) {
+                std::vector<ShareVariant> variants;
+                const double d = u.area_m2;
+                const auto reported = options.reported_areas_m2.find(c.key);
+                const std::optional<double> reported_numerator =
+                  reported == options.reported_areas_m2.end() ? std::nullopt : std::optional<double>(reported->second);
+                const LayerReport* lr = c.key == "redline" ? redline_report : c.key == "protected" ? protected_report : nullptr;
+                if (lr) {
+                    const LayerFigures& lf = *lr->figures;
+                    variants.push_back({ "the sum of the polygons' areas, overlaps counted twice and parts outside "
+                                         "the district kept",
+                                         lf.sum_of_parts_m2, d });
+                    variants.push_back({ "the sum of the polygons' areas clipped to the district, overlaps counted twice",
+                                         lf.clipped_parts_m2, d });
+                    variants.push_back({ "the dissolved layer with its parts outside the district", lf.dissolved_m2, d });
+                    if (lr->repaired)
+                        variants.push_back({ "the polygons measured as drawn, before invalid ones were repaired",
+                                             lf.area_as_drawn_sum_m2, d });
+                    if (lr->area_check)
+                        variants.push_back({ "the sum of the area attribute " + lr->area_field,
+                                             lr->area_check->attribute_sum_m2, d });
+                    if (reported_district > 0) {
+                        variants.push_back({ "the sum of the polygons' areas over the published district area",
+                                             lf.sum_of_parts_m2, reported_district });
+                        if (lr->area_check)
+                            variants.push_back({ "the sum of the area attribute over the published district area",
+                                                 lr->area_check->attribute_sum_m2, reported_district });
+                    }
+                    if (lf.survey_inside_m2 && u.survey_area_m2)
+                        variants.push_back({ "the survey's ellipsoidal-trapezoid areas", *lf.survey_inside_m2,
+                                             *u.survey_area_m2 });
+                }
+                if (c.key == "forest" && u.forest) {
+                    const ForestFigure& ff = *u.forest;
+                    variants.push_back({ "forest over the area with data (nodata and uncovered parts left out)",
+                                         ff.area_m2, u.area_m2 - ff.nodata_m2 - ff.outside_data_m2 });
+                    if (ff.masked_excluded_m2 > 0)
+                        variants.push_back({ "forest with all shrubland counted (no mask)",
+                                             ff.area_m2 + ff.masked_excluded_m2, d });
+                    if (ff.masked_counted_m2 > 0)
+                        variants.push_back({ "forest without any shrubland", ff.area_m2 - ff.masked_counted_m2, d });
+                }
+                if (reported_district > 0)
+                    variants.push_back({ "our " + c.key + " area over the published district area", f->area_m2,
+                                         reported_district });
+                if (reported_numerator)
+                    variants.push_back({ "the published " + c.key + " area over our district area", *reported_numerator, d });
+                cr.reconciliation = reconcile(c, ShareVariant{ "measured", f->area_m2, d }, reported_numerator, variants);
+            }
+            u.checks.push_back(std::move(cr));
+        }
+    };
+    check_unit(district, true);
+    for (auto& z : result.zones)
+        check_unit(z, false);
+    if (reported_district > 0) {
+        const double diff = district.area_m2 - reported_district;
+        if (std::abs(diff) > 0.001 * reported_district)
+            warnings.push_back("the measured district area " + fixed(district.area_m2 / 1e6, 2) +
+                               " km² differs from the published " + fixed(reported_district / 1e6, 2) + " km² by " +
+                               fixed(diff / 1e6, 2) + " km²: shares over the two denominators differ accordingly");
+    }
+    step(1.0, "done");
+    return result;
+}
+
+} // namespace redline

@@ -1,0 +1,65 @@
+// redline: the command-line shell. The only place that knows argv, stdout and exit codes.
+#include "commands.h"
+#include "error.h"
+#include "option_helpers.h"
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* const overview = R"(redline: geospatial checks for ecological-protection supervision
+
+Usage: redline COMMAND [OPTIONS]     (redline COMMAND --help for a command's options and examples)
+
+Commands:
+  coverage   red-line, protected-area and forest shares of a district and its townships,
+             checked against plan targets and published figures, with the reasons for any mismatch
+  classes    list the land-cover / land-use class tables of the layer catalogue
+  version    print the version
+
+Exit status: 0 all targets met, 1 a target missed, 2 bad input or failure, 130 interrupted.
+)";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace redline;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::fputs(overview, stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    cli::install_interrupt_handler();
+    try {
+        if (command == "coverage")
+            return cli::coverage_command(args);
+        if (command == "classes")
+            return cli::classes_command(args);
+        if (command == "version" || command == "--version") {
+            std::printf("redline %s\n", REDLINE_VERSION);
+            return 0;
+        }
+        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, classes, version "
+                             "(redline --help)\n", command.c_str());
+        return 2;
+    } catch (const Cancelled&) {
+        std::fprintf(stderr, "\nInterrupted: no output was written (finished outputs of earlier runs are intact).\n");
+        return 130;
+    } catch (const Error& e) {
+        std::fprintf(stderr, "\nError: %s\n", e.what());
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "\nError: out of memory\n");
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "\nError: internal failure: %s (please report it with the command line)\n", e.what());
+        return 2;
+    }
+}

@@ -1,0 +1,109 @@
+#include "option_helpers.h"
+
+#include "error.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+namespace redline::cli {
+
+namespace {
+std::atomic<bool> g_interrupted{ false };
+
+void on_signal(int)
+{
+    g_interrupted = true;
+}
+} // namespace
+
+void install_interrupt_handler()
+{
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+}
+
+bool interrupted()
+{
+    return g_interrupted;
+}
+
+void parse_options(const std::vector<std::string>& args, const po::options_description& visible,
+                   const po::positional_options_description* positional, po::variables_map& vm)
+{
+    try {
+        po::command_line_parser parser(args);
+        parser.options(visible);
+        if (positional)
+            parser.positional(*positional);
+        po::store(parser.run(), vm);
+        if (vm.count("config")) {
+            const std::string path = vm["config"].as<std::string>();
+            std::ifstream in(path);
+            if (!in)
+                throw InputError("--config " + path + ": cannot open the file");
+            // Values given on the command line win: po::store keeps the first value stored.
+            po::store(po::parse_config_file(in, visible, false), vm);
+        }
+        po::notify(vm);
+    } catch (const po::unknown_option& e) {
+        throw InputError("unknown option " + e.get_option_name() + "; see --help for the options");
+    } catch (const po::invalid_option_value& e) {
+        throw InputError(std::string(e.what()) + "; see --help");
+    } catch (const po::error& e) {
+        throw InputError(std::string(e.what()) + "; see --help");
+    }
+}
+
+std::string get(const po::variables_map& vm, const std::string& name)
+{
+    return vm.count(name) ? vm[name].as<std::string>() : std::string();
+}
+
+std::vector<std::string> get_all(const po::variables_map& vm, const std::string& name)
+{
+    return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>();
+}
+
+bool stderr_is_terminal()
+{
+    return ::isatty(STDERR_FILENO) == 1;
+}
+
+ProgressPrinter::ProgressPrinter(bool quiet)
+  : m_quiet(quiet)
+  , m_tty(stderr_is_terminal())
+{
+}
+
+ProgressPrinter::~ProgressPrinter()
+{
+    if (m_line_open)
+        std::fputc('\n', stderr);
+}
+
+bool ProgressPrinter::operator()(double fraction, const std::string& stage)
+{
+    if (interrupted())
+        return false;
+    if (m_quiet)
+        return true;
+    const int percent = int(fraction * 100.0 + 0.5);
+    if (m_tty) {
+        std::fprintf(stderr, "\r[%3d%%] %-60s", percent, stage.c_str());
+        std::fflush(stderr);
+        m_line_open = true;
+    } else {
+        const int tenth = int(fraction * 10.0);
+        if (stage != m_stage || tenth != m_last_tenth) {
+            std::fprintf(stderr, "[%3d%%] %s\n", percent, stage.c_str());
+            m_last_tenth = tenth;
+        }
+    }
+    m_stage = stage;
+    return true;
+}
+
+} // namespace redline::cli

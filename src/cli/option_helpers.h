@@ -1,0 +1,48 @@
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <vector>
+
+namespace redline::cli {
+
+namespace po = boost::program_options;
+
+/// Parses command-line arguments (and, with --config FILE, an INI file using the same long
+/// option names) into @p vm. Unknown options and malformed values become InputError messages
+/// that name the option.
+void parse_options(const std::vector<std::string>& args, const po::options_description& visible,
+                   const po::positional_options_description* positional, po::variables_map& vm);
+
+/// The value of a string option, or "" when absent.
+std::string get(const po::variables_map& vm, const std::string& name);
+
+/// All values of a repeatable option (empty when absent).
+std::vector<std::string> get_all(const po::variables_map& vm, const std::string& name);
+
+/// True when stderr is a terminal (progress then redraws one line).
+bool stderr_is_terminal();
+
+/// @brief Progress on stderr: one redrawn line on a terminal, a plain log line per stage (and
+/// every 10 %) otherwise; silent when quiet. Returns false once Ctrl-C has been pressed.
+class ProgressPrinter
+{
+public:
+    explicit ProgressPrinter(bool quiet);
+    ~ProgressPrinter();
+    bool operator()(double fraction, const std::string& stage);
+
+private:
+    bool m_quiet;
+    bool m_tty;
+    std::string m_stage;
+    int m_last_tenth = -1;
+    bool m_line_open = false;
+};
+
+/// Installs a SIGINT/SIGTERM handler that asks running work to stop (ProgressPrinter sees it).
+void install_interrupt_handler();
+bool interrupted();
+
+} // namespace redline::cli

@@ -1,0 +1,117 @@
+#include "atomic_file.h"
+
+#include "error.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <signal.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace redline {
+
+namespace {
+
+const char* const temp_marker = ".redline-partial-";
+
+std::string temp_name_for(const fs::path& final_path)
+{
+    // .NAME.redline-partial-PID.EXT: hidden, unique per process, same directory (so the rename
+    // is atomic), same extension.
+    const std::string stem = final_path.stem().string();
+    const std::string ext = final_path.extension().string();
+    const fs::path dir = final_path.parent_path();
+    const std::string name = "." + stem + temp_marker + std::to_string(::getpid()) + ext;
+    return (dir.empty() ? fs::path(name) : dir / name).string();
+}
+
+void remove_with_side_files(const std::string& path)
+{
+    std::error_code ec;
+    for (const char* suffix : { "", "-wal", "-shm", "-journal" })
+        fs::remove(path + suffix, ec);
+}
+
+} // namespace
+
+AtomicOutput::AtomicOutput(const std::string& final_path, const std::string& option)
+  : m_final(final_path)
+  , m_option(option)
+{
+    const fs::path p(final_path);
+    const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw OutputError(option + " " + final_path + ": the directory " + dir.string() +
+                          " does not exist; create it first");
+    if (fs::is_directory(p, ec))
+        throw OutputError(option + " " + final_path + ": is a directory; give a file name");
+    if (::access(dir.c_str(), W_OK) != 0)
+        throw OutputError(option + " " + final_path + ": cannot write in " + dir.string() + " (" +
+                          std::strerror(errno) + ")");
+    m_temp = temp_name_for(p);
+    remove_with_side_files(m_temp);
+}
+
+AtomicOutput::~AtomicOutput()
+{
+    if (!m_committed)
+        remove_with_side_files(m_temp);
+}
+
+void AtomicOutput::commit()
+{
+    if (std::rename(m_temp.c_str(), m_final.c_str()) != 0)
+        throw OutputError(m_option + " " + m_final + ": cannot move the finished file into place (" +
+                          std::strerror(errno) + ")");
+    m_committed = true;
+    remove_with_side_files(m_temp); // -wal/-shm of the temporary name, if SQLite left any
+}
+
+void remove_stale_temporaries(const std::string& final_path)
+{
+    const fs::path p(final_path);
+    const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    const std::string prefix = "." + p.stem().string() + temp_marker;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.compare(0, prefix.size(), prefix) != 0)
+            continue;
+        // Only files of processes that no longer run: another run may be writing right now.
+        const std::string rest = name.substr(prefix.size());
+        const long pid = std::strtol(rest.c_str(), nullptr, 10);
+        if (pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM))
+            continue;
+        fs::remove(entry.path(), ec);
+    }
+}
+
+void write_file_atomically(const std::string& path, const std::string& content, const std::string& option)
+{
+    AtomicOutput out(path, option);
+    {
+        std::ofstream f(out.temp_path(), std::ios::binary | std::ios::trunc);
+        if (!f)
+            throw OutputError(option + " " + path + ": cannot create " + out.temp_path() + " (" +
+                              std::strerror(errno) + ")");
+        f << content;
+        f.flush();
+        if (!f)
+            throw OutputError(option + " " + path + ": write failed (" + std::strerror(errno) + "); is the disk full?");
+    }
+    out.commit();
+}
+
+std::string canonical_path(const std::string& path)
+{
+    std::error_code ec;
+    const fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    return p.string();
+}
+
+} // namespace redline

@@ -1,0 +1,128 @@
+#include "catalogue.h"
+
+#include "error.h"
+#include "text.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace redline {
+
+namespace {
+
+std::string read_text(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string find_dir(const char* sub)
+{
+    std::vector<fs::path> candidates;
+    if (const char* env = std::getenv("REDLINE_DATA_DIR"))
+        candidates.emplace_back(fs::path(env) / sub);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        candidates.emplace_back(exe.parent_path().parent_path() / "share" / "redline" / sub);
+    candidates.emplace_back(fs::path(REDLINE_INSTALL_DATA_DIR) / sub);
+    candidates.emplace_back(std::string(std::string(sub) == "layers" ? REDLINE_SOURCE_LAYERS_DIR
+                                                                     : REDLINE_SOURCE_STYLES_DIR));
+    for (const auto& c : candidates)
+        if (fs::is_directory(c, ec))
+            return c.string();
+    return candidates.back().string();
+}
+
+} // namespace
+
+Catalogue::Catalogue()
+  : m_layers(find_dir("layers"))
+  , m_styles(find_dir("styles"))
+{
+}
+
+std::vector<std::string> Catalogue::class_table_names() const
+{
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::path(m_layers) / "classes", ec))
+        if (entry.path().extension() == ".txt")
+            names.push_back(entry.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool Catalogue::has_class_table(const std::string& name) const
+{
+    std::error_code ec;
+    return !name.empty() && name.find('/') == std::string::npos &&
+           fs::is_regular_file(fs::path(m_layers) / "classes" / (name + ".txt"), ec);
+}
+
+ClassTable Catalogue::class_table(const std::string& name, const std::string& option) const
+{
+    if (!has_class_table(name)) {
+        std::string known;
+        for (const auto& n : class_table_names())
+            known += (known.empty() ? "" : ", ") + n;
+        throw InputError(option + ": no class table '" + name + "' in " + m_layers + "/classes; known tables: " +
+                         (known.empty() ? "(none: is REDLINE_DATA_DIR right?)" : known));
+    }
+    const fs::path path = fs::path(m_layers) / "classes" / (name + ".txt");
+    return ClassTable::parse(read_text(path), path.string());
+}
+
+Catalogue::Schema Catalogue::schema(const std::string& role) const
+{
+    Schema s;
+    const fs::path path = fs::path(m_layers) / "schemas" / (role + ".txt");
+    std::istringstream in(read_text(path));
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        const std::size_t hash = line.find('#');
+        const std::string body = trim(hash == std::string::npos ? line : line.substr(0, hash));
+        if (body.empty())
+            continue;
+        const std::size_t colon = body.find(':');
+        if (colon == std::string::npos)
+            throw InputError(path.string() + ":" + std::to_string(line_no) + ": expected 'id: FIELD, FIELD, ...'");
+        const std::string key = trim(body.substr(0, colon));
+        std::vector<std::string> fields;
+        for (const auto& f : split(body.substr(colon + 1), ','))
+            if (!f.empty())
+                fields.push_back(f);
+        if (key == "id")
+            s.id = fields;
+        else if (key == "name")
+            s.name = fields;
+        else if (key == "area")
+            s.area = fields;
+        else if (key == "code")
+            s.code = fields;
+        else
+            throw InputError(path.string() + ":" + std::to_string(line_no) + ": unknown key '" + key +
+                             "' (known: id, name, area, code)");
+    }
+    return s;
+}
+
+std::string Catalogue::style(const std::string& name) const
+{
+    std::error_code ec;
+    const fs::path path = fs::path(m_styles) / (name + ".qml");
+    if (!fs::is_regular_file(path, ec))
+        return "";
+    return read_text(path);
+}
+
+} // namespace redline

@@ -1,0 +1,47 @@
+#include "projected_cell_areas.h"
+
+#include "error.h"
+#include "geodesic_area.h"
+
+#include <ogr_spatialref.h>
+
+#include <cmath>
+
+namespace redline {
+
+std::unique_ptr<CellAreas> make_cell_areas(const Grid& grid, const OGRSpatialReference& srs)
+{
+    const Ellipsoid ellipsoid = ellipsoid_of(srs);
+    if (srs.IsGeographic()) {
+        const double to_degrees = srs.GetAngularUnits() / (M_PI / 180.0);
+        if (std::abs(to_degrees - 1.0) > 1e-12)
+            throw InputError("geographic rasters must be in degrees (this one's angular unit is not)");
+        return std::make_unique<GeographicCellAreas>(grid, ellipsoid);
+    }
+    SrsPtr geo = geographic_of(srs);
+    SrsPtr src = clone_srs(srs);
+    std::shared_ptr<OGRCoordinateTransformation> to_lonlat(OGRCreateCoordinateTransformation(src.get(), geo.get()),
+                                                          TransformDeleter{});
+    if (!to_lonlat)
+        throw InputError("no transformation from the raster's CRS " + label(srs) + " to longitude/latitude");
+    const double hx = grid.dx() / 2, hy = grid.dy() / 2;
+    auto area_at = [to_lonlat, ellipsoid, hx, hy](double x, double y) {
+        double xs[4] = { x - hx, x + hx, x + hx, x - hx };
+        double ys[4] = { y - hy, y - hy, y + hy, y + hy };
+        if (!to_lonlat->Transform(4, xs, ys))
+            throw InputError("cannot compute a cell's area: its corners fall outside the raster CRS's domain");
+        Rings cell{ { Ring{ { { xs[0], ys[0] }, { xs[1], ys[1] }, { xs[2], ys[2] }, { xs[3], ys[3] } }, false } } };
+        return geodesic_area(ellipsoid, cell);
+    };
+    return std::make_unique<LatticeCellAreas>(grid, area_at);
+}
+
+std::string cell_area_method(const OGRSpatialReference& srs)
+{
+    if (srs.IsGeographic())
+        return "closed-form ellipsoidal quadrangle area per row (" + ellipsoid_of(srs).name + ")";
+    return "geodesic area of each cell's corners in longitude/latitude (" + ellipsoid_of(srs).name +
+           "), computed at lattice nodes ≤ 128 cells / 2 km apart and interpolated bilinearly";
+}
+
+} // namespace redline

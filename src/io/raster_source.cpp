@@ -1,0 +1,83 @@
+#include "raster_source.h"
+
+#include "error.h"
+#include "gdal_error.h"
+#include "text.h"
+
+#include <cmath>
+
+namespace redline {
+
+RasterSource::RasterSource(const std::string& path, int band, const std::string& option)
+  : m_path(path)
+  , m_option(option)
+  , m_band_index(band)
+{
+    gdal_init();
+    CplErrorCapture capture;
+    m_dataset.reset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
+    if (!m_dataset) {
+        VSIStatBufL st;
+        const bool exists = VSIStatL(path.c_str(), &st) == 0;
+        throw InputError(option + " " + path + ": " + (exists ? "GDAL cannot read it as a raster" : "no such file") +
+                         gdal_says(capture));
+    }
+    const int bands = m_dataset->GetRasterCount();
+    if (band < 1 || band > bands)
+        throw InputError(option + " " + path + ": band " + std::to_string(band) + " does not exist (the raster has " +
+                         std::to_string(bands) + " band" + (bands == 1 ? "" : "s") + ")");
+    m_band = m_dataset->GetRasterBand(band);
+
+    double gt[6];
+    if (m_dataset->GetGeoTransform(gt) != CE_None)
+        throw InputError(option + " " + path +
+                         ": the raster is not georeferenced (no geotransform); georeference it, e.g. "
+                         "gdal_translate -a_srs EPSG:4545 -a_ullr ...");
+    if (gt[2] != 0.0 || gt[4] != 0.0)
+        throw InputError(option + " " + path +
+                         ": the geotransform is rotated; warp it north-up first (gdalwarp in.tif out.tif)");
+    if (!(gt[1] > 0) || !(gt[5] < 0))
+        throw InputError(option + " " + path +
+                         ": the raster is not north-up (pixel size " + fixed(gt[1], 6) + ", " + fixed(gt[5], 6) +
+                         "); warp it north-up first (gdalwarp in.tif out.tif)");
+    m_grid = Grid(gt[0], gt[3], gt[1], -gt[5], m_dataset->GetRasterXSize(), m_dataset->GetRasterYSize());
+
+    const OGRSpatialReference* srs = m_dataset->GetSpatialRef();
+    if (!srs)
+        throw InputError(option + " " + path +
+                         ": the raster has no CRS; assign the one it was made in, e.g. "
+                         "gdal_edit.py -a_srs EPSG:32649 " + path);
+    m_srs = clone_srs(*srs);
+
+    const GDALDataType type = m_band->GetRasterDataType();
+    if (GDALDataTypeIsFloating(type) || GDALDataTypeIsComplex(type))
+        throw InputError(option + " " + path + ": band " + std::to_string(band) + " holds " +
+                         GDALGetDataTypeName(type) + " values; a land-cover raster holds integer class codes");
+    int has_nodata = 0;
+    const double nd = m_band->GetNoDataValue(&has_nodata);
+    if (has_nodata && std::isfinite(nd) && nd == std::floor(nd) && nd >= -2147483648.0 && nd <= 2147483647.0)
+        m_nodata = std::int32_t(nd);
+    m_band->GetBlockSize(&m_block_cols, &m_block_rows);
+}
+
+std::string RasterSource::data_type_name() const
+{
+    return GDALGetDataTypeName(m_band->GetRasterDataType());
+}
+
+void RasterSource::read(const Window& window, std::vector<std::int32_t>& values) const
+{
+    values.resize(window.size());
+    if (window.empty())
+        return;
+    CplErrorCapture capture;
+    const CPLErr err = m_band->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows, values.data(),
+                                        window.cols, window.rows, GDT_Int32, 0, 0, nullptr);
+    if (err != CE_None)
+        throw InputError(m_option + " " + m_path + ", band " + std::to_string(m_band_index) + ": cannot read columns " +
+                         std::to_string(window.col0) + "-" + std::to_string(window.col_end() - 1) + ", rows " +
+                         std::to_string(window.row0) + "-" + std::to_string(window.row_end() - 1) +
+                         " (is the file truncated or corrupt?)" + gdal_says(capture));
+}
+
+} // namespace redline

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "crs.h"
+#include "grid.h"
+
+#include <gdal_priv.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace redline {
+
+/// @brief One band of a class raster (land cover), read window by window.
+///
+/// Opening checks what can be checked up front: the file opens, the band exists, the raster is
+/// georeferenced north-up without rotation, has a CRS, and holds integer classes.
+class RasterSource
+{
+public:
+    RasterSource(const std::string& path, int band, const std::string& option);
+
+    const std::string& path() const { return m_path; }
+    int band_index() const { return m_band_index; }
+    const Grid& grid() const { return m_grid; }
+    const OGRSpatialReference& srs() const { return *m_srs; }
+    std::optional<std::int32_t> nodata() const { return m_nodata; }
+    int block_cols() const { return m_block_cols; }
+    int block_rows() const { return m_block_rows; }
+    std::string data_type_name() const;
+
+    /// Reads @p window into @p values (row-major, rows × cols), converting to 32-bit integers.
+    void read(const Window& window, std::vector<std::int32_t>& values) const;
+
+    /// Overrides the band's nodata value (--landcover-nodata).
+    void set_nodata(std::optional<std::int32_t> nodata) { m_nodata = nodata; }
+
+private:
+    std::string m_path;
+    std::string m_option;
+    int m_band_index;
+    GDALDatasetUniquePtr m_dataset;
+    GDALRasterBand* m_band = nullptr;
+    Grid m_grid;
+    SrsPtr m_srs;
+    std::optional<std::int32_t> m_nodata;
+    int m_block_cols = 256, m_block_rows = 256;
+};
+
+} // namespace redline

@@ -1,0 +1,342 @@
+#include "vector_source.h"
+
+#include "error.h"
+#include "gdal_error.h"
+#include "text.h"
+
+#include <cpl_string.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <fstream>
+
+namespace redline {
+
+void split_layer_suffix(const std::string& text, std::string& path, std::string& layer)
+{
+    path = text;
+    layer.clear();
+    const std::size_t bar = text.find('|');
+    if (bar == std::string::npos)
+        return;
+    path = text.substr(0, bar);
+    for (const std::string& part : split(text.substr(bar + 1), '|')) {
+        const std::size_t eq = part.find('=');
+        if (eq != std::string::npos && to_lower(trim(part.substr(0, eq))) == "layername")
+            layer = trim(part.substr(eq + 1));
+    }
+}
+
+namespace {
+
+bool is_shapefile_path(const std::string& path)
+{
+    const std::string p = to_lower(path);
+    return p.size() > 4 && p.compare(p.size() - 4, 4, ".shp") == 0;
+}
+
+bool file_exists(const std::string& path)
+{
+    VSIStatBufL st;
+    return VSIStatL(path.c_str(), &st) == 0;
+}
+
+std::string sibling(const std::string& shp, const char* ext)
+{
+    return shp.substr(0, shp.size() - 4) + ext;
+}
+
+/// The DBF's language driver id (byte 29): non-zero means the file declares its code page.
+int dbf_language_driver(const std::string& dbf)
+{
+    std::ifstream in(dbf, std::ios::binary);
+    char header[32] = {};
+    if (!in.read(header, sizeof header))
+        return 0;
+    return static_cast<unsigned char>(header[29]);
+}
+
+std::string list_names(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (std::size_t i = 0; i < names.size() && i < 30; ++i)
+        out += (i ? ", " : "") + names[i];
+    if (names.size() > 30)
+        out += ", ...";
+    return out;
+}
+
+} // namespace
+
+VectorSource::VectorSource(const VectorSpec& spec)
+  : m_spec(spec)
+{
+    gdal_init();
+    std::string layer_from_path;
+    split_layer_suffix(spec.path, m_path, layer_from_path);
+    if (m_spec.layer.empty())
+        m_spec.layer = layer_from_path;
+
+    std::string encoding = spec.encoding;
+    if (encoding.empty() && is_shapefile_path(m_path))
+        encoding = detect_encoding();
+    open(encoding);
+}
+
+std::string VectorSource::detect_encoding()
+{
+    // A .cpg file or a DBF code-page byte declares the encoding, and GDAL honours both.
+    if (file_exists(sibling(m_path, ".cpg")) || file_exists(sibling(m_path, ".CPG")))
+        return "";
+    if (dbf_language_driver(sibling(m_path, ".dbf")) != 0)
+        return "";
+    // Undeclared: read the bytes as they are; UTF-8 stays, anything else is taken for GBK,
+    // the usual encoding of Chinese Shapefiles written by ArcGIS and older tools.
+    open("");
+    m_layer->ResetReading();
+    bool utf8 = true;
+    int seen = 0;
+    for (auto& feature : *m_layer) {
+        for (int i = 0; i < feature->GetFieldCount() && utf8; ++i)
+            if (feature->GetFieldDefnRef(i)->GetType() == OFTString && feature->IsFieldSetAndNotNull(i))
+                utf8 = is_utf8(feature->GetFieldAsString(i));
+        if (!utf8 || ++seen > 5000)
+            break;
+    }
+    if (utf8)
+        return "";
+    m_warnings.push_back(m_path + ": no .cpg file and the attribute text is not UTF-8; read it as GBK (CP936). "
+                                  "Add a .cpg file containing 'GBK', or pass the encoding option, to be sure.");
+    return "CP936";
+}
+
+void VectorSource::open(const std::string& encoding)
+{
+    CplErrorCapture capture;
+    m_layer = nullptr;
+    m_dataset.reset();
+    CPLStringList open_options;
+    if (is_shapefile_path(m_path)) {
+        // ENCODING="" asks GDAL not to recode; a value names the code page.
+        open_options.SetNameValue("ENCODING", encoding.c_str());
+        m_encoding_used = encoding.empty() ? "as declared (or UTF-8)" : encoding;
+    }
+    m_dataset.reset(GDALDataset::Open(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                                      nullptr, open_options.List(), nullptr));
+    if (!m_dataset) {
+        const std::string why = file_exists(m_path) ? "GDAL cannot read it as a vector layer" : "no such file";
+        throw InputError(m_spec.option + " " + m_path + ": " + why + gdal_says(capture));
+    }
+    const int count = m_dataset->GetLayerCount();
+    std::vector<std::string> names;
+    for (int i = 0; i < count; ++i)
+        names.push_back(m_dataset->GetLayer(i)->GetName());
+    if (!m_spec.layer.empty()) {
+        m_layer = m_dataset->GetLayerByName(m_spec.layer.c_str());
+        if (!m_layer)
+            throw InputError(m_spec.option + " " + m_path + ": no layer named '" + m_spec.layer +
+                             "'; its layers are: " + list_names(names));
+    } else if (count == 1) {
+        m_layer = m_dataset->GetLayer(0);
+    } else if (count == 0) {
+        throw InputError(m_spec.option + " " + m_path + ": the source holds no layer");
+    } else {
+        throw InputError(m_spec.option + " " + m_path + ": the source holds " + std::to_string(count) +
+                         " layers (" + list_names(names) + "); pick one with " + m_spec.option +
+                         "-layer NAME or write PATH|layername=NAME");
+    }
+    m_layer_name = m_layer->GetName();
+    m_label = count > 1 || !m_spec.layer.empty() ? m_path + ", layer " + m_layer_name : m_path;
+
+    if (!m_spec.where.empty() && m_layer->SetAttributeFilter(m_spec.where.c_str()) != OGRERR_NONE)
+        throw InputError(m_spec.option + "-where '" + m_spec.where + "' on " + m_label +
+                         ": not a valid OGR SQL filter" + gdal_says(capture));
+
+    const OGRSpatialReference* srs = m_layer->GetSpatialRef();
+    if (!srs)
+        throw InputError(m_spec.option + " " + m_label +
+                         ": the layer has no CRS. Assign the one it was drawn in, e.g. "
+                         "ogr2ogr -a_srs EPSG:4490 fixed.gpkg " +
+                         m_path + " (CGCS2000 longitude/latitude) or EPSG:4545 (CGCS2000 / Gauss-Krüger CM 108E)");
+    m_srs = clone_srs(*srs);
+
+    auto pick = [&](const std::string& given, const std::vector<std::string>& candidates, const char* what) {
+        if (!given.empty()) {
+            field_index(given, what);
+            return given;
+        }
+        for (const auto& c : candidates)
+            if (m_layer->GetLayerDefn()->GetFieldIndex(c.c_str()) >= 0)
+                return c;
+        return std::string();
+    };
+    m_id_field = pick(m_spec.id_field, m_spec.id_candidates, "id");
+    m_name_field = pick(m_spec.name_field, m_spec.name_candidates, "name");
+    if (!m_spec.code_field.empty())
+        field_index(m_spec.code_field, "class code");
+    if (!m_spec.area_field.empty())
+        field_index(m_spec.area_field, "area");
+}
+
+int VectorSource::field_index(const std::string& name, const char* what) const
+{
+    OGRFeatureDefn* defn = m_layer->GetLayerDefn();
+    const int index = defn->GetFieldIndex(name.c_str());
+    if (index < 0) {
+        std::vector<std::string> fields;
+        for (int i = 0; i < defn->GetFieldCount(); ++i)
+            fields.push_back(defn->GetFieldDefn(i)->GetNameRef());
+        throw InputError(m_spec.option + " " + m_label + ": no field '" + name + "' for the " + what +
+                         "; its fields are: " + list_names(fields));
+    }
+    return index;
+}
+
+long long VectorSource::feature_count()
+{
+    return m_layer->GetFeatureCount(TRUE);
+}
+
+namespace {
+
+bool polygonal_type(OGRwkbGeometryType t)
+{
+    return t == wkbPolygon || t == wkbMultiPolygon;
+}
+
+/// Keeps the polygons of a collection; null when there are none.
+std::unique_ptr<OGRGeometry> polygons_only(const OGRGeometry& g)
+{
+    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+    if (polygonal_type(t))
+        return std::unique_ptr<OGRGeometry>(g.clone());
+    if (t == wkbGeometryCollection) {
+        auto out = std::make_unique<OGRMultiPolygon>();
+        for (const OGRGeometry* member : *g.toGeometryCollection()) {
+            const OGRwkbGeometryType mt = wkbFlatten(member->getGeometryType());
+            if (mt == wkbPolygon)
+                out->addGeometry(member);
+            else if (mt == wkbMultiPolygon)
+                for (const OGRPolygon* p : *member->toMultiPolygon())
+                    out->addGeometry(p);
+        }
+        if (out->IsEmpty())
+            return nullptr;
+        return out;
+    }
+    return nullptr;
+}
+
+/// Closes rings whose last point differs from the first; true when any was open.
+bool close_open_rings(OGRGeometry& g)
+{
+    bool open = false;
+    auto check = [&open](const OGRPolygon* p) {
+        for (const OGRLinearRing* ring : *p)
+            if (ring->getNumPoints() > 0 && !ring->get_IsClosed())
+                open = true;
+    };
+    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+    if (t == wkbPolygon)
+        check(g.toPolygon());
+    else if (t == wkbMultiPolygon)
+        for (const OGRPolygon* p : *g.toMultiPolygon())
+            check(p);
+    if (open)
+        g.closeRings();
+    return open;
+}
+
+/// The smallest ring, in points (a ring needs 4, the first repeated last).
+int min_ring_points(const OGRGeometry& g)
+{
+    int smallest = 1 << 30;
+    auto check = [&smallest](const OGRPolygon* p) {
+        for (const OGRLinearRing* ring : *p)
+            smallest = std::min(smallest, ring->getNumPoints());
+    };
+    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+    if (t == wkbPolygon)
+        check(g.toPolygon());
+    else if (t == wkbMultiPolygon)
+        for (const OGRPolygon* p : *g.toMultiPolygon())
+            check(p);
+    return smallest;
+}
+
+} // namespace
+
+PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosContext& ctx, const std::string& role)
+{
+    CplErrorCapture capture;
+    PolygonLayer out;
+    out.role = role;
+    out.source = m_label;
+    out.crs_name = label(*m_srs);
+
+    const Reprojection to_working(*m_srs, working, densify_step_for(*m_srs), m_spec.option + " " + m_label);
+    const bool projected = !m_srs->IsGeographic();
+    const double unit = projected ? m_srs->GetLinearUnits() : 1.0;
+    const int id_index = m_id_field.empty() ? -1 : field_index(m_id_field, "id");
+    const int name_index = m_name_field.empty() ? -1 : field_index(m_name_field, "name");
+    const int code_index = m_spec.code_field.empty() ? -1 : field_index(m_spec.code_field, "class code");
+    const int area_index = m_spec.area_field.empty() ? -1 : field_index(m_spec.area_field, "area");
+
+    std::size_t without_geometry = 0, closed = 0;
+    m_layer->ResetReading();
+    for (auto& feature : *m_layer) {
+        const std::string where = m_spec.option + " " + m_label + ", feature FID " + std::to_string(feature->GetFID());
+        const OGRGeometry* g = feature->GetGeometryRef();
+        if (!g || g->IsEmpty()) {
+            ++without_geometry;
+            continue;
+        }
+        std::unique_ptr<OGRGeometry> geom(g->hasCurveGeometry() ? g->getLinearGeometry() : g->clone());
+        geom->flattenTo2D();
+        geom = polygons_only(*geom);
+        if (!geom)
+            throw InputError(where + ": is a " + OGRGeometryTypeToName(g->getGeometryType()) +
+                             ", not a polygon; give a polygon layer (convert lines with QGIS 'Lines to polygons')");
+        OGREnvelope env;
+        geom->getEnvelope(&env);
+        if (!std::isfinite(env.MinX) || !std::isfinite(env.MaxX) || !std::isfinite(env.MinY) || !std::isfinite(env.MaxY))
+            throw InputError(where + ": has NaN or infinite coordinates; fix or delete the feature");
+        if (!projected && (env.MinY < -90 || env.MaxY > 90 || env.MinX < -540 || env.MaxX > 540))
+            throw InputError(where + ": coordinates (" + fixed(env.MinX, 3) + ", " + fixed(env.MinY, 3) +
+                             ") are not longitude/latitude, yet the layer's CRS is " + out.crs_name +
+                             "; the CRS is probably wrong (assign the right one with ogr2ogr -a_srs)");
+        if (close_open_rings(*geom)) {
+            ++closed;
+        }
+        if (min_ring_points(*geom) < 4)
+            throw InputError(where + ": has a ring of fewer than 4 points, which encloses no area; fix or delete it");
+
+        PolygonFeature pf;
+        pf.fid = feature->GetFID();
+        pf.id = id_index >= 0 ? feature->GetFieldAsString(id_index) : std::to_string(pf.fid);
+        pf.name = name_index >= 0 ? feature->GetFieldAsString(name_index) : "";
+        pf.code = code_index >= 0 ? feature->GetFieldAsString(code_index) : "";
+        if (area_index >= 0 && feature->IsFieldSetAndNotNull(area_index))
+            pf.area_attribute_m2 = feature->GetFieldAsDouble(area_index) * m_spec.area_unit_m2;
+        if (projected)
+            pf.source_planar_area = OGR_G_Area(OGRGeometry::ToHandle(geom.get())) * unit * unit;
+
+        if (!to_working.apply(*geom))
+            throw InputError(where + ": cannot be transformed from " + out.crs_name + " to " + label(working) +
+                             gdal_says(capture));
+        GEOSGeometry* gg = geom->exportToGEOS(ctx.handle());
+        if (!gg)
+            throw InputError(where + ": GEOS cannot read the geometry" + gdal_says(capture));
+        pf.geometry = GeomPtr(gg, GeomDeleter{ ctx.handle() });
+        out.features.push_back(std::move(pf));
+    }
+    if (without_geometry)
+        m_warnings.push_back(m_label + ": " + std::to_string(without_geometry) +
+                             " feature(s) without geometry were skipped");
+    if (closed)
+        m_warnings.push_back(m_label + ": " + std::to_string(closed) +
+                             " feature(s) had rings whose last point was not the first; they were closed");
+    return out;
+}
+
+} // namespace redline
