@@ -115,7 +115,8 @@ Opened open_vector(const std::optional<VectorSpec>& spec, const Catalogue& catal
 }
 
 LayerReport load_layer(Opened& opened, const std::string& role, const OGRSpatialReference& working,
-                       const GeosContext& ctx, const AreaMeter& meter, std::vector<std::string>& warnings)
+                       const GeosContext& ctx, const AreaMeter& meter, double area_tolerance,
+                       std::vector<std::string>& warnings)
 {
     LayerReport r;
     VectorSource& src = *opened.source;
@@ -140,7 +141,7 @@ LayerReport load_layer(Opened& opened, const std::string& role, const OGRSpatial
                            " invalid geometr" + (r.repaired == 1 ? "y was" : "ies were") +
                            " repaired with GEOS MakeValid (see qa.layers." + role + ".repaired)");
     if (!r.area_field.empty())
-        r.area_check = check_area_attribute(ctx, meter, r.layer, 0.001);
+        r.area_check = check_area_attribute(ctx, meter, r.layer, area_tolerance);
     return r;
 }
 
@@ -200,7 +201,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     };
     CoverageResult result;
     result.version = REDLINE_VERSION;
-    result.reported_areas_m2 = options.reported_areas_m2;
+    result.reported_areas = options.reported_areas;
     std::vector<std::string>& warnings = result.warnings;
     const Catalogue catalogue;
 
@@ -214,7 +215,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
                              fixed(c.percent, c.decimals) + " needs the " + c.key + " input (" +
                              (c.key == "forest" ? "--landcover or --landuse" : "--" + c.key) + ")");
     }
-    for (const auto& kv : options.reported_areas_m2)
+    for (const auto& kv : options.reported_areas)
         if (kv.first != "district" && kv.first != "redline" && kv.first != "protected" && kv.first != "forest")
             throw InputError("--reported-area " + kv.first + ": unknown key; use district, redline, protected or forest");
     if (!options.landcover.empty() && options.landuse)
@@ -274,7 +275,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     // 3. The district.
     step(0.02, "reading the boundary");
     LayerReport& boundary_report = result.layers["boundary"] =
-      load_layer(boundary, "boundary", *working, ctx, meter, warnings);
+      load_layer(boundary, "boundary", *working, ctx, meter, options.area_field_tolerance, warnings);
     if (boundary_report.layer.features.empty())
         throw InputError(options.boundary.option + " " + boundary_report.source + ": no polygon features" +
                          (options.boundary.where.empty() ? "" : " match the filter '" + options.boundary.where + "'"));
@@ -306,7 +307,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     // 4. Zones, clipped to the district, and how well they tile it.
     if (zones.source) {
         step(0.06, "reading the zones");
-        LayerReport& zr = result.layers["zones"] = load_layer(zones, "zones", *working, ctx, meter, warnings);
+        LayerReport& zr = result.layers["zones"] = load_layer(zones, "zones", *working, ctx, meter, options.area_field_tolerance, warnings);
         std::map<std::string, std::vector<std::int64_t>> by_id;
         for (const auto& f : zr.layer.features)
             by_id[f.id].push_back(f.fid);
@@ -362,7 +363,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     // 5. Red line and protected areas: dissolved, clipped, measured every way a figure can be made.
     auto measure_layer = [&](Opened& opened, const std::string& role, double at, const char* what) {
         step(at, what);
-        LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, warnings);
+        LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, options.area_field_tolerance, warnings);
         r.figures = analyse_layer(ctx, meter, r.layer, district.geometry.get(), options.survey_area);
         return &r;
     };
@@ -398,14 +399,14 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     GeomPtr mask_geometry;
     if (mask.source) {
         step(0.20, "reading the shrub mask");
-        LayerReport& mr = result.layers["shrub_mask"] = load_layer(mask, "shrub_mask", *working, ctx, meter, warnings);
+        LayerReport& mr = result.layers["shrub_mask"] = load_layer(mask, "shrub_mask", *working, ctx, meter, options.area_field_tolerance, warnings);
         mask_geometry = union_all(ctx, geometries_of(mr.layer));
     }
     const bool use_mask = mask_geometry && !result.forest_codes.masked.empty();
 
     if (landuse.source) {
         step(0.24, "dissolving forest land");
-        LayerReport& lr = result.layers["landuse"] = load_layer(landuse, "landuse", *working, ctx, meter, warnings);
+        LayerReport& lr = result.layers["landuse"] = load_layer(landuse, "landuse", *working, ctx, meter, options.area_field_tolerance, warnings);
         std::vector<const GEOSGeometry*> full, masked;
         std::map<std::string, std::size_t> unknown;
         for (const auto& f : lr.layer.features) {
@@ -528,9 +529,13 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
 
     // 7. Checks: every unit against every figure; verifications of the district reconciled.
     step(0.96, "checking the figures");
-    const double reported_district = options.reported_areas_m2.count("district") ? options.reported_areas_m2.at("district") : 0.0;
+    const double reported_district =
+      options.reported_areas.count("district") ? options.reported_areas.at("district").m2 : 0.0;
     auto check_unit = [&](UnitResult& u, bool is_district) {
         for (const FigureCheck& c : options.checks) {
+            // A published figure is the district's: zones are held to the policy floors only.
+            if (!is_district && c.kind == FigureCheck::Kind::verify)
+                continue;
             const ShareFigure* f = u.figure(c.key);
             CheckResult cr;
             cr.check = c;
@@ -539,9 +544,9 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
             if (is_district && c.kind == FigureCheck::Kind::verify && f) {
                 std::vector<ShareVariant> variants;
                 const double d = u.area_m2;
-                const auto reported = options.reported_areas_m2.find(c.key);
-                const std::optional<double> reported_numerator =
-                  reported == options.reported_areas_m2.end() ? std::nullopt : std::optional<double>(reported->second);
+                const auto reported = options.reported_areas.find(c.key);
+                const std::optional<AreaFigure> reported_numerator =
+                  reported == options.reported_areas.end() ? std::nullopt : std::optional<AreaFigure>(reported->second);
                 const LayerReport* lr = c.key == "redline" ? redline_report : c.key == "protected" ? protected_report : nullptr;
                 if (lr) {
                     const LayerFigures& lf = *lr->figures;
@@ -582,7 +587,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
                     variants.push_back({ "our " + c.key + " area over the published district area", f->area_m2,
                                          reported_district });
                 if (reported_numerator)
-                    variants.push_back({ "the published " + c.key + " area over our district area", *reported_numerator, d });
+                    variants.push_back({ "the published " + c.key + " area over our district area", reported_numerator->m2, d });
                 cr.reconciliation = reconcile(c, ShareVariant{ "measured", f->area_m2, d }, reported_numerator, variants);
             }
             u.checks.push_back(std::move(cr));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "area_unit.h"
 #include "class_table.h"
 #include "crs.h"
 #include "figure_check.h"
@@ -39,8 +40,8 @@ struct CoverageOptions
     std::optional<VectorSpec> shrub_mask;
 
     std::vector<FigureCheck> checks;
-    std::map<std::string, double> reported_areas_m2; ///< district, redline, protected, forest
-    double area_field_tolerance = 0.001;              ///< relative, for area attributes
+    std::map<std::string, AreaFigure> reported_areas; ///< published areas: district, redline, protected, forest
+    double area_field_tolerance = 1e-4;               ///< relative, for area attributes (0.01 %)
     bool survey_area = false;                         ///< also the survey's trapezoid figures
     std::string output_crs;                           ///< empty: the boundary's CRS
     int threads = 0;                                  ///< raster pass; 0: all cores
@@ -141,7 +142,7 @@ struct CoverageResult
     ForestCodes forest_codes;
     std::optional<ClassTable> class_table; ///< the land-cover / land-use table used, if any
     GeomPtr forest_geometry;  ///< land-use forest inside the district (working CRS)
-    std::map<std::string, double> reported_areas_m2;
+    std::map<std::string, AreaFigure> reported_areas;
     std::vector<std::string> warnings;
 
     /// 0 when every check on the district holds, 1 when one misses.

@@ -89,7 +89,7 @@ void unit_json(JsonWriter& j, const CoverageResult& r, const UnitResult& u)
     j.end_object();
 }
 
-void check_json(JsonWriter& j, const UnitResult& u, const CheckResult& c, const std::map<std::string, double>& reported)
+void check_json(JsonWriter& j, const UnitResult& u, const CheckResult& c, const std::map<std::string, AreaFigure>& reported)
 {
     j.begin_object();
     j.field("key", c.check.key);
@@ -108,7 +108,7 @@ void check_json(JsonWriter& j, const UnitResult& u, const CheckResult& c, const 
             j.field("implied_denominator_from_reported_m2", *rc.implied_denominator_from_reported_m2, area_decimals);
         const auto rep = reported.find(c.check.key);
         if (rep != reported.end())
-            j.field("reported_area_m2", rep->second, area_decimals);
+            j.field("reported_area_m2", rep->second.m2, area_decimals);
         j.key("explanations").begin_array();
         for (const auto& e : rc.explanations)
             j.value(e);
@@ -228,17 +228,17 @@ std::string coverage_json(const CoverageResult& r, const GeosContext& ctx)
     j.end_array();
     j.key("targets").begin_array();
     for (const auto& c : r.district.checks)
-        check_json(j, r.district, c, r.reported_areas_m2);
+        check_json(j, r.district, c, r.reported_areas);
     j.end_array();
     j.key("zone_targets").begin_array();
     for (const auto& z : r.zones)
         for (const auto& c : z.checks)
-            check_json(j, z, c, r.reported_areas_m2);
+            check_json(j, z, c, r.reported_areas);
     j.end_array();
-    if (!r.reported_areas_m2.empty()) {
+    if (!r.reported_areas.empty()) {
         j.key("reported_areas_m2").begin_object();
-        for (const auto& kv : r.reported_areas_m2)
-            j.field(kv.first, kv.second, area_decimals);
+        for (const auto& kv : r.reported_areas)
+            j.field(kv.first, kv.second.m2, area_decimals);
         j.end_object();
     }
 

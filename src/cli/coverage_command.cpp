@@ -157,8 +157,11 @@ CoverageOptions to_options(const po::variables_map& vm)
         if (eq == std::string::npos)
             throw InputError("--reported-area '" + r + "': write KEY=AREA, e.g. redline=616km2 or district=2402km2");
         const std::string key = to_lower(trim(r.substr(0, eq)));
-        o.reported_areas_m2[key] = parse_area(r.substr(eq + 1), "--reported-area " + key);
+        o.reported_areas[key] = parse_area_figure(r.substr(eq + 1), "--reported-area " + key);
     }
+    o.area_field_tolerance = vm["area-tolerance"].as<double>() / 100.0;
+    if (!(o.area_field_tolerance >= 0))
+        throw InputError("--area-tolerance must be a non-negative percentage");
     o.survey_area = vm.count("survey-area") > 0;
     o.output_crs = get(vm, "out-crs");
     o.threads = vm["threads"].as<int>();
@@ -196,10 +199,10 @@ void print_summary(const CoverageResult& r, const CoverageOptions& o)
         std::printf("\nChecks on the district:\n");
         for (const auto& c : d.checks) {
             const bool floor = c.check.kind == FigureCheck::Kind::floor;
-            std::printf("  %-4s %-9s %s %s %%: measured %.4f %% (%+.4f points)%s\n", c.outcome.pass ? "PASS" : "FAIL",
+            std::printf("  %-4s %-9s %s %s %%: measured %.4f %% (%+.4f points%s)\n", c.outcome.pass ? "PASS" : "FAIL",
                         c.check.key.c_str(), floor ? ">=" : "= ", fixed(c.check.percent, c.check.decimals).c_str(),
                         c.actual_pct, c.outcome.margin_pp,
-                        floor ? "" : (" within ±" + fixed(c.check.tolerance(), 4)).c_str());
+                        floor ? "" : (", tolerance ±" + fixed(c.check.tolerance(), 4)).c_str());
             if (c.reconciliation)
                 for (const auto& e : c.reconciliation->explanations)
                     std::printf("       - %s\n", e.c_str());
@@ -250,6 +253,8 @@ int coverage_command(const std::vector<std::string>& args)
       "redline-area-field", po::value<std::string>()->value_name("FIELD"), "same, naming the red line explicitly")(
       "protected-area-field", po::value<std::string>()->value_name("FIELD"), "area attribute of --protected")(
       "area-unit", po::value<std::string>()->value_name("UNIT"), "unit of area attributes: m2 (default), ha, km2, mu")(
+      "area-tolerance", po::value<double>()->default_value(0.01)->value_name("PCT"),
+      "an area attribute disagrees when it differs from the measured area by more than PCT %")(
       "encoding", po::value<std::string>()->value_name("ENC"),
       "encoding of Shapefiles without .cpg (default: UTF-8 if valid, else GBK)");
 

@@ -21,6 +21,22 @@ AreaUnit AreaUnit::parse(const std::string& text, const std::string& what)
     throw InputError(what + ": unknown area unit '" + text + "'; use m2, ha, km2 or mu (亩)");
 }
 
+AreaFigure parse_area_figure(const std::string& text, const std::string& what)
+{
+    const std::string t = trim(text);
+    std::size_t end = 0;
+    try {
+        std::stod(t, &end);
+    } catch (const std::exception&) {
+        end = 0;
+    }
+    AreaFigure f;
+    f.m2 = parse_area(text, what);
+    const std::string unit = trim(t.substr(end));
+    f.half_unit_m2 = 0.5 * std::pow(10.0, -decimals_written(t.substr(0, end))) * AreaUnit::parse(unit, what).square_metres;
+    return f;
+}
+
 double parse_area(const std::string& text, const std::string& what)
 {
     const std::string t = trim(text);

@@ -15,6 +15,16 @@ struct AreaUnit
     static AreaUnit parse(const std::string& text, const std::string& what);
 };
 
+/// @brief An area as published: its value and the rounding its last written digit implies.
+struct AreaFigure
+{
+    double m2 = 0;
+    double half_unit_m2 = 0; ///< half a unit of the last written decimal ("616km2" → 0.5 km²)
+};
+
+/// Parses a published area with its unit ("616km2", "2402 平方公里"); see parse_area().
+AreaFigure parse_area_figure(const std::string& text, const std::string& what);
+
 /// Parses an area with its unit, e.g. "616km2", "616 km²", "92400亩"; the unit is required.
 /// Returns square metres; throws InputError naming @p what on a bad value.
 double parse_area(const std::string& text, const std::string& what);

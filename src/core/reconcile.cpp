@@ -2,6 +2,7 @@
 
 #include "text.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace redline {
@@ -21,15 +22,15 @@ std::string pct(double p)
 } // namespace
 
 Reconciliation reconcile(const FigureCheck& check, const ShareVariant& measured,
-                         std::optional<double> reported_numerator_m2, const std::vector<ShareVariant>& variants)
+                         std::optional<AreaFigure> reported_numerator, const std::vector<ShareVariant>& variants)
 {
     Reconciliation r;
     const double f = check.percent / 100.0;
     const double tol = check.tolerance();
     if (f > 0)
         r.implied_denominator_m2 = measured.numerator_m2 / f;
-    if (reported_numerator_m2 && f > 0)
-        r.implied_denominator_from_reported_m2 = *reported_numerator_m2 / f;
+    if (reported_numerator && f > 0)
+        r.implied_denominator_from_reported_m2 = reported_numerator->m2 / f;
 
     const double margin = measured.share_pct() - check.percent;
     if (std::abs(margin) <= tol * (1 + 1e-9)) {
@@ -44,7 +45,7 @@ Reconciliation reconcile(const FigureCheck& check, const ShareVariant& measured,
                              fixed(check.percent, check.decimals) + " % implies a district area of " +
                              km2(r.implied_denominator_m2) + " (we measured " + km2(measured.denominator_m2) + ")");
     if (r.implied_denominator_from_reported_m2) {
-        r.explanations.push_back("the published " + check.key + " area of " + km2(*reported_numerator_m2) + " at " +
+        r.explanations.push_back("the published " + check.key + " area of " + km2(reported_numerator->m2) + " at " +
                                  fixed(check.percent, check.decimals) + " % implies a district area of " +
                                  km2(*r.implied_denominator_from_reported_m2));
     }
@@ -57,6 +58,25 @@ Reconciliation reconcile(const FigureCheck& check, const ShareVariant& measured,
             r.reproducing.push_back(v);
             r.explanations.push_back("the published figure is reproduced by " + v.description + ": " +
                                      km2(v.numerator_m2) + " / " + km2(v.denominator_m2) + " = " + pct(v.share_pct()));
+        }
+    }
+    if (reported_numerator) {
+        // The published area itself may be a variant (e.g. the attribute table's sum).
+        const double half = reported_numerator->half_unit_m2 * (1 + 1e-9);
+        if (std::abs(measured.numerator_m2 - reported_numerator->m2) <= half)
+            r.explanations.push_back("the published " + check.key + " area of " + km2(reported_numerator->m2) +
+                                     " agrees with the measured " + km2(measured.numerator_m2));
+        std::vector<double> seen; // variants share numerators (same area, other denominator)
+        for (const ShareVariant& v : variants) {
+            if (std::find(seen.begin(), seen.end(), v.numerator_m2) != seen.end() ||
+                v.numerator_m2 == reported_numerator->m2)
+                continue;
+            if (std::abs(v.numerator_m2 - reported_numerator->m2) <= half) {
+                seen.push_back(v.numerator_m2);
+                r.explanations.push_back("the published " + check.key + " area of " + km2(reported_numerator->m2) +
+                                         " matches " + v.description + " (" + km2(v.numerator_m2) +
+                                         "), not the measured " + km2(measured.numerator_m2));
+            }
         }
     }
     if (r.reproducing.empty() && std::abs(margin) > tol * (1 + 1e-9))

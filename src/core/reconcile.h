@@ -1,5 +1,6 @@
 #pragma once
 
+#include "area_unit.h"
 #include "figure_check.h"
 
 #include <optional>
@@ -39,7 +40,9 @@ struct Reconciliation
 };
 
 /// Reconciles @p check (a published figure) with the measured share @p measured.
+/// @p reported_numerator is the published area behind the figure (e.g. 616 km² of red line), if
+/// known: it is matched against the measured area and every variant's numerator too.
 Reconciliation reconcile(const FigureCheck& check, const ShareVariant& measured,
-                         std::optional<double> reported_numerator_m2, const std::vector<ShareVariant>& variants);
+                         std::optional<AreaFigure> reported_numerator, const std::vector<ShareVariant>& variants);
 
 } // namespace redline
