@@ -1,0 +1,60 @@
+#include "cell_areas.h"
+
+#include <gtest/gtest.h>
+
+using namespace redline;
+
+TEST(GeographicCellAreas, RowsShrinkWithLatitudeAsTheClosedFormSays)
+{
+    const Ellipsoid e = Ellipsoid::cgcs2000();
+    const Grid g(108.0, 30.0, 0.25, 0.25, 4, 8); // 30° N down to 28° N
+    GeographicCellAreas areas(g, e);
+    std::vector<double> out;
+    areas.fill(Window{ 1, 2, 3, 4 }, out);
+    ASSERT_EQ(out.size(), 12u);
+    for (int r = 0; r < 4; ++r) {
+        const double top = 30.0 - 0.25 * (2 + r);
+        const double expected = e.quadrangle_area(top - 0.25, top, 0.25);
+        for (int c = 0; c < 3; ++c)
+            EXPECT_DOUBLE_EQ(out[std::size_t(r) * 3 + c], expected);
+    }
+    EXPECT_GT(out[9], out[0]); // further south, larger
+}
+
+TEST(LatticeCellAreas, BilinearFunctionsAreReproducedExactly)
+{
+    const Grid g(500000, 3300000, 10, 10, 1000, 700);
+    auto bilinear = [](double x, double y) { return 100.0 + 1e-6 * (x - 500000) + 2e-6 * (y - 3290000) + 1e-12 * x * y; };
+    LatticeCellAreas areas(g, bilinear, 2000.0, 128);
+    EXPECT_EQ(areas.node_step(), 128);
+    std::vector<double> out;
+    for (const Window w : { Window{ 0, 0, 1000, 700 }, Window{ 333, 129, 200, 300 }, Window{ 999, 699, 1, 1 } }) {
+        areas.fill(w, out);
+        for (int r = 0; r < w.rows; r += 7)
+            for (int c = 0; c < w.cols; c += 11) {
+                const double x = g.x_of(w.col0 + c + 0.5), y = g.y_of(w.row0 + r + 0.5);
+                ASSERT_NEAR(out[std::size_t(r) * w.cols + c], bilinear(x, y), 1e-9);
+            }
+    }
+}
+
+TEST(LatticeCellAreas, InterpolationErrorOfACurvedScaleStaysTiny)
+{
+    // A transverse-Mercator-like areal scale: k(x) = 1 + x²/(2R²); cell area = 100 m² / k².
+    const double R = 6.371e6;
+    auto area_at = [R](double x, double) {
+        const double dx = x - 500000;
+        const double k = 1 + dx * dx / (2 * R * R);
+        return 100.0 / (k * k);
+    };
+    const Grid g(300000, 3300000, 10, 10, 40000, 3);
+    LatticeCellAreas areas(g, area_at);
+    std::vector<double> out;
+    const Window w{ 0, 0, 40000, 3 };
+    areas.fill(w, out);
+    double worst = 0;
+    for (int c = 0; c < w.cols; ++c)
+        worst = std::max(worst, std::abs(out[std::size_t(c)] / area_at(g.x_of(c + 0.5), 0) - 1));
+    // Theory: h²/8 · d²(1/k²)/dx² = (1280 m)²/8 · 2/R² ≈ 1.0e-8.
+    EXPECT_LT(worst, 2e-8);
+}

@@ -1,0 +1,61 @@
+// Class areas weighted by coverage × cell area, on a grid small enough to compute by hand.
+#include "zonal_accumulator.h"
+
+#include <gtest/gtest.h>
+
+using namespace redline;
+
+TEST(ZonalAccumulator, WeightsEachCellByFractionAndArea)
+{
+    // 3×3 grid of unit cells; the zone is the triangle x + y <= 3 (fractions 1, 1/2, 0).
+    const Grid g(0, 3, 1, 1, 3, 3);
+    RasterZone zone;
+    zone.zone = std::make_shared<CoverageRasterizer>(g, Rings{ { Ring{ { { 0, 0 }, { 3, 0 }, { 0, 3 } }, false } } });
+    // Values row by row from the top; 9 is nodata. Cell areas differ per row (like latitude).
+    const std::vector<std::int32_t> values{ 10, 20, 20, 10, 9, 20, 30, 10, 10 };
+    const std::vector<double> areas{ 2, 2, 2, 3, 3, 3, 5, 5, 5 };
+    ZonalAccumulator acc;
+    std::vector<ZoneClassAreas> out;
+    acc.add(ValueWindow{ g.full_window(), values.data(), areas.data(), std::int32_t(9) }, { zone }, out);
+    ASSERT_EQ(out.size(), 1u);
+    // Fractions (top row first): 0.5 0 0 / 1 0.5 0 / 1 1 0.5.
+    EXPECT_DOUBLE_EQ(out[0].all.area_of(10), 0.5 * 2 + 1 * 3 + 1 * 5 + 0.5 * 5);
+    EXPECT_DOUBLE_EQ(out[0].all.area_of(30), 1 * 5);
+    EXPECT_DOUBLE_EQ(out[0].all.area_of(20), 0.0);
+    EXPECT_DOUBLE_EQ(out[0].all.nodata_area(), 0.5 * 3);
+    EXPECT_DOUBLE_EQ(out[0].all.valid_area() + out[0].all.nodata_area(), 2 * 0.5 + 3 * 1.5 + 5 * 2.5);
+}
+
+TEST(ZonalAccumulator, WindowsAddUpToTheWholeGrid)
+{
+    const Grid g(0, 40, 1, 1, 40, 40);
+    const Rings poly{ { Ring{ { { 3.3, 2.2 }, { 37.1, 9.9 }, { 22.2, 38.8 }, { 5.5, 30.1 } }, false } } };
+    RasterZone zone;
+    zone.zone = std::make_shared<CoverageRasterizer>(g, poly, 8);
+    std::vector<std::int32_t> values(1600);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = std::int32_t(i % 7 == 0 ? 300 : i % 3); // 300 exercises the map
+    const std::vector<double> areas(1600, 1.0);
+
+    ZonalAccumulator acc;
+    std::vector<ZoneClassAreas> whole;
+    acc.add(ValueWindow{ g.full_window(), values.data(), areas.data(), std::nullopt }, { zone }, whole);
+
+    std::vector<ZoneClassAreas> pieces(1);
+    for (const Window& w : g.block_windows(16, 8, 16 * 8)) {
+        std::vector<std::int32_t> v;
+        std::vector<double> a;
+        for (int r = w.row0; r < w.row_end(); ++r)
+            for (int c = w.col0; c < w.col_end(); ++c) {
+                v.push_back(values[std::size_t(r) * 40 + c]);
+                a.push_back(1.0);
+            }
+        std::vector<ZoneClassAreas> part;
+        acc.add(ValueWindow{ w, v.data(), a.data(), std::nullopt }, { zone }, part);
+        pieces[0].merge(part[0]);
+    }
+    for (std::int64_t v : { 0, 1, 2, 300 })
+        EXPECT_NEAR(pieces[0].all.area_of(v), whole[0].all.area_of(v), 1e-9) << v;
+    // The shoelace area of the quadrilateral, an independent total.
+    EXPECT_NEAR(whole[0].all.valid_area(), planar_area(poly), 1e-9);
+}
