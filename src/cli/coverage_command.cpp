@@ -171,6 +171,19 @@ CoverageOptions to_options(const po::variables_map& vm)
     return o;
 }
 
+/// @p s padded with spaces to @p width terminal columns (CJK characters take two).
+std::string pad(const std::string& s, int width)
+{
+    int columns = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        columns += len == 3 ? 2 : 1; // U+0800..U+FFFF: CJK and full-width forms in practice
+        i += len;
+    }
+    return s + std::string(std::size_t(std::max(0, width - columns)), ' ');
+}
+
 void print_share(const char* label, const ShareFigure* f)
 {
     if (f)
@@ -185,11 +198,11 @@ void print_summary(const CoverageResult& r, const CoverageOptions& o)
     print_share("protected", d.protected_areas ? &*d.protected_areas : nullptr);
     print_share("forest", d.forest ? &*d.forest : nullptr);
     if (!r.zones.empty()) {
-        std::printf("\n%-12s %-18s %12s %10s %10s %10s %s\n", "zone", "name", "area km²", "redline %", "protect %",
-                    "forest %", "status");
+        std::printf("\n%s %s %12s %10s %10s %10s %s\n", pad("zone", 12).c_str(), pad("name", 18).c_str(), "area km²",
+                    "redline %", "protect %", "forest %", "status");
         for (const auto& z : r.zones) {
             auto pct = [](const ShareFigure* f) { return f ? fixed(f->share_pct, 2) : std::string("-"); };
-            std::printf("%-12s %-18s %12.3f %10s %10s %10s %s\n", z.id.c_str(), z.name.c_str(), z.area_m2 / 1e6,
+            std::printf("%s %s %12.3f %10s %10s %10s %s\n", pad(z.id, 12).c_str(), pad(z.name, 18).c_str(), z.area_m2 / 1e6,
                         pct(z.redline ? &*z.redline : nullptr).c_str(),
                         pct(z.protected_areas ? &*z.protected_areas : nullptr).c_str(),
                         pct(z.forest ? &*z.forest : nullptr).c_str(), z.status().c_str());
