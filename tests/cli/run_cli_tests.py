@@ -12,6 +12,7 @@ Each file in cases/ describes one invocation, PROJ-test style:
     not-stdout: text that must not appear (repeatable)
     golden-stdout: golden/NAME.txt     (stdout must equal the file)
     json: FILE key.path=value          (a JSON output's field equals value; numbers within 1e-9 relative)
+    json: FILE key.path~value±tol      (a number within tol: for figures computed independently)
 
 {sample} is sample_data/, {tmp} the case's temporary directory, {root} the source tree. Run with
 --update to rewrite the golden files from the current output (then review the diff).
@@ -97,7 +98,8 @@ def run_case(redline, path, update):
                     failures.append(f"stdout differs from {case['golden-stdout']}:\n{diff[:4000]}")
         for spec in case["json"]:
             file, _, check = spec.partition(" ")
-            key, _, expected = check.partition("=")
+            approx = "~" in check and ("=" not in check or check.index("~") < check.index("="))
+            key, _, expected = check.partition("~" if approx else "=")
             try:
                 with open(os.path.join(tmp, file), encoding="utf-8") as f:
                     actual = lookup(json.load(f), key)
@@ -105,7 +107,11 @@ def run_case(redline, path, update):
                 failures.append(f"json {file} {key}: {e}")
                 continue
             try:
-                ok = abs(float(actual) - float(expected)) <= 1e-9 * max(1.0, abs(float(expected)))
+                if approx:
+                    value, _, tol = expected.partition("±")
+                    ok = abs(float(actual) - float(value)) <= float(tol)
+                else:
+                    ok = abs(float(actual) - float(expected)) <= 1e-9 * max(1.0, abs(float(expected)))
             except (TypeError, ValueError):
                 ok = str(actual).lower() == expected.lower()
             if not ok:
