@@ -316,7 +316,9 @@ int coverage_command(const std::vector<std::string>& args)
     all.add(inputs).add(forest).add(figures).add(outputs).add(general);
 
     po::variables_map vm;
-    parse_options(args, all, nullptr, vm);
+    parse_options(args, all, nullptr, vm,
+                  { "boundary", "zones", "redline", "protected", "landcover", "landuse", "shrub-mask", "out", "json",
+                    "csv" });
     if (vm.count("help") || args.empty()) {
         std::cout << usage << "\n" << all << std::flush;
         return 0;

@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -30,8 +31,20 @@ bool interrupted()
     return g_interrupted;
 }
 
+std::string resolve_relative(const std::string& path, const std::string& base_dir)
+{
+    if (path.empty() || path[0] == '/' || base_dir.empty())
+        return path;
+    // Connection strings and GDAL virtual paths ("PG:dbname=...", "GPKG:...") are not files.
+    const std::size_t colon = path.find(':');
+    if (colon != std::string::npos && colon > 1 && path.find('/') > colon)
+        return path;
+    return base_dir + "/" + path;
+}
+
 void parse_options(const std::vector<std::string>& args, const po::options_description& visible,
-                   const po::positional_options_description* positional, po::variables_map& vm)
+                   const po::positional_options_description* positional, po::variables_map& vm,
+                   const std::vector<std::string>& path_options)
 {
     try {
         po::command_line_parser parser(args);
@@ -45,7 +58,21 @@ void parse_options(const std::vector<std::string>& args, const po::options_descr
             if (!in)
                 throw InputError("--config " + path + ": cannot open the file");
             // Values given on the command line win: po::store keeps the first value stored.
-            po::store(po::parse_config_file(in, visible, false), vm);
+            const std::size_t slash = path.rfind('/');
+            const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
+            try {
+                po::parsed_options parsed = po::parse_config_file(in, visible, false);
+                for (auto& option : parsed.options)
+                    if (std::find(path_options.begin(), path_options.end(), option.string_key) != path_options.end())
+                        for (auto& value : option.value)
+                            value = resolve_relative(value, dir);
+                po::store(parsed, vm);
+            } catch (const po::unknown_option& e) {
+                throw InputError("--config " + path + ": unknown key '" + e.get_option_name() +
+                                 "'; keys are the long option names without '--' (see --help)");
+            } catch (const po::error& e) {
+                throw InputError("--config " + path + ": " + e.what());
+            }
         }
         po::notify(vm);
     } catch (const po::unknown_option& e) {

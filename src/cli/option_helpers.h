@@ -11,9 +11,14 @@ namespace po = boost::program_options;
 
 /// Parses command-line arguments (and, with --config FILE, an INI file using the same long
 /// option names) into @p vm. Unknown options and malformed values become InputError messages
-/// that name the option.
+/// that name the option. Relative paths in a config file, for the options named in
+/// @p path_options, are taken relative to the file's folder, so a job file can travel with its data.
 void parse_options(const std::vector<std::string>& args, const po::options_description& visible,
-                   const po::positional_options_description* positional, po::variables_map& vm);
+                   const po::positional_options_description* positional, po::variables_map& vm,
+                   const std::vector<std::string>& path_options = {});
+
+/// @p path made relative to @p base_dir when it is a relative file path (not "PG:...", "/vsi...").
+std::string resolve_relative(const std::string& path, const std::string& base_dir);
 
 /// The value of a string option, or "" when absent.
 std::string get(const po::variables_map& vm, const std::string& name);
