@@ -469,9 +469,25 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
             }
             units.push_back(pu);
         };
-        add_unit(district);
+        // When the zones tile the district without overlapping, the district's cells are the
+        // zones' cells plus the gaps between them: adding those up is exact and spares a second
+        // pass over every cell of the district.
+        const bool zones_tile = !result.zones.empty() && result.zones_qa &&
+                                GEOSisEmpty_r(ctx.handle(), result.zones_qa->overlaps.get()) == 1;
         for (const auto& z : result.zones)
             add_unit(z);
+        GeomPtr gaps_in_district;
+        if (zones_tile) {
+            if (GEOSisEmpty_r(ctx.handle(), result.zones_qa->gaps.get()) != 1) {
+                UnitResult gap_unit;
+                gap_unit.geometry = clone(ctx, result.zones_qa->gaps.get());
+                add_unit(gap_unit);
+                gaps_in_district = std::move(gap_unit.geometry);
+                units.back().geometry = gaps_in_district.get();
+            }
+        } else {
+            add_unit(district);
+        }
         RasterInput input{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads };
         const ProgressFn raster_progress = [&](double f, const std::string& what) {
             return !progress || progress(0.30 + 0.65 * f, what);
@@ -479,6 +495,20 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         RasterPassResult pass = run_raster_pass(input, *working, ctx, units, raster_progress);
         pass.report.table = table ? table->name() : "";
         result.raster = pass.report;
+        // The district's class areas: its own entry, or the sum of the zones and gaps in a fixed order.
+        const std::size_t district_index = result.zones.size();
+        if (zones_tile) {
+            ZoneClassAreas sum;
+            bool covered = true;
+            for (std::size_t i = 0; i < pass.units.size(); ++i) {
+                sum.merge(pass.units[i]);
+                covered = covered && pass.fully_covered[i];
+            }
+            pass.units.resize(district_index + 1);
+            pass.fully_covered.resize(district_index + 1);
+            pass.units[district_index] = std::move(sum);
+            pass.fully_covered[district_index] = covered;
+        }
 
         auto int_codes = [](const std::set<std::string>& codes) {
             std::vector<std::int64_t> out;
@@ -515,9 +545,9 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
                 f.class_areas_m2[std::to_string(kv.first)] = kv.second;
             u.forest = f;
         };
-        fill_forest(district, 0);
+        fill_forest(district, district_index);
         for (std::size_t i = 0; i < result.zones.size(); ++i)
-            fill_forest(result.zones[i], i + 1);
+            fill_forest(result.zones[i], i);
         if (district.forest->nodata_m2 > 0)
             warnings.push_back("the land-cover raster has nodata on " + fixed(district.forest->nodata_m2 / 1e6, 3) +
                                " km² of the district: that area counts as not forest (forest share of the area with "

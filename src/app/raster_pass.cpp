@@ -40,14 +40,13 @@ public:
         return !m_stop;
     }
 
-    void deliver(std::size_t window, std::vector<ZoneClassAreas>&& result)
+    void deliver(std::size_t window, ZonalAccumulator::WindowResult&& result)
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_pending.emplace(window, std::move(result));
         while (!m_pending.empty() && m_pending.begin()->first == m_next) {
-            auto& r = m_pending.begin()->second;
-            for (std::size_t z = 0; z < r.size(); ++z)
-                m_totals[z].merge(r[z]);
+            for (const auto& zone_areas : m_pending.begin()->second)
+                m_totals[zone_areas.first].merge(zone_areas.second);
             m_pending.erase(m_pending.begin());
             ++m_next;
             if (m_progress && !m_progress(double(m_next) / double(m_windows), "reading the land-cover raster"))
@@ -75,7 +74,7 @@ private:
     const ProgressFn& m_progress;
     std::mutex m_mutex;
     std::condition_variable m_cv;
-    std::map<std::size_t, std::vector<ZoneClassAreas>> m_pending;
+    std::map<std::size_t, ZonalAccumulator::WindowResult> m_pending;
     std::size_t m_next = 0;
     bool m_stop = false;
 };
@@ -166,17 +165,27 @@ RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialRefer
             const std::unique_ptr<CellAreas> cell_areas = make_cell_areas(grid, raster.srs());
             ZonalAccumulator accumulator;
             std::vector<std::int32_t> values;
+            std::vector<std::uint8_t> bytes;
             std::vector<double> areas;
+            const bool byte_band = source->is_byte();
             while (true) {
                 const std::size_t i = next++;
                 if (i >= windows.size() || !merger.wait_turn(i))
                     break;
                 const Window& w = windows[i];
-                source->read(w, values);
+                ValueWindow cells;
+                cells.window = w;
+                cells.nodata = source->nodata();
+                if (byte_band) {
+                    source->read_bytes(w, bytes);
+                    cells.bytes = bytes.data();
+                } else {
+                    source->read(w, values);
+                    cells.values = values.data();
+                }
                 cell_areas->fill(w, areas);
-                std::vector<ZoneClassAreas> partial;
-                accumulator.add(ValueWindow{ w, values.data(), areas.data(), source->nodata() }, zones, partial);
-                merger.deliver(i, std::move(partial));
+                cells.cell_areas = areas.data();
+                merger.deliver(i, accumulator.add(cells, zones));
             }
         } catch (...) {
             std::lock_guard<std::mutex> lock(failure_mutex);

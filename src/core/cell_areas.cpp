@@ -60,18 +60,26 @@ void LatticeCellAreas::fill(const Window& window, std::vector<double>& out) cons
         for (std::size_t i = 0; i < nc; ++i)
             node_area[j * nc + i] = m_area_at(m_grid.x_of(cols[i] + 0.5), m_grid.y_of(rows[j] + 0.5));
 
+    // Along a row the bilinear surface is linear between node columns: interpolate the row's
+    // node values once, then step across each interval with one addition per cell.
+    std::vector<double> row_nodes(nc);
     for (int r = 0; r < window.rows; ++r) {
         const int row = window.row0 + r;
         const std::size_t j = std::size_t((row - rows[0]) / s);
         const double tv = double(row - rows[j]) / s;
         const double* top = node_area.data() + j * nc;
         const double* bottom = top + nc;
+        for (std::size_t i = 0; i < nc; ++i)
+            row_nodes[i] = (1 - tv) * top[i] + tv * bottom[i];
         double* dst = out.data() + std::size_t(r) * window.cols;
-        for (int c = 0; c < window.cols; ++c) {
-            const int col = window.col0 + c;
+        int col = window.col0;
+        const int col_end = window.col_end();
+        while (col < col_end) {
             const std::size_t i = std::size_t((col - cols[0]) / s);
-            const double tu = double(col - cols[i]) / s;
-            dst[c] = (1 - tv) * ((1 - tu) * top[i] + tu * top[i + 1]) + tv * ((1 - tu) * bottom[i] + tu * bottom[i + 1]);
+            const double slope = (row_nodes[i + 1] - row_nodes[i]) / s;
+            const int stop = std::min(col_end, cols[i + 1]);
+            for (; col < stop; ++col)
+                *dst++ = row_nodes[i] + slope * double(col - cols[i]);
         }
     }
 }

@@ -11,12 +11,15 @@ namespace {
 /// the deltas of a row. Cell c receives the area of the piece's column part that lies right of the
 /// piece; cell c + 1 receives the rest of its height, so that the running sum gives every cell
 /// further right the full height.
-inline void distribute(double* row, int cols, double xa, double xb, double d)
+/// @p begin and @p end widen to the columns written ([begin, end], end may be the sink column).
+inline void distribute(double* row, int cols, double xa, double xb, double d, int& begin, int& end)
 {
     double lx = std::min(xa, xb);
     const double rx = std::max(xa, xb);
     if (rx <= 0.0) {
         row[0] += d; // wholly left of the window: covers every cell of the row to its right
+        begin = 0;
+        end = std::max(end, 0);
         return;
     }
     if (lx >= cols)
@@ -28,6 +31,8 @@ inline void distribute(double* row, int cols, double xa, double xb, double d)
         const double f = 0.5 * (lx + rx) - fl;
         row[c] += d * (1.0 - f);
         row[c + 1] += d * f;
+        begin = std::min(begin, c);
+        end = std::max(end, c + 1);
         return;
     }
     const double per_unit = d / (rx - lx);
@@ -37,6 +42,8 @@ inline void distribute(double* row, int cols, double xa, double xb, double d)
     }
     const int c_first = int(std::floor(lx));
     const int c_last = std::min(int(fr), cols - 1);
+    begin = std::min(begin, c_first);
+    end = std::max(end, c_last + 1);
     for (int c = c_first; c <= c_last; ++c) {
         const double xs = std::max(lx, double(c));
         const double xe = std::min(rx, double(c + 1));
@@ -101,9 +108,10 @@ CoverageRasterizer::CoverageRasterizer(const Grid& grid, const Rings& polygon, i
     }
 }
 
-void CoverageRasterizer::add_edge_rows(const Edge& e, int row_lo, int row_hi, const Window& sub, double* deltas) const
+void CoverageRasterizer::add_edge_rows(const Edge& e, int row_lo, int row_hi, CoverageDeltas& out) const
 {
-    const int stride = sub.cols + 1;
+    const Window& sub = out.window;
+    const std::size_t stride = out.stride();
     const double slope = (e.x1 - e.x0) / (e.y1 - e.y0);
     const int r_first = std::max(row_lo, int(std::floor(e.y0)));
     const int r_end = std::min(row_hi, int(std::ceil(e.y1)));
@@ -114,22 +122,23 @@ void CoverageRasterizer::add_edge_rows(const Edge& e, int row_lo, int row_hi, co
             continue;
         const double xt = e.x0 + (yt - e.y0) * slope - sub.col0;
         const double xb = (yb == e.y1 ? e.x1 : e.x0 + (yb - e.y0) * slope) - sub.col0;
-        distribute(deltas + std::size_t(r - sub.row0) * stride, sub.cols, xt, xb, e.w * (yb - yt));
+        const std::size_t local = std::size_t(r - sub.row0);
+        distribute(out.deltas.data() + local * stride, sub.cols, xt, xb, e.w * (yb - yt), out.begin[local],
+                   out.end[local]);
     }
 }
 
-const Window& CoverageRasterizer::rasterize(const Window& window, CoverageWindow& out) const
+const Window& CoverageRasterizer::deltas(const Window& window, CoverageDeltas& out) const
 {
     out.window = window.intersection(m_footprint);
     const Window& sub = out.window;
-    out.fractions.clear();
     if (sub.empty())
         return out.window;
-
-    const int stride = sub.cols + 1;
-    // Deltas and fractions share the buffer: each row is summed in place, then rows are packed.
-    out.fractions.assign(std::size_t(sub.rows) * std::size_t(stride), 0.0);
-    double* deltas = out.fractions.data();
+    const std::size_t needed = std::size_t(sub.rows) * out.stride();
+    if (out.deltas.size() < needed)
+        out.deltas.resize(needed, 0.0); // new cells are zero; used ones were zeroed by the consumer
+    out.begin.assign(std::size_t(sub.rows), sub.cols + 1);
+    out.end.assign(std::size_t(sub.rows), -1);
 
     const int b_first = sub.row0 / m_band_rows;
     const int b_last = (sub.row_end() - 1) / m_band_rows;
@@ -137,20 +146,20 @@ const Window& CoverageRasterizer::rasterize(const Window& window, CoverageWindow
         const int row_lo = std::max(sub.row0, b * m_band_rows);
         const int row_hi = std::min(sub.row_end(), (b + 1) * m_band_rows);
         for (std::uint32_t i : m_bands[std::size_t(b)])
-            add_edge_rows(m_edges[i], row_lo, row_hi, sub, deltas);
+            add_edge_rows(m_edges[i], row_lo, row_hi, out);
     }
+    return out.window;
+}
 
-    double* dst = out.fractions.data();
-    for (int r = 0; r < sub.rows; ++r) {
-        const double* src = out.fractions.data() + std::size_t(r) * stride;
-        double running = 0.0;
-        for (int c = 0; c < sub.cols; ++c) {
-            running += src[c];
-            // Rounding can leave ±1e-16 where the true value is 0 or 1.
-            *dst++ = std::min(1.0, std::max(0.0, running));
-        }
-    }
-    out.fractions.resize(sub.size());
+const Window& CoverageRasterizer::rasterize(const Window& window, CoverageWindow& out) const
+{
+    CoverageDeltas d;
+    out.window = deltas(window, d);
+    out.fractions.assign(out.window.size(), 0.0);
+    if (out.window.empty())
+        return out.window;
+    const int cols = out.window.cols;
+    for_each_covered_cell(d, [&](int r, int c, double f) { out.fractions[std::size_t(r) * cols + c] = f; });
     return out.window;
 }
 

@@ -3,6 +3,7 @@
 #include "grid.h"
 #include "rings.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +21,23 @@ struct CoverageWindow
     {
         return fractions[std::size_t(row - window.row0) * std::size_t(window.cols) + std::size_t(col - window.col0)];
     }
+};
+
+/// @brief Coverage of one polygon over one window as signed-area deltas: the fraction of a cell
+/// is the running sum of its row's deltas up to and including the cell.
+///
+/// Deltas are the rasterizer's raw output; consumers that walk the cells anyway (zonal
+/// accumulation) sum them on the fly instead of reading a second array of fractions. Only the
+/// columns [begin, end] of each row received deltas; cells left of `begin` have coverage 0 and
+/// cells after `end` keep the running sum reached at `end` (0, or 1 inside a polygon that
+/// extends past the window's right edge). `end` may be window.cols, the sink column.
+struct CoverageDeltas
+{
+    Window window;
+    std::vector<double> deltas; ///< window.rows × (window.cols + 1); the last column is a sink
+    std::vector<int> begin, end; ///< per row, first and last local column that received deltas
+
+    std::size_t stride() const { return std::size_t(window.cols) + 1; }
 };
 
 /// @brief Exact fraction of every grid cell covered by a polygon.
@@ -46,6 +64,11 @@ public:
     /// (empty when the polygon does not reach @p window).
     const Window& rasterize(const Window& window, CoverageWindow& out) const;
 
+    /// Fills @p out with the deltas over `window ∩ footprint()` and returns that window. The
+    /// deltas buffer must be all zero on entry (it is when new, and when the consumer zeroes each
+    /// row's [begin, end] after reading it, as for_each_covered_cell() does).
+    const Window& deltas(const Window& window, CoverageDeltas& out) const;
+
     /// Number of edges kept (horizontal edges contribute nothing and are dropped).
     std::size_t edge_count() const { return m_edges.size(); }
 
@@ -56,7 +79,7 @@ private:
         double x0, y0, x1, y1, w;
     };
 
-    void add_edge_rows(const Edge& e, int row_lo, int row_hi, const Window& sub, double* deltas) const;
+    void add_edge_rows(const Edge& e, int row_lo, int row_hi, CoverageDeltas& out) const;
 
     Grid m_grid;
     int m_band_rows;
@@ -64,5 +87,37 @@ private:
     std::vector<Edge> m_edges;
     std::vector<std::vector<std::uint32_t>> m_bands; // edge indices per row band
 };
+
+/// Calls @p visit(row, col, fraction) for every cell of @p d with a non-zero fraction, row by row,
+/// and leaves the deltas buffer zeroed for the next use.
+template<typename Visit>
+void for_each_covered_cell(CoverageDeltas& d, Visit&& visit)
+{
+    const Window& w = d.window;
+    const std::size_t stride = d.stride();
+    for (int r = 0; r < w.rows; ++r) {
+        double* row = d.deltas.data() + std::size_t(r) * stride;
+        const int begin = d.begin[std::size_t(r)];
+        const int end = d.end[std::size_t(r)];
+        if (begin > end)
+            continue;
+        double running = 0.0;
+        const int last = std::min(end, w.cols - 1);
+        for (int c = begin; c <= last; ++c) {
+            running += row[c];
+            row[c] = 0.0;
+            // Rounding leaves ±1e-16 where the true value is 0 or 1.
+            const double f = running < 0.0 ? 0.0 : (running > 1.0 ? 1.0 : running);
+            if (f > 1e-14)
+                visit(r, c, f);
+        }
+        row[w.cols] = 0.0; // the sink
+        // Past the last delta the coverage stays as it is: 1 inside a polygon wider than the window.
+        const double rest = running < 0.0 ? 0.0 : (running > 1.0 ? 1.0 : running);
+        if (rest > 1e-14)
+            for (int c = last + 1; c < w.cols; ++c)
+                visit(r, c, rest);
+    }
+}
 
 } // namespace redline

@@ -33,10 +33,14 @@ struct ZoneClassAreas
 };
 
 /// @brief The cells of one raster window: values, nodata rule and cell areas.
+///
+/// Byte rasters (nearly every land-cover product) are read as bytes, others as 32-bit integers:
+/// exactly one of `bytes` and `values` is set.
 struct ValueWindow
 {
     Window window;
     const std::int32_t* values = nullptr; ///< window.rows × window.cols, row-major
+    const std::uint8_t* bytes = nullptr;  ///< the same, for Byte rasters
     const double* cell_areas = nullptr;   ///< same layout, m²
     std::optional<std::int32_t> nodata;
 };
@@ -50,9 +54,16 @@ public:
     /// Adds @p cells to @p out (one entry per zone, same order as @p zones).
     void add(const ValueWindow& cells, const std::vector<RasterZone>& zones, std::vector<ZoneClassAreas>& out);
 
+    /// The class areas of one window, for the zones the window touches only (by zone index,
+    /// increasing): most windows meet a few zones, and a sparse result stays small.
+    using WindowResult = std::vector<std::pair<std::size_t, ZoneClassAreas>>;
+    WindowResult add(const ValueWindow& cells, const std::vector<RasterZone>& zones);
+
 private:
-    void add_coverage(const ValueWindow& cells, const CoverageWindow& coverage, ClassHistogram& out) const;
-    CoverageWindow m_coverage;
+    void add_coverage(const ValueWindow& cells, ClassHistogram& out);
+    template<typename T>
+    void add_cells(const T* values, const ValueWindow& cells, ClassHistogram& out);
+    CoverageDeltas m_coverage;
 };
 
 } // namespace redline

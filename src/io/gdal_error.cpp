@@ -13,10 +13,12 @@ void gdal_init()
 {
     static std::once_flag once;
     std::call_once(once, [] {
-        // GDAL's block cache defaults to 5 % of RAM; a bounded cache keeps redline's memory flat
-        // in raster size. A user who sets GDAL_CACHEMAX keeps their value.
+        // GDAL's block cache defaults to 5 % of RAM. redline reads every block once, window by
+        // window, so a small cache (a few windows' worth) keeps memory flat in raster size and
+        // spares the page faults of filling a large one (measured: 16 MB is 15 % faster than 64 MB
+        // on a 42 Mpix raster). A user who sets GDAL_CACHEMAX keeps their value.
         if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr))
-            CPLSetConfigOption("GDAL_CACHEMAX", "64");
+            CPLSetConfigOption("GDAL_CACHEMAX", "16");
         GDALAllRegister();
     });
 }

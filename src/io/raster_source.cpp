@@ -65,14 +65,30 @@ std::string RasterSource::data_type_name() const
     return GDALGetDataTypeName(m_band->GetRasterDataType());
 }
 
+bool RasterSource::is_byte() const
+{
+    return m_band->GetRasterDataType() == GDT_Byte;
+}
+
 void RasterSource::read(const Window& window, std::vector<std::int32_t>& values) const
 {
     values.resize(window.size());
+    read_into(window, values.data(), GDT_Int32);
+}
+
+void RasterSource::read_bytes(const Window& window, std::vector<std::uint8_t>& values) const
+{
+    values.resize(window.size());
+    read_into(window, values.data(), GDT_Byte);
+}
+
+void RasterSource::read_into(const Window& window, void* buffer, GDALDataType type) const
+{
     if (window.empty())
         return;
     CplErrorCapture capture;
-    const CPLErr err = m_band->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows, values.data(),
-                                        window.cols, window.rows, GDT_Int32, 0, 0, nullptr);
+    const CPLErr err = m_band->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows, buffer,
+                                        window.cols, window.rows, type, 0, 0, nullptr);
     if (err != CE_None)
         throw InputError(m_option + " " + m_path + ", band " + std::to_string(m_band_index) + ": cannot read columns " +
                          std::to_string(window.col0) + "-" + std::to_string(window.col_end() - 1) + ", rows " +

@@ -30,13 +30,19 @@ public:
     int block_rows() const { return m_block_rows; }
     std::string data_type_name() const;
 
+    /// True for Byte bands, which read_bytes() reads without conversion.
+    bool is_byte() const;
+
     /// Reads @p window into @p values (row-major, rows × cols), converting to 32-bit integers.
     void read(const Window& window, std::vector<std::int32_t>& values) const;
+    /// Reads @p window of a Byte band as bytes.
+    void read_bytes(const Window& window, std::vector<std::uint8_t>& values) const;
 
     /// Overrides the band's nodata value (--landcover-nodata).
     void set_nodata(std::optional<std::int32_t> nodata) { m_nodata = nodata; }
 
 private:
+    void read_into(const Window& window, void* buffer, GDALDataType type) const;
     std::string m_path;
     std::string m_option;
     int m_band_index;

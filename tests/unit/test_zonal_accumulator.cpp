@@ -16,7 +16,12 @@ TEST(ZonalAccumulator, WeightsEachCellByFractionAndArea)
     const std::vector<double> areas{ 2, 2, 2, 3, 3, 3, 5, 5, 5 };
     ZonalAccumulator acc;
     std::vector<ZoneClassAreas> out;
-    acc.add(ValueWindow{ g.full_window(), values.data(), areas.data(), std::int32_t(9) }, { zone }, out);
+    ValueWindow cells;
+    cells.window = g.full_window();
+    cells.values = values.data();
+    cells.cell_areas = areas.data();
+    cells.nodata = 9;
+    acc.add(cells, { zone }, out);
     ASSERT_EQ(out.size(), 1u);
     // Fractions (top row first): 0.5 0 0 / 1 0.5 0 / 1 1 0.5.
     EXPECT_DOUBLE_EQ(out[0].all.area_of(10), 0.5 * 2 + 1 * 3 + 1 * 5 + 0.5 * 5);
@@ -39,7 +44,11 @@ TEST(ZonalAccumulator, WindowsAddUpToTheWholeGrid)
 
     ZonalAccumulator acc;
     std::vector<ZoneClassAreas> whole;
-    acc.add(ValueWindow{ g.full_window(), values.data(), areas.data(), std::nullopt }, { zone }, whole);
+    ValueWindow all;
+    all.window = g.full_window();
+    all.values = values.data();
+    all.cell_areas = areas.data();
+    acc.add(all, { zone }, whole);
 
     std::vector<ZoneClassAreas> pieces(1);
     for (const Window& w : g.block_windows(16, 8, 16 * 8)) {
@@ -51,7 +60,11 @@ TEST(ZonalAccumulator, WindowsAddUpToTheWholeGrid)
                 a.push_back(1.0);
             }
         std::vector<ZoneClassAreas> part;
-        acc.add(ValueWindow{ w, v.data(), a.data(), std::nullopt }, { zone }, part);
+        ValueWindow cells;
+        cells.window = w;
+        cells.values = v.data();
+        cells.cell_areas = a.data();
+        acc.add(cells, { zone }, part);
         pieces[0].merge(part[0]);
     }
     for (std::int64_t v : { 0, 1, 2, 300 })
