@@ -80,7 +80,8 @@ private:
 };
 
 /// Densification step (in the CRS's own units) that keeps projected edges faithful: 100 m for
-/// projected CRSs, 0 (none) for geographic ones, whose edges redline reads as geodesics.
+/// projected CRSs, 0 for geographic ones (their edges are geodesics, densified along the geodesic
+/// by densify_geodesic() instead).
 double densify_step_for(const OGRSpatialReference& srs);
 
 } // namespace redline

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "gdal_error.h"
+#include "geodesic_densify.h"
 #include "text.h"
 
 #include <cpl_string.h>
@@ -77,22 +78,29 @@ VectorSource::VectorSource(const VectorSpec& spec)
     if (m_spec.layer.empty())
         m_spec.layer = layer_from_path;
 
-    std::string encoding = spec.encoding;
-    if (encoding.empty() && is_shapefile_path(m_path))
+    std::optional<std::string> encoding;
+    if (!spec.encoding.empty())
+        encoding = spec.encoding;
+    else if (is_shapefile_path(m_path))
         encoding = detect_encoding();
     open(encoding);
 }
 
-std::string VectorSource::detect_encoding()
+std::optional<std::string> VectorSource::detect_encoding()
 {
-    // A .cpg file or a DBF code-page byte declares the encoding, and GDAL honours both.
-    if (file_exists(sibling(m_path, ".cpg")) || file_exists(sibling(m_path, ".CPG")))
-        return "";
-    if (dbf_language_driver(sibling(m_path, ".dbf")) != 0)
-        return "";
+    // A .cpg file or a DBF code-page byte declares the encoding, and GDAL honours both when no
+    // ENCODING option overrides them.
+    if (file_exists(sibling(m_path, ".cpg")) || file_exists(sibling(m_path, ".CPG"))) {
+        m_encoding_used = "as declared by the .cpg file";
+        return std::nullopt;
+    }
+    if (dbf_language_driver(sibling(m_path, ".dbf")) != 0) {
+        m_encoding_used = "as declared by the DBF code page";
+        return std::nullopt;
+    }
     // Undeclared: read the bytes as they are; UTF-8 stays, anything else is taken for GBK,
     // the usual encoding of Chinese Shapefiles written by ArcGIS and older tools.
-    open("");
+    open(std::string()); // the bytes as they are
     m_layer->ResetReading();
     bool utf8 = true;
     int seen = 0;
@@ -104,22 +112,22 @@ std::string VectorSource::detect_encoding()
             break;
     }
     if (utf8)
-        return "";
+        return std::string();
     m_warnings.push_back(m_path + ": no .cpg file and the attribute text is not UTF-8; read it as GBK (CP936). "
                                   "Add a .cpg file containing 'GBK', or pass the encoding option, to be sure.");
     return "CP936";
 }
 
-void VectorSource::open(const std::string& encoding)
+void VectorSource::open(const std::optional<std::string>& encoding)
 {
     CplErrorCapture capture;
     m_layer = nullptr;
     m_dataset.reset();
     CPLStringList open_options;
-    if (is_shapefile_path(m_path)) {
+    if (is_shapefile_path(m_path) && encoding) {
         // ENCODING="" asks GDAL not to recode; a value names the code page.
-        open_options.SetNameValue("ENCODING", encoding.c_str());
-        m_encoding_used = encoding.empty() ? "as declared (or UTF-8)" : encoding;
+        open_options.SetNameValue("ENCODING", encoding->c_str());
+        m_encoding_used = encoding->empty() ? "UTF-8 (undeclared)" : *encoding;
     }
     m_dataset.reset(GDALDataset::Open(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                       nullptr, open_options.List(), nullptr));
@@ -277,6 +285,7 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
     const Reprojection to_working(*m_srs, working, densify_step_for(*m_srs), m_spec.option + " " + m_label);
     const bool projected = !m_srs->IsGeographic();
     const double unit = projected ? m_srs->GetLinearUnits() : 1.0;
+    const Ellipsoid source_ellipsoid = ellipsoid_of(*m_srs);
     const int id_index = m_id_field.empty() ? -1 : field_index(m_id_field, "id");
     const int name_index = m_name_field.empty() ? -1 : field_index(m_name_field, "name");
     const int code_index = m_spec.code_field.empty() ? -1 : field_index(m_spec.code_field, "class code");
@@ -320,6 +329,8 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
             pf.area_attribute_m2 = feature->GetFieldAsDouble(area_index) * m_spec.area_unit_m2;
         if (projected)
             pf.source_planar_area = OGR_G_Area(OGRGeometry::ToHandle(geom.get())) * unit * unit;
+        else
+            densify_geodesic(*geom, source_ellipsoid); // edges are geodesics: see geodesic_densify.h
 
         if (!to_working.apply(*geom))
             throw InputError(where + ": cannot be transformed from " + out.crs_name + " to " + label(working) +

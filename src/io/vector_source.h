@@ -6,6 +6,7 @@
 
 #include <gdal_priv.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,9 +52,11 @@ public:
     const std::vector<std::string>& warnings() const { return m_warnings; }
 
 private:
-    void open(const std::string& encoding);
+    /// Opens the source; for a Shapefile, @p encoding is GDAL's ENCODING open option: absent to
+    /// let GDAL honour the .cpg file or the DBF's code-page byte, "" for no recoding, or a code page.
+    void open(const std::optional<std::string>& encoding);
     int field_index(const std::string& name, const char* what) const;
-    std::string detect_encoding();
+    std::optional<std::string> detect_encoding();
 
     VectorSpec m_spec;
     std::string m_path;

@@ -287,12 +287,8 @@ class AllForest(rc.RedlineTestCase):
         for raster in ("all_deg.tif", "all_utm.tif"):
             with self.subTest(raster=raster):
                 self.check("tri_utm.gpkg", raster)
-
-    @rc.unittest.expectedFailure
     def test_7e_geographic_long_edges_degree_raster(self):
         self.check("tri.gpkg", "all_deg.tif")
-
-    @rc.unittest.expectedFailure
     def test_7e_geographic_long_edges_utm_raster(self):
         self.check("tri.gpkg", "all_utm.tif")
 

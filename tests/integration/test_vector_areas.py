@@ -370,8 +370,6 @@ class GeodesicEdges(rc.RedlineTestCase):
 
     def test_2g_dense_edges(self):
         self.check("tri_dense.gpkg", self.dense, "2g zones across a dense lon/lat triangle")
-
-    @rc.unittest.expectedFailure
     def test_2g_long_geodesic_edges(self):
         self.check("tri.gpkg", self.exact, "2g zones across a long-edged lon/lat triangle")
 
