@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Benchmark `redline coverage` against peers on the same generated data in the same run.
+#
+#   scripts/bench_coverage.sh                 # district-scale case (~2,400 km², 10 m, ~36 Mpix)
+#   scripts/bench_coverage.sh --quick         # CI size (~1/16: 150 km², ~2.7 Mpix)
+#   scripts/bench_coverage.sh --scale 4       # 4x the raster cells (5 m cells, same landscape)
+#
+# Options:
+#   --work DIR       data and results (default /tmp/redline-bench); generated data sets are
+#                    cached there under a name made of their parameters, so reruns skip generation
+#   --scale S        multiply the raster's cell count by S (cell = 10 m / sqrt(S))
+#   --mem-scale M[,M2...]  also run redline on M x the cells (scale 1 vs M, M2 ...), to show that
+#                    peak RSS stays flat as the raster grows, once with GDAL's default block cache
+#                    and once with GDAL_CACHEMAX=16 (redline's own memory). Default 4 when --scale
+#                    is 1, else the --scale; 0 turns it off. 16 = 2.5 m cells, 572 Mpix, ~45 s to
+#                    generate once
+#   --quick          small case for CI
+#   --repeat N       best (minimum) wall time of N runs of each tool (default 3; 1 with --quick)
+#   --no-qgis        skip QGIS even when qgis_process.bin is installed
+#   --build          (re)build redline with ninja first (default: only when the binary is missing)
+#
+# Environment: REDLINE (binary, default build/redline), EXACTEXTRACT (an exactextract binary:
+# adds the exact-fraction peer), QGIS_PROCESS (default qgis_process.bin).
+#
+# Rows (all on the same inputs, warm page cache):
+#   redline coverage forest   --boundary --zones --landcover --forest-classes 10, exact cell
+#                             coverage fractions x ellipsoidal cell areas; 1 thread and all cores
+#   read limit                gdalinfo -hist (GDAL decodes every block once; C, 1 thread) and a
+#                             numpy loop calling ReadAsArray per 256x256 block + bincount
+#   QGIS zonalstatisticsfb    on forest.tif (0/1, 255 nodata): per-township count and mean, cell
+#                             centre rule, planar cell counts (includes qgis_process start-up)
+#   gdal_rasterize + bincount township ids burnt on the land-cover grid (cell centre rule), then
+#                             numpy bincount of zone*256+class block by block
+#   exactextract              (if EXACTEXTRACT is set) coverage-weighted mean of forest.tif
+#   redline red line only     --boundary --zones --redline: repair, dissolve, clip, geodesic areas
+#   ogr2ogr -dialect SQLite   ST_Union of the red line, ST_Intersection with each township and
+#                             the district, planar ST_Area (GEOS via SpatiaLite)
+#
+# Which quantities are compared: redline's forest share_pct divides by the township's full
+# ellipsoidal area, so a nodata cell counts as "not forest"; its share_of_valid_pct divides by the
+# area with data. The cell-centre peers only have cells: forest cells / cells with data, each cell
+# counted whole when its centre is inside the township, planar (equal) cell areas. So the
+# comparable pair is redline share_of_valid_pct vs peer forest_count / valid_count. They differ
+#   - at township edges, where a cell is counted whole or not at all instead of by its covered
+#     fraction: with ~50-150 km² townships and 10 m cells the errors mostly cancel along the edge
+#     and the shares differ by a few hundredths of a percentage point;
+#   - by the variation of the cell's ellipsoidal area inside a township (UTM scale factor changes
+#     by ~1e-4 over 10 km): negligible in a ratio.
+# exactextract uses exact fractions too (planar weights), so it should agree to < 0.01 point.
+# The red-line shares (ellipsoidal in redline, planar Gauss-Krüger in SQLite) agree to ~1e-4
+# point: the scale factor nearly cancels in the ratio.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PY=/usr/bin/python3
+DATA_PY="$ROOT/scripts/bench_data.py"
+REDLINE=${REDLINE:-$ROOT/build/redline}
+QGIS_PROCESS=${QGIS_PROCESS:-qgis_process.bin}
+WORK=/tmp/redline-bench
+SCALE=1
+MEM_SCALE=""
+QUICK=0
+REPEAT=""
+USE_QGIS=1
+BUILD=0
+
+die() { echo "bench: $*" >&2; exit 2; }
+say() { echo "bench: $*" >&2; }
+
+while (($#)); do
+    case "$1" in
+        --work) WORK=${2:?--work needs a directory}; shift 2 ;;
+        --scale) SCALE=${2:?--scale needs a number}; shift 2 ;;
+        --mem-scale) MEM_SCALE=${2:?--mem-scale needs a number}; shift 2 ;;
+        --quick) QUICK=1; shift ;;
+        --repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
+        --no-qgis) USE_QGIS=0; shift ;;
+        --build) BUILD=1; shift ;;
+        -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1 (see --help)" ;;
+    esac
+done
+[[ $SCALE =~ ^[0-9]+([.][0-9]+)?$ ]] && awk -v s="$SCALE" 'BEGIN{exit !(s > 0)}' ||
+    die "--scale must be a positive number"
+[[ -z $REPEAT ]] && REPEAT=$((QUICK ? 1 : 3))
+[[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive integer"
+if [[ -z $MEM_SCALE ]]; then
+    if awk -v s="$SCALE" 'BEGIN{exit !(s == 1)}'; then MEM_SCALE=4; else MEM_SCALE=$SCALE; fi
+fi
+[[ $MEM_SCALE =~ ^[0-9]+([.][0-9]+)?(,[0-9]+([.][0-9]+)?)*$ ]] || die "--mem-scale must be numbers, comma separated"
+
+# ---------------------------------------------------------------------------------------------
+# prerequisites
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing: run scripts/setup.sh (installs the 'time' package)"
+[[ -x $PY ]] && "$PY" -c 'import osgeo, numpy, shapely, pyproj' 2>/dev/null ||
+    die "$PY lacks osgeo/numpy/shapely/pyproj: run scripts/setup.sh"
+for t in gdal_rasterize gdalinfo ogr2ogr; do
+    command -v "$t" >/dev/null || die "$t is missing: run scripts/setup.sh (gdal-bin)"
+done
+if ((BUILD)) || [[ ! -x $REDLINE ]]; then
+    if [[ $REDLINE == "$ROOT/build/redline" ]]; then
+        command -v ninja >/dev/null && command -v cmake >/dev/null ||
+            die "redline is not built and cmake/ninja are missing: run scripts/setup.sh"
+        if [[ ! -f $ROOT/build/build.ninja ]]; then
+            say "configuring $ROOT/build (Release)"
+            cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+        fi
+        say "building redline"
+        ninja -C "$ROOT/build" redline >/dev/null
+    fi
+    [[ -x $REDLINE ]] || die "no redline binary at $REDLINE (set REDLINE=...)"
+fi
+if [[ -f $ROOT/build/CMakeCache.txt && $REDLINE == "$ROOT/build/redline" ]]; then
+    bt=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$ROOT/build/CMakeCache.txt")
+    [[ $bt == Release ]] || say "WARNING: build/ is a '$bt' build: timings are not representative"
+fi
+REDLINE_DESC="$REDLINE, built $(date -r "$REDLINE" '+%F %T'), tree $(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?')"
+
+export GDAL_PAM_ENABLED=NO          # no .aux.xml: gdalinfo -hist must not find a cached histogram
+export QT_QPA_PLATFORM=offscreen
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR" 2>/dev/null || true
+NCPU=$(nproc)
+
+# ---------------------------------------------------------------------------------------------
+# data
+if ((QUICK)); then AREA=150 ZONES=8 NRED=35; else AREA=2400 ZONES=30 NRED=550; fi
+SEED=7
+cell_for() { awk -v s="$1" 'BEGIN{printf "%.6g", 10 / sqrt(s)}'; }
+data_dir() { echo "$WORK/data-a${AREA}-z${ZONES}-r${NRED}-c$(cell_for "$1")-s${SEED}-v1"; }
+ensure_data() {   # $1 = scale; prints the data directory
+    local d; d=$(data_dir "$1")
+    if [[ ! -f $d/meta.json ]]; then
+        say "generating $d (scale $1)"
+        local t0=$SECONDS
+        "$PY" "$DATA_PY" gen --out "$d" --area-km2 "$AREA" --zones "$ZONES" --redline "$NRED" \
+            --cell "$(cell_for "$1")" --seed "$SEED" >&2 || die "data generation failed"
+        say "generated in $((SECONDS - t0)) s"
+    else
+        say "using cached data $d"
+    fi
+    rm -f "$d"/*.aux.xml
+    echo "$d"
+}
+mkdir -p "$WORK"
+D=$(ensure_data "$SCALE")
+meta() { "$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1/meta.json" "$2"; }
+MPIX=$(meta "$D" 'm["mpix"]')
+read -r NX NY XMIN YMIN XMAX YMAX < <(meta "$D" \
+    '"%d %d %r %r %r %r" % (lambda r, g: (r["nx"], r["ny"], g[0], g[3] + g[5] * r["ny"], g[0] + g[1] * r["nx"], g[3]))(m["raster"], m["raster"]["geotransform"])')
+NZ=$(meta "$D" 'm["townships"]')
+
+R="$WORK/results/$(basename "$D")"
+rm -rf "$R"
+mkdir -p "$R"
+cp "$D/meta.json" "$R/meta.json"
+: >"$R/runs.tsv"
+say "results in $R"
+# every run uses this copy of the binary, even if build/ is rebuilt meanwhile
+cp "$REDLINE" "$R/redline-bin"
+REDLINE="$R/redline-bin"
+LOAD0=$(cut -d' ' -f1 /proc/loadavg)
+cat "$D"/* >/dev/null   # warm the page cache: every tool reads from memory
+
+# ---------------------------------------------------------------------------------------------
+# timing: run_timed KEY LABEL MPIX CLEAN -- command...
+# Best wall time of $REPEAT runs (nanosecond clock), peak RSS (max over runs) from /usr/bin/time.
+# CLEAN: a file removed before each run (an output the tool refuses to overwrite), or "".
+FAILED_REDLINE=0
+run_timed() {
+    local key=$1 label=$2 mpix=$3 clean=$4
+    shift 5
+    local best="" rss=0 i t0 t1 w m
+    say "running: $label"
+    for ((i = 0; i < REPEAT; i++)); do
+        [[ -n $clean ]] && rm -rf "$clean"
+        t0=$(date +%s%N)
+        if ! /usr/bin/time -f "%M" -o "$R/$key.rss" "$@" >"$R/$key.log" 2>&1; then
+            local note
+            note="failed (see $R/$key.log): $(tail -n 1 "$R/$key.log" | cut -c1-100)"
+            say "$label $note"
+            printf '%s\t%s\tfailed\t\t\t\t%s\n' "$key" "$label" "$note" >>"$R/runs.tsv"
+            [[ $key == redline* || $key == mem_* ]] && FAILED_REDLINE=1
+            return 0
+        fi
+        t1=$(date +%s%N)
+        w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b - a) / 1e9}')
+        m=$(grep -E '^[0-9]+$' "$R/$key.rss" | tail -n 1)
+        m=${m:-0}
+        [[ -z $best ]] || awk -v w="$w" -v b="$best" 'BEGIN{exit !(w < b)}' && best=$w
+        ((m > rss)) && rss=$m
+    done
+    printf '%s\t%s\tok\t%s\t%s\t%s\t\n' "$key" "$label" "$best" "$rss" "$mpix" >>"$R/runs.tsv"
+}
+skip() {  # skip KEY LABEL WHY
+    say "skipping $2: $3"
+    printf '%s\t%s\tskipped\t\t\t\t%s\n' "$1" "$2" "$3" >>"$R/runs.tsv"
+}
+
+FC=10
+RL_RASTER=(coverage --boundary "$D/boundary.gpkg" --zones "$D/townships.gpkg" --zone-id XZQDM
+           --landcover "$D/landcover.tif" --forest-classes "$FC" -q)
+
+# a. redline, exact fractions
+run_timed redline_t1 "redline coverage forest, 1 thread" "$MPIX" "" -- \
+    "$REDLINE" "${RL_RASTER[@]}" --threads 1 --json "$R/redline_t1.json"
+run_timed redline_t0 "redline coverage forest, all threads ($NCPU)" "$MPIX" "" -- \
+    "$REDLINE" "${RL_RASTER[@]}" --threads 0 --json "$R/redline_t0.json"
+
+# b. read limit
+run_timed read_gdalinfo "read limit: gdalinfo -hist (1 thread)" "$MPIX" "" -- \
+    gdalinfo -hist "$D/landcover.tif"
+run_timed read_numpy "read limit: numpy ReadAsArray per block + bincount" "$MPIX" "" -- \
+    "$PY" "$DATA_PY" hist "$D/landcover.tif"
+
+# c. QGIS zonal statistics (cell centre), on the 0/1 forest raster
+if ((!USE_QGIS)); then
+    skip qgis "QGIS native:zonalstatisticsfb (cell centre)" "--no-qgis"
+elif ! command -v "$QGIS_PROCESS" >/dev/null; then
+    skip qgis "QGIS native:zonalstatisticsfb (cell centre)" \
+        "$QGIS_PROCESS not found (scripts/setup.sh --qgis installs QGIS)"
+else
+    run_timed qgis "QGIS native:zonalstatisticsfb (cell centre)" "$MPIX" "$R/qgis.gpkg" -- \
+        "$QGIS_PROCESS" run native:zonalstatisticsfb --INPUT="$D/townships_utm.gpkg" \
+        --INPUT_RASTER="$D/forest.tif" --RASTER_BAND=1 --COLUMN_PREFIX=_ --STATISTICS=0,2 \
+        --OUTPUT="$R/qgis.gpkg"
+    # what part of that is qgis_process start-up (an algorithm run on one feature, no raster)
+    run_timed qgis_startup "  (qgis_process start-up alone: native:centroids)" "" "$R/qgis_startup.gpkg" -- \
+        "$QGIS_PROCESS" run native:centroids --INPUT="$D/boundary.gpkg" --ALL_PARTS=false \
+        --OUTPUT="$R/qgis_startup.gpkg"
+fi
+
+# d. gdal_rasterize + numpy bincount (cell centre)
+run_timed bincount "gdal_rasterize + numpy bincount (cell centre)" "$MPIX" "$R/zones.tif" -- \
+    bash -c 'gdal_rasterize -q -a zid -ot UInt16 -a_nodata 0 -init 0 -te "$1" "$2" "$3" "$4" \
+                 -ts "$5" "$6" -co TILED=YES "$7" "$8" &&
+             "$9" "${10}" bincount "$8" "${11}" "${12}" "${13}" "${14}"' _ \
+    "$XMIN" "$YMIN" "$XMAX" "$YMAX" "$NX" "$NY" "$D/townships_utm.gpkg" "$R/zones.tif" \
+    "$PY" "$DATA_PY" "$D/landcover.tif" "$FC" "$NZ" "$R/bincount.csv"
+rm -f "$R/zones.tif"
+
+# e. exactextract (optional)
+if [[ -n ${EXACTEXTRACT:-} ]]; then
+    if [[ -x $EXACTEXTRACT ]] || command -v "$EXACTEXTRACT" >/dev/null; then
+        # exactextract >= 0.2 names the id column with --include-col, 0.1 with -f (--fid)
+        if "$EXACTEXTRACT" --help 2>&1 | grep -q -- --include-col; then idopt=(--include-col XZQDM); else idopt=(-f XZQDM); fi
+        run_timed exactextract "exactextract mean(forest) (exact fractions)" "$MPIX" "$R/exactextract.csv" -- \
+            "$EXACTEXTRACT" -r "forest:$D/forest.tif" -p "$D/townships_utm.gpkg" "${idopt[@]}" \
+            -s "frac=mean(forest)" -o "$R/exactextract.csv"
+    else
+        skip exactextract "exactextract mean(forest) (exact fractions)" "EXACTEXTRACT=$EXACTEXTRACT is not executable"
+    fi
+fi
+
+# f. vector side
+run_timed redline_vec "redline coverage red line only (vector)" "" "" -- \
+    "$REDLINE" coverage --boundary "$D/boundary.gpkg" --zones "$D/townships.gpkg" --zone-id XZQDM \
+    --redline "$D/redline.shp" -q --json "$R/redline_vec.json"
+SQL="WITH rl AS (SELECT ST_Union(geom) AS g FROM redline)
+SELECT t.XZQDM AS XZQDM, ST_Area(t.geom) AS zone_area, ST_Area(ST_Intersection(t.geom, rl.g)) AS rl_area
+FROM townships t, rl
+UNION ALL
+SELECT 'district', ST_Area(b.geom), ST_Area(ST_Intersection(b.geom, rl.g)) FROM boundary b, rl"
+run_timed vec_sqlite "ogr2ogr -dialect SQLite union+clip+area (planar)" "" "$R/sqlite.csv" -- \
+    ogr2ogr -f CSV "$R/sqlite.csv" "$D/vectors.gpkg" -dialect SQLite -sql "$SQL"
+
+# everything at once, for reference
+run_timed redline_full "redline coverage forest + red line, all threads" "$MPIX" "" -- \
+    "$REDLINE" "${RL_RASTER[@]}" --redline "$D/redline.shp" --json "$R/redline_full.json"
+
+# memory: the same run on rasters with more cells (same landscape, finer cells)
+if [[ $MEM_SCALE != 0 ]]; then
+    IFS=, read -r -a mem_scales <<<"1,$MEM_SCALE"
+    for cache in default 16; do
+        for s in "${mem_scales[@]}"; do
+            Ds=$(ensure_data "$s")
+            cat "$Ds/landcover.tif" >/dev/null
+            mp=$(meta "$Ds" 'm["mpix"]')
+            if [[ $cache == default ]]; then key="mem_$s" pre=(); lab="default GDAL cache"
+            else key="memc_$s" pre=(env GDAL_CACHEMAX=16); lab="GDAL_CACHEMAX=16"; fi
+            run_timed "$key" "memory: redline forest, scale $s, $lab" "$mp" "" -- \
+                "${pre[@]}" "$REDLINE" coverage --boundary "$Ds/boundary.gpkg" --zones "$Ds/townships.gpkg" \
+                --zone-id XZQDM --landcover "$Ds/landcover.tif" --forest-classes "$FC" -q \
+                --json "$R/$key.json"
+        done
+    done
+fi
+LOAD1=$(cut -d' ' -f1 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------
+status=0
+"$PY" "$DATA_PY" report "$R" "$D" || status=$?
+echo
+echo "redline: $REDLINE_DESC"
+echo "$NCPU cores, load average $LOAD0 at the start, $LOAD1 at the end; best of $REPEAT runs; logs and outputs in $R"
+if awk -v a="$LOAD0" -v b="$LOAD1" -v n="$NCPU" 'BEGIN{exit !(a > 0.5 * n || b > 0.5 * n)}'; then
+    echo "WARNING: other processes were using the CPUs: timings are noisy (rerun on an idle machine, or --repeat 5)"
+fi
+((FAILED_REDLINE)) && { echo "bench: a redline run failed" >&2; exit 2; }
+exit "$status"
