@@ -377,7 +377,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         if (!r)
             return;
         const LayerFigures& f = *r->figures;
-        const double area = is_district ? f.inside_m2 : area_of_intersection(ctx, meter, f.inside.get(), u.geometry.get());
+        const double area = is_district ? f.inside_m2 : area_within(ctx, meter, f.inside_parts, u.geometry.get());
         out = share_of(area, u.area_m2);
         if (options.survey_area) {
             if (is_district) {

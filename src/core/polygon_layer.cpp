@@ -122,30 +122,32 @@ LayerFigures analyse_layer(const GeosContext& ctx, const AreaMeter& meter, const
     LayerFigures out;
     out.features = layer.features.size();
     const auto geoms = geometries_of(layer);
-    // Most features lie wholly inside the district: the prepared tests spare them an overlay.
-    const PreparedPtr prepared = prepare(ctx, district);
+    std::vector<double> areas;
     for (const auto& f : layer.features) {
         const double a = meter.geodesic(ctx, f.geometry.get());
+        areas.push_back(a);
         out.sum_of_parts_m2 += a;
         out.area_as_drawn_sum_m2 += f.repaired ? f.area_as_drawn_m2 : a;
         out.repaired += f.repaired ? 1 : 0;
-        if (GEOSPreparedContains_r(ctx.handle(), prepared.get(), f.geometry.get()) == 1) {
-            out.clipped_parts_m2 += a;
-        } else if (GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), f.geometry.get()) == 1) {
-            GeomPtr clipped = intersection(ctx, f.geometry.get(), district);
-            out.clipped_parts_m2 += meter.geodesic(ctx, clipped.get());
-        }
     }
-    GeomPtr dissolved = union_all(ctx, geoms);
-    out.dissolved_m2 = meter.geodesic(ctx, dissolved.get());
-    out.inside = intersection(ctx, dissolved.get(), district);
-    out.outside = difference(ctx, dissolved.get(), district);
-    out.inside_m2 = meter.geodesic(ctx, out.inside.get());
-    out.outside_m2 = meter.geodesic(ctx, out.outside.get());
+    // Each feature clipped on its own: what a bureau gets by clipping without dissolving.
+    MeasuredParts features;
+    for (std::size_t i = 0; i < geoms.size(); ++i)
+        features.add(clone(ctx, geoms[i]), areas[i], ctx);
+    out.clipped_parts_m2 = area_within(ctx, meter, features, district);
+
+    Dissolved dissolved = dissolve(ctx, meter, geoms, areas);
+    MeasuredParts outside;
+    split_by(ctx, meter, dissolved.parts, district, out.inside_parts, &outside);
+    out.inside_m2 = out.inside_parts.total();
+    out.outside_m2 = outside.total();
+    out.dissolved_m2 = dissolved.parts.total();
+    out.inside = out.inside_parts.collect(ctx);
+    out.outside = outside.collect(ctx);
     if (survey)
         out.survey_inside_m2 = meter.survey(ctx, out.inside.get());
     out.overlap_m2 = out.sum_of_parts_m2 - out.dissolved_m2;
-    out.overlaps = pairwise_overlaps(ctx, geoms);
+    out.overlaps = std::move(dissolved.overlaps);
     return out;
 }
 

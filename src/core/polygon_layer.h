@@ -1,6 +1,7 @@
 #pragma once
 
 #include "area_meter.h"
+#include "dissolve.h"
 #include "geos_context.h"
 #include "polygon_ops.h"
 
@@ -82,7 +83,8 @@ struct LayerFigures
     double overlap_m2 = 0;         ///< sum_of_parts − dissolved: what counting twice adds
     double area_as_drawn_sum_m2 = 0; ///< Σ areas with invalid features measured as drawn
     std::optional<double> survey_inside_m2; ///< the survey's trapezoid figure for `inside`
-    GeomPtr inside;
+    MeasuredParts inside_parts;             ///< the dissolved layer inside the district, by part
+    GeomPtr inside;                         ///< the same, as one MultiPolygon
     GeomPtr outside;
     std::vector<Overlap> overlaps;
     std::optional<AreaFieldCheck> area_field;
