@@ -1,85 +1,17 @@
 #include "raster_pass.h"
 
 #include "error.h"
+#include "ordered_pipeline.h"
 #include "projected_cell_areas.h"
 #include "raster_source.h"
 #include "reproject_rings.h"
 #include "text.h"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <exception>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <thread>
 
 namespace redline {
-
-namespace {
-
-/// Merges per-window results in window order, holding back windows that finish early and
-/// making fast workers wait when too many are held, so memory stays bounded.
-class OrderedMerger
-{
-public:
-    OrderedMerger(std::vector<ZoneClassAreas>& totals, std::size_t windows, std::size_t max_pending,
-                  const ProgressFn& progress)
-      : m_totals(totals)
-      , m_windows(windows)
-      , m_max_pending(max_pending)
-      , m_progress(progress)
-    {
-    }
-
-    /// Blocks while the window is too far ahead of the merge front.
-    bool wait_turn(std::size_t window)
-    {
-        std::unique_lock<std::mutex> lock(m_mutex);
-        m_cv.wait(lock, [&] { return m_stop || window < m_next + m_max_pending; });
-        return !m_stop;
-    }
-
-    void deliver(std::size_t window, ZonalAccumulator::WindowResult&& result)
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_pending.emplace(window, std::move(result));
-        while (!m_pending.empty() && m_pending.begin()->first == m_next) {
-            for (const auto& zone_areas : m_pending.begin()->second)
-                m_totals[zone_areas.first].merge(zone_areas.second);
-            m_pending.erase(m_pending.begin());
-            ++m_next;
-            if (m_progress && !m_progress(double(m_next) / double(m_windows), "reading the land-cover raster"))
-                m_stop = true;
-        }
-        m_cv.notify_all();
-    }
-
-    void stop()
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_stop = true;
-        m_cv.notify_all();
-    }
-    bool stopped()
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        return m_stop;
-    }
-
-private:
-    std::vector<ZoneClassAreas>& m_totals;
-    std::size_t m_windows;
-    std::size_t m_max_pending;
-    const ProgressFn& m_progress;
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    std::map<std::size_t, ZonalAccumulator::WindowResult> m_pending;
-    std::size_t m_next = 0;
-    bool m_stop = false;
-};
-
-} // namespace
 
 RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
                                  const std::vector<RasterPassUnit>& units, const ProgressFn& progress)
@@ -146,65 +78,53 @@ RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialRefer
     report.threads = threads;
 
     result.units.assign(units.size(), ZoneClassAreas{});
-    OrderedMerger merger(result.units, windows.size(), std::size_t(4 * threads), progress);
-    std::atomic<std::size_t> next{ 0 };
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-
-    auto worker = [&](bool reuse_main_source) {
-        try {
-            // GDAL datasets and PROJ transformations are not shared between threads.
-            std::unique_ptr<RasterSource> own;
-            const RasterSource* source = &raster;
-            if (!reuse_main_source) {
-                own = std::make_unique<RasterSource>(input.path, input.band, "--landcover");
-                if (input.nodata)
-                    own->set_nodata(input.nodata);
-                source = own.get();
-            }
-            const std::unique_ptr<CellAreas> cell_areas = make_cell_areas(grid, raster.srs());
-            ZonalAccumulator accumulator;
+    using Partial = ZonalAccumulator::WindowResult;
+    auto make_worker = [&](int thread) {
+        // GDAL datasets and PROJ transformations are not shared between threads: the first
+        // thread reuses the source opened above, the others open their own.
+        struct Worker
+        {
+            std::shared_ptr<RasterSource> own;
+            const RasterSource* source;
+            std::shared_ptr<CellAreas> cell_areas;
+            std::shared_ptr<ZonalAccumulator> accumulator = std::make_shared<ZonalAccumulator>();
             std::vector<std::int32_t> values;
             std::vector<std::uint8_t> bytes;
             std::vector<double> areas;
-            const bool byte_band = source->is_byte();
-            while (true) {
-                const std::size_t i = next++;
-                if (i >= windows.size() || !merger.wait_turn(i))
-                    break;
-                const Window& w = windows[i];
-                ValueWindow cells;
-                cells.window = w;
-                cells.nodata = source->nodata();
-                if (byte_band) {
-                    source->read_bytes(w, bytes);
-                    cells.bytes = bytes.data();
-                } else {
-                    source->read(w, values);
-                    cells.values = values.data();
-                }
-                cell_areas->fill(w, areas);
-                cells.cell_areas = areas.data();
-                merger.deliver(i, accumulator.add(cells, zones));
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure)
-                failure = std::current_exception();
-            merger.stop();
+        };
+        auto w = std::make_shared<Worker>();
+        w->source = &raster;
+        if (thread > 0) {
+            w->own = std::make_shared<RasterSource>(input.path, input.band, "--landcover");
+            if (input.nodata)
+                w->own->set_nodata(input.nodata);
+            w->source = w->own.get();
         }
+        w->cell_areas = make_cell_areas(grid, raster.srs());
+        return [w, &windows, &zones](std::size_t i) {
+            const Window& win = windows[i];
+            ValueWindow cells;
+            cells.window = win;
+            cells.nodata = w->source->nodata();
+            if (w->source->is_byte()) {
+                w->source->read_bytes(win, w->bytes);
+                cells.bytes = w->bytes.data();
+            } else {
+                w->source->read(win, w->values);
+                cells.values = w->values.data();
+            }
+            w->cell_areas->fill(win, w->areas);
+            cells.cell_areas = w->areas.data();
+            return w->accumulator->add(cells, zones);
+        };
     };
-
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t)
-        pool.emplace_back(worker, false);
-    worker(true);
-    for (auto& t : pool)
-        t.join();
-    if (failure)
-        std::rethrow_exception(failure);
-    if (merger.stopped())
-        throw Cancelled();
+    std::size_t done = 0;
+    run_ordered<Partial>(windows.size(), threads, make_worker, [&](std::size_t, Partial&& partial) {
+        for (const auto& zone_areas : partial)
+            result.units[zone_areas.first].merge(zone_areas.second);
+        ++done;
+        return !progress || progress(double(done) / double(windows.size()), "reading the land-cover raster");
+    });
     return result;
 }
 
