@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -18,16 +19,16 @@ namespace redline {
 ///
 /// Each thread gets its own worker from @p make_worker(thread index) — GDAL datasets and PROJ
 /// objects are not shared between threads — and calls it as `Result worker(std::size_t item)`.
-/// Results that finish early wait (at most 4 per thread; a thread that runs too far ahead waits
-/// too), so memory stays bounded and the consumer sees items in order: sums come out the same
+/// Results that finish early wait (at most @p pending_per_thread per thread; a thread that runs too
+/// far ahead waits too), so memory stays bounded and the consumer sees items in order: sums come out the same
 /// whatever the thread count, and order-dependent consumers (row-by-row labelling) just work.
 /// @p consume may return false to cancel (e.g. on Ctrl-C): Cancelled is thrown. The first
 /// exception of any thread is rethrown here after all threads stopped.
 template<typename Result, typename MakeWorker, typename Consume>
-void run_ordered(std::size_t count, int threads, MakeWorker make_worker, Consume consume)
+void run_ordered(std::size_t count, int threads, MakeWorker make_worker, Consume consume, int pending_per_thread = 4)
 {
     threads = int(std::max<std::size_t>(1, std::min<std::size_t>(count, std::size_t(std::max(1, threads)))));
-    const std::size_t max_pending = std::size_t(4 * threads);
+    const std::size_t max_pending = std::size_t(std::max(1, pending_per_thread) * threads);
     std::mutex mutex;
     std::condition_variable cv;
     std::map<std::size_t, Result> pending;

@@ -18,6 +18,8 @@ Usage: redline COMMAND [OPTIONS]     (redline COMMAND --help for a command's opt
 Commands:
   coverage   red-line, protected-area and forest shares of a district and its townships,
              checked against plan targets and published figures, with the reasons for any mismatch
+  activity   suspected human activity (quarries, construction, roads, clearing, ponds) inside the
+             red line from two-date imagery, as patches for field verification with image chips
   classes    list the land-cover / land-use class tables of the layer catalogue
   version    print the version
 
@@ -42,11 +44,13 @@ int main(int argc, char** argv)
             return cli::coverage_command(args);
         if (command == "classes")
             return cli::classes_command(args);
+        if (command == "activity")
+            return cli::activity_command(args);
         if (command == "version" || command == "--version") {
             std::printf("redline %s\n", REDLINE_VERSION);
             return 0;
         }
-        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, classes, version "
+        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, classes, version "
                              "(redline --help)\n", command.c_str());
         return 2;
     } catch (const Cancelled&) {

@@ -116,6 +116,26 @@ Catalogue::Schema Catalogue::schema(const std::string& role) const
     return s;
 }
 
+std::string Catalogue::text(const std::string& subdir, const std::string& name, const std::string& option) const
+{
+    std::error_code ec;
+    const fs::path dir = fs::path(m_layers) / subdir;
+    const fs::path path = dir / (name + ".txt");
+    if (name.empty() || name.find('/') != std::string::npos || !fs::is_regular_file(path, ec)) {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(dir, ec))
+            if (entry.path().extension() == ".txt")
+                names.push_back(entry.path().stem().string());
+        std::sort(names.begin(), names.end());
+        std::string known;
+        for (const auto& n : names)
+            known += (known.empty() ? "" : ", ") + n;
+        throw InputError(option + ": no '" + name + "' in " + dir.string() + "; known: " +
+                         (known.empty() ? "(none: is REDLINE_DATA_DIR right?)" : known));
+    }
+    return read_text(path);
+}
+
 std::string Catalogue::style(const std::string& name) const
 {
     std::error_code ec;

@@ -33,6 +33,10 @@ public:
     /// layers/schemas/ROLE.txt ("id: XZQDM, BSM, ..." lines); empty when there is none.
     Schema schema(const std::string& role) const;
 
+    /// The text of layers/SUBDIR/NAME.txt (band presets, mask conventions); an unknown name is an
+    /// InputError naming @p option and listing the known ones.
+    std::string text(const std::string& subdir, const std::string& name, const std::string& option) const;
+
     /// The text of styles/NAME.qml; empty when missing.
     std::string style(const std::string& name) const;
 

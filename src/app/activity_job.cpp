@@ -1,0 +1,539 @@
+#include "activity_job.h"
+
+#include "area_meter.h"
+#include "catalogue.h"
+#include "change_pass.h"
+#include "error.h"
+#include "gdal_error.h"
+#include "ordered_pipeline.h"
+#include "patch_labeling.h"
+#include "polygon_ops.h"
+#include "polygonize.h"
+#include "reproject_rings.h"
+#include "text.h"
+
+#include <ogr_geometry.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace redline {
+
+namespace {
+
+/// The band mapping of one date: a preset, a mapping, or both (the mapping wins, the preset
+/// keeps its scale and offset), then explicit scale/offset.
+BandMapping resolve_bands(const DateOptions& date, const DateOptions* fallback, const Catalogue& catalogue,
+                          const std::string& option)
+{
+    const std::string sensor = !date.sensor.empty() || !date.bands.empty() || !fallback ? date.sensor : fallback->sensor;
+    const std::string bands = !date.sensor.empty() || !date.bands.empty() || !fallback ? date.bands : fallback->bands;
+    BandMapping m;
+    if (!sensor.empty())
+        m = BandMapping::parse_preset(catalogue.text("bands", sensor, option + "-sensor"),
+                                      catalogue.layers_dir() + "/bands/" + sensor + ".txt");
+    if (!bands.empty()) {
+        BandMapping explicit_bands = BandMapping::parse(bands, option + "-bands");
+        explicit_bands.scale = m.scale;
+        explicit_bands.offset = m.offset;
+        explicit_bands.preset = m.preset;
+        m = explicit_bands;
+    }
+    if (sensor.empty() && bands.empty())
+        throw InputError("say which band is which: --sensor PRESET (e.g. sentinel2_l2a, gf1_pms) or --bands "
+                         "blue=1,green=2,red=3,nir=4,swir1=5");
+    const std::optional<double> scale = date.scale ? date.scale : (fallback ? fallback->scale : std::nullopt);
+    const std::optional<double> offset = date.offset ? date.offset : (fallback ? fallback->offset : std::nullopt);
+    if (scale)
+        m.scale = *scale;
+    if (offset)
+        m.offset = *offset;
+    return m;
+}
+
+/// Row bands of full footprint width: labelling needs whole rows in order.
+std::vector<Window> row_bands(const Window& footprint, int block_rows)
+{
+    const int cols = std::max(1, footprint.cols);
+    int rows = std::max(8, std::min(256, int((1 << 20) / cols)));
+    if (block_rows > 0 && rows >= block_rows)
+        rows = (rows / block_rows) * block_rows;
+    std::vector<Window> out;
+    for (int r = footprint.row0; r < footprint.row_end(); r += rows)
+        out.push_back(Window{ footprint.col0, r, footprint.cols, std::min(rows, footprint.row_end() - r) });
+    return out;
+}
+
+/// Every @p stride-th window, for the sampling passes.
+std::vector<Window> sample_windows(const std::vector<Window>& all, std::size_t max_cells)
+{
+    std::size_t total = 0;
+    for (const Window& w : all)
+        total += w.size();
+    const std::size_t stride = std::max<std::size_t>(1, (total + max_cells - 1) / std::max<std::size_t>(1, max_cells));
+    std::vector<Window> out;
+    for (std::size_t i = 0; i < all.size(); i += stride)
+        out.push_back(all[i]);
+    return out;
+}
+
+std::uint64_t fnv1a(const std::string& s)
+{
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+std::string safe_id(const std::string& id)
+{
+    std::string out;
+    for (unsigned char c : id)
+        out += (std::isalnum(c) || c == '-' || c == '_') ? char(c) : '_';
+    return out.empty() ? "x" : out;
+}
+
+double clamp01(double v)
+{
+    return std::min(1.0, std::max(0.0, v));
+}
+
+} // namespace
+
+ActivityResult run_activity(const ActivityOptions& options, const GeosContext& ctx, const ProgressFn& progress)
+{
+    gdal_init();
+    auto step = [&](double f, const std::string& what) {
+        if (progress && !progress(f, what))
+            throw Cancelled();
+    };
+    const Catalogue catalogue;
+    ActivityResult result;
+    result.version = REDLINE_VERSION;
+    result.min_area_m2 = options.min_area_m2;
+    if (!(options.min_area_m2 >= 0))
+        throw InputError("--min-area must be a non-negative area in m²");
+
+    // 1. The two dates and how to read them.
+    ImageSpec before, after;
+    before.option = "--before";
+    after.option = "--after";
+    before.path = options.before.path;
+    after.path = options.after.path;
+    before.bands = resolve_bands(options.before, nullptr, catalogue, "--before");
+    after.bands = resolve_bands(options.after, &options.before, catalogue, "--after");
+    before.nodata = options.before.nodata;
+    after.nodata = options.after.nodata;
+    before.mask_path = options.before.mask;
+    after.mask_path = options.after.mask;
+    if (!before.mask_path.empty() || !after.mask_path.empty()) {
+        const MaskConvention rule = MaskConvention::parse(
+          catalogue.text("masks", options.mask_convention, "--mask-convention"),
+          catalogue.layers_dir() + "/masks/" + options.mask_convention + ".txt");
+        before.mask_rule = after.mask_rule = rule;
+        result.mask_convention = rule.describe();
+    }
+    result.before_bands = before.bands.describe() + (before.bands.preset.empty() ? "" : " (" + before.bands.preset + ")");
+    result.after_bands = after.bands.describe() + (after.bands.preset.empty() ? "" : " (" + after.bands.preset + ")");
+    result.before_spec = before;
+    result.after_spec = after;
+
+    step(0.01, "opening the images");
+    const ImagePair images(before, after);
+    const Grid& grid = images.grid();
+    result.image_crs = label(images.srs());
+    result.pixel_dx = grid.dx();
+    result.pixel_dy = grid.dy();
+    result.cols = grid.cols();
+    result.rows = grid.rows();
+    result.after_warped = images.after_warped();
+    result.overlap_fraction = images.overlap_fraction();
+    result.swir = images.has_swir();
+    if (result.swir) {
+        result.indices = { "NDVI = (nir - red) / (nir + red)", "water: MNDWI = (green - swir1) / (green + swir1)",
+                           "bare: BSI = ((swir1 + red) - (nir + blue)) / ((swir1 + red) + (nir + blue))" };
+    } else {
+        result.indices = { "NDVI = (nir - red) / (nir + red)", "water: NDWI = (green - nir) / (green + nir)",
+                           "bare: visible brightness = (blue + green + red) / 3" };
+        result.disabled = { "no swir1 band in both dates: MNDWI and BSI (which need SWIR) are off; water uses NDWI "
+                            "(green, nir), bare/built uses visible brightness, both less selective" };
+    }
+    if (images.overlap_fraction() < 0.999)
+        result.warnings.push_back("the after image covers " + fixed(100 * images.overlap_fraction(), 1) +
+                                  " % of the before image's extent; the rest is left out");
+
+    // 2. The red line, in the working CRS and on the image grid.
+    step(0.03, "reading the red line");
+    VectorSpec redline_spec = options.redline;
+    {
+        const Catalogue::Schema schema = catalogue.schema("redline");
+        if (redline_spec.id_candidates.empty())
+            redline_spec.id_candidates = schema.id;
+        if (redline_spec.name_candidates.empty())
+            redline_spec.name_candidates = schema.name;
+    }
+    VectorSource redline_source(redline_spec);
+    const SrsPtr working = geographic_of(redline_source.srs());
+    result.ellipsoid = ellipsoid_of(*working);
+    const AreaMeter meter(result.ellipsoid);
+    result.working_srs = clone_srs(*working);
+    result.output_srs = clone_srs(redline_source.srs());
+    result.area_method = "geodesic area (Karney 2013, PROJ geod_polygonarea) on the " + result.ellipsoid.name +
+                         " ellipsoid in " + label(*working);
+    PolygonLayer redline = redline_source.read(*working, ctx, "redline");
+    for (const auto& w : redline_source.warnings())
+        result.warnings.push_back(w);
+    const std::size_t repaired = repair_invalid(ctx, meter, redline);
+    if (repaired)
+        result.warnings.push_back(std::to_string(repaired) + " invalid red-line geometr" +
+                                  (repaired == 1 ? "y was" : "ies were") + " repaired with GEOS MakeValid");
+    if (redline.features.empty())
+        throw InputError(options.redline.option + " " + redline_source.source_label() + ": no polygon features");
+    GeomPtr redline_union = union_all(ctx, geometries_of(redline));
+    const Reprojection to_image(*working, images.srs(), 0.0, "--redline");
+    auto rasterizer =
+      std::make_shared<const CoverageRasterizer>(grid, reproject_to_rings(ctx, redline_union.get(), to_image), 64);
+    const Window footprint = rasterizer->footprint();
+    if (footprint.empty())
+        throw InputError("--redline " + redline_source.source_label() +
+                         " does not overlap the images: the red line and the imagery cover different places");
+
+    std::optional<PolygonLayer> zones;
+    if (options.zones) {
+        VectorSpec zspec = *options.zones;
+        const Catalogue::Schema schema = catalogue.schema("zones");
+        if (zspec.id_candidates.empty())
+            zspec.id_candidates = schema.id;
+        if (zspec.name_candidates.empty())
+            zspec.name_candidates = schema.name;
+        VectorSource zsource(zspec);
+        zones = zsource.read(*working, ctx, "zones");
+        repair_invalid(ctx, meter, *zones);
+    }
+
+    const std::vector<Window> windows = row_bands(footprint, images.block_rows());
+    const std::vector<Window> samples = sample_windows(windows, std::size_t(4) << 20);
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    const int threads = options.threads > 0 ? options.threads : int(hw);
+
+    // 3. Relative radiometric normalisation on pseudo-invariant pixels inside the red line.
+    step(0.06, "normalising the after image to the before image");
+    const std::size_t band_count = result.swir ? 5 : 4;
+    std::vector<std::vector<float>> sample_before(band_count), sample_after(band_count);
+    {
+        std::size_t eligible = 0;
+        // Pixels in the sample windows inside the red line, thinned to about 400,000.
+        for (const Window& w : samples)
+            eligible += w.size();
+        const std::size_t thin = std::max<std::size_t>(1, eligible / 400000);
+        auto make_worker = [&](int) {
+            auto reader = std::make_shared<ChangeWindowReader>(before, after, rasterizer, nullptr, nullptr, true);
+            return [reader, &samples](std::size_t i) {
+                WindowChange change;
+                reader->read(samples[i], change);
+                return change;
+            };
+        };
+        std::size_t seen = 0;
+        run_ordered<WindowChange>(
+          samples.size(), threads, make_worker,
+          [&](std::size_t, WindowChange&& c) {
+              for (std::size_t i = 0; i < c.window.size(); ++i) {
+                  if (!c.valid[i] || c.inside[i] < 0.5f)
+                      continue;
+                  if (seen++ % thin)
+                      continue;
+                  for (std::size_t k = 0; k < band_count; ++k) {
+                      sample_before[k].push_back(c.before_bands[k][i]);
+                      sample_after[k].push_back(c.after_bands[k][i]);
+                  }
+              }
+              return !progress || progress(0.06, "normalising the after image to the before image");
+          },
+          2);
+        if (sample_before[0].size() < 100)
+            throw InputError("too few valid pixels inside the red line (" + std::to_string(sample_before[0].size()) +
+                             "): are the images cloud-free there, and does the red line overlap them?");
+    }
+    result.normalization = fit_relative_normalization(sample_before, sample_after);
+    // Brightness strata, and how much each band differs between the dates in each of them.
+    {
+        const std::size_t n = sample_before[0].size();
+        std::vector<float> brightness(n, 0.0f);
+        for (std::size_t i = 0; i < n; ++i) {
+            for (std::size_t k = 0; k < band_count; ++k)
+                brightness[i] += sample_before[k][i];
+            brightness[i] /= float(band_count);
+        }
+        std::vector<float> sorted = brightness;
+        result.thresholds.strata = Strata::quantiles(sorted, 8);
+        const int strata = result.thresholds.strata.count();
+        result.thresholds.band_sigma.assign(std::size_t(strata), std::vector<float>(band_count, 1.0f));
+        for (std::size_t k = 0; k < band_count; ++k) {
+            std::vector<std::vector<float>> residual(static_cast<std::size_t>(strata));
+            for (std::size_t i = 0; i < n; ++i)
+                residual[std::size_t(result.thresholds.strata.of(brightness[i]))].push_back(
+                  sample_before[k][i] - result.normalization[k].apply(sample_after[k][i]));
+            for (int st = 0; st < strata; ++st)
+                result.thresholds.band_sigma[std::size_t(st)][k] =
+                  residual[std::size_t(st)].size() >= 10 ? float(robust_stats(residual[std::size_t(st)]).sigma)
+                                                         : float(result.normalization[k].rmse);
+        }
+    }
+    sample_before.clear();
+    sample_after.clear();
+
+    // 4. Automatic thresholds: the unchanged majority inside the red line sets the baseline, in
+    // each brightness stratum; one threshold in sigmas per component over all strata.
+    step(0.12, "choosing the change thresholds");
+    {
+        const int strata = result.thresholds.strata.count();
+        std::array<std::vector<std::vector<float>>, change_component_count> values;
+        for (auto& v : values)
+            v.resize(std::size_t(strata));
+        auto make_worker = [&](int) {
+            auto reader = std::make_shared<ChangeWindowReader>(before, after, rasterizer, &result.normalization,
+                                                               &result.thresholds, false);
+            return [reader, &samples](std::size_t i) {
+                WindowChange change;
+                reader->read(samples[i], change);
+                return change;
+            };
+        };
+        run_ordered<WindowChange>(
+          samples.size(), threads, make_worker,
+          [&](std::size_t, WindowChange&& c) {
+              for (std::size_t i = 0; i < c.window.size(); ++i)
+                  if (c.valid[i] && c.inside[i] >= 0.5f)
+                      for (int k = 0; k < change_component_count; ++k)
+                          if (!std::isnan(c.components[std::size_t(k)][i]))
+                              values[std::size_t(k)][c.stratum[i]].push_back(c.components[std::size_t(k)][i]);
+              return !progress || progress(0.14, "choosing the change thresholds");
+          },
+          2);
+        for (int k = 0; k < change_component_count; ++k) {
+            auto& baseline = result.thresholds.baseline[std::size_t(k)];
+            baseline.resize(std::size_t(strata));
+            std::vector<float> z;
+            for (int st = 0; st < strata; ++st) {
+                std::vector<float>& v = values[std::size_t(k)][std::size_t(st)];
+                std::vector<float> copy = v;
+                baseline[std::size_t(st)] = robust_stats(copy);
+                for (float x : v)
+                    z.push_back(float((x - baseline[std::size_t(st)].median) / baseline[std::size_t(st)].sigma));
+            }
+            result.thresholds.component[std::size_t(k)] = choose_threshold(z, options.threshold);
+        }
+    }
+
+    // 5. The full pass: classify every cell in the red line and label connected patches.
+    const std::string out_dir = [&] {
+        const fs::path p(options.out_gpkg.empty() ? "." : options.out_gpkg);
+        return p.parent_path().empty() ? std::string(".") : p.parent_path().string();
+    }();
+    const std::string work_dir = out_dir + "/.redline-work-" + std::to_string(::getpid());
+    fs::create_directories(work_dir);
+    struct WorkDirGuard
+    {
+        std::string path;
+        ~WorkDirGuard()
+        {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    } guard{ work_dir };
+    LabelRaster labels(work_dir, grid, images.srs());
+    PatchLabeler labeler(footprint.cols);
+    {
+        auto make_worker = [&](int) {
+            auto reader = std::make_shared<ChangeWindowReader>(before, after, rasterizer, &result.normalization,
+                                                               &result.thresholds, false);
+            return [reader, &windows](std::size_t i) {
+                WindowChange change;
+                reader->read(windows[i], change);
+                return change;
+            };
+        };
+        std::vector<std::int32_t> row_labels(std::size_t(grid.cols()), 0);
+        std::size_t done = 0;
+        run_ordered<WindowChange>(
+          windows.size(), threads, make_worker,
+          [&](std::size_t, WindowChange&& c) {
+              const Window& w = c.window;
+              for (std::size_t i = 0; i < w.size(); ++i) {
+                  if (c.inside[i] <= 0.0f)
+                      continue;
+                  if (c.valid[i])
+                      ++result.pixels_analysed;
+                  else
+                      ++result.pixels_masked;
+              }
+              for (int r = 0; r < w.rows; ++r) {
+                  const std::size_t o = std::size_t(r) * w.cols;
+                  PixelRow row;
+                  row.level = c.level.data() + o;
+                  row.type = c.type.data() + o;
+                  row.score = c.score.data() + o;
+                  row.ndvi_before = c.ndvi_before.data() + o;
+                  row.ndvi_after = c.ndvi_after.data() + o;
+                  row.water_before = c.water_before.data() + o;
+                  row.water_after = c.water_after.data() + o;
+                  row.bare_before = c.bare_before.data() + o;
+                  row.bare_after = c.bare_after.data() + o;
+                  row.cell_area = c.cell_area.data() + o;
+                  const std::vector<std::int32_t>& l = labeler.add_row(w.row0 + r, row);
+                  std::copy(l.begin(), l.end(), row_labels.begin() + w.col0);
+                  labels.write_row(w.row0 + r, row_labels);
+              }
+              ++done;
+              return !progress || progress(0.15 + 0.6 * double(done) / double(windows.size()), "detecting change");
+          },
+          2);
+    }
+    std::vector<std::pair<std::int32_t, PatchStats>> components = labeler.finish();
+
+    // 6. Patches: hysteresis (grown from a cell above the threshold, and scoring on average at
+    // least the threshold: a few strong cells in a halo of weak ones are noise), a first size
+    // filter on the cells, then polygons.
+    step(0.78, "building the patches");
+    std::map<std::int32_t, const PatchStats*> kept;
+    for (const auto& c : components)
+        if (c.second.strong > 0 && c.second.mean(c.second.score) >= 1.0 && c.second.area_m2 >= 0.5 * options.min_area_m2)
+            kept[c.first] = &c.second;
+    auto polygons = labels.polygonize();
+    std::map<std::int32_t, std::vector<OGRGeometry*>> by_root;
+    for (auto& kv : polygons) {
+        const std::int32_t root = labeler.root(kv.first);
+        if (!kept.count(root))
+            continue;
+        for (auto& g : kv.second)
+            by_root[root].push_back(g.get());
+    }
+    const Reprojection to_working(images.srs(), *working, 0.0, "patches");
+    const auto redline_geoms = geometries_of(redline);
+    std::vector<Box> redline_boxes;
+    for (const auto* g : redline_geoms)
+        redline_boxes.push_back(bounds(ctx, g));
+    std::vector<PreparedPtr> zone_prepared;
+    if (zones)
+        for (const auto& z : zones->features)
+            zone_prepared.push_back(prepare(ctx, z.geometry.get()));
+    const double cell_area_estimate = kept.empty() ? 0.0 : kept.begin()->second->area_m2 / double(kept.begin()->second->pixels);
+    std::map<std::string, int> id_uses;
+    for (auto& kv : by_root) {
+        const PatchStats& s = *kept[kv.first];
+        OGRMultiPolygon multi;
+        for (OGRGeometry* g : kv.second)
+            multi.addGeometry(g);
+        std::unique_ptr<OGRGeometry> merged(multi.UnionCascaded());
+        if (!merged)
+            merged.reset(multi.clone());
+        if (!to_working.apply(*merged))
+            throw Error("a patch cannot be transformed to " + label(*working));
+        GeomPtr patch(merged->exportToGEOS(ctx.handle()), GeomDeleter{ ctx.handle() });
+        if (!patch)
+            continue;
+        patch = polygonal_part(ctx, patch.get());
+        const Box pb = bounds(ctx, patch.get());
+        // Split by red-line polygon; where red-line polygons overlap, the first one takes the cells.
+        std::vector<std::pair<std::size_t, GeomPtr>> pieces;
+        double inside_area = 0;
+        GeomPtr remaining = clone(ctx, patch.get());
+        for (std::size_t i = 0; i < redline_geoms.size() && !GEOSisEmpty_r(ctx.handle(), remaining.get()); ++i) {
+            if (!pb.intersects(redline_boxes[i]))
+                continue;
+            GeomPtr piece = intersection(ctx, remaining.get(), redline_geoms[i]);
+            if (GEOSisEmpty_r(ctx.handle(), piece.get()))
+                continue;
+            remaining = difference(ctx, remaining.get(), redline_geoms[i]);
+            inside_area += meter.geodesic(ctx, piece.get());
+            pieces.emplace_back(i, std::move(piece));
+        }
+        if (inside_area < options.min_area_m2 || pieces.empty())
+            continue;
+        for (auto& piece : pieces) {
+            const double area = meter.geodesic(ctx, piece.second.get());
+            if (area < std::max(1.0, 0.25 * cell_area_estimate))
+                continue; // a sliver along a red-line edge
+            const PolygonFeature& rl = redline.features[piece.first];
+            ActivityPatch p;
+            p.redline_id = rl.id;
+            p.redline_name = rl.name;
+            p.area_m2 = area;
+            GeomPtr centroid = take(ctx, GEOSGetCentroid_r(ctx.handle(), piece.second.get()), "centroid");
+            Point at{ 0, 0 };
+            if (GEOSContains_r(ctx.handle(), piece.second.get(), centroid.get()) == 1) {
+                GEOSGeomGetX_r(ctx.handle(), centroid.get(), &at.x);
+                GEOSGeomGetY_r(ctx.handle(), centroid.get(), &at.y);
+            } else {
+                at = point_on_surface(ctx, piece.second.get());
+            }
+            p.lon = at.x;
+            p.lat = at.y;
+            if (zones) {
+                GeomPtr pt = take(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), at.x, at.y), "point");
+                for (std::size_t z = 0; z < zones->features.size(); ++z)
+                    if (GEOSPreparedContains_r(ctx.handle(), zone_prepared[z].get(), pt.get()) == 1) {
+                        p.zone_id = zones->features[z].id;
+                        p.zone_name = zones->features[z].name;
+                        break;
+                    }
+            }
+            p.change_type = change_type_name(s.type());
+            p.ndvi_before = s.mean(s.ndvi_before);
+            p.ndvi_after = s.mean(s.ndvi_after);
+            p.water_before = s.mean(s.water_before);
+            p.water_after = s.mean(s.water_after);
+            p.bare_before = s.mean(s.bare_before);
+            p.bare_after = s.mean(s.bare_after);
+            p.score = s.mean(s.score);
+            p.pixels = int(s.pixels);
+            // Confidence: how far above the threshold the patch scores, times how much of it is
+            // strong and how big it is (a patch of a few cells is easily an artefact).
+            const double strength = clamp01((p.score - result.thresholds.hysteresis) / (2.0 - result.thresholds.hysteresis));
+            const double strong_share = double(s.strong) / double(std::max<std::int64_t>(1, s.pixels));
+            const double size = clamp01(0.4 + 0.6 * std::min(1.0, double(s.pixels) / 25.0));
+            p.confidence = std::round(100.0 * strength * (0.5 + 0.5 * strong_share) * size) / 100.0;
+            // Stable id: the red-line polygon and the patch's point to the metre.
+            char where[64];
+            std::snprintf(where, sizeof where, "%.5f,%.5f", at.x, at.y);
+            char hash[17];
+            std::snprintf(hash, sizeof hash, "%08llx", (unsigned long long)(fnv1a(rl.id + "|" + where) & 0xffffffffull));
+            p.patch_id = "P" + safe_id(rl.id) + "-" + hash;
+            const int use = id_uses[p.patch_id]++;
+            if (use)
+                p.patch_id += "-" + std::to_string(use + 1);
+            p.window = Window{ s.col_min + footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1 };
+            p.geometry = std::move(piece.second);
+            result.patches.push_back(std::move(p));
+        }
+    }
+    std::sort(result.patches.begin(), result.patches.end(),
+              [](const ActivityPatch& a, const ActivityPatch& b) { return a.patch_id < b.patch_id; });
+
+    // 7. Per red-line polygon.
+    for (std::size_t i = 0; i < redline.features.size(); ++i) {
+        RedlineSummary s;
+        s.id = redline.features[i].id;
+        s.name = redline.features[i].name;
+        s.area_m2 = meter.geodesic(ctx, redline.features[i].geometry.get());
+        for (const auto& p : result.patches)
+            if (p.redline_id == s.id) {
+                ++s.patches;
+                s.patch_area_m2 += p.area_m2;
+            }
+        result.redlines.push_back(s);
+    }
+    step(0.85, "patches ready");
+    return result;
+}
+
+} // namespace redline

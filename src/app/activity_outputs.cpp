@@ -1,0 +1,306 @@
+// The outputs of `redline activity`: evidence chips, the patch GeoPackage, the field teams' CSV
+// and the JSON summary.
+#include "activity_job.h"
+
+#include "atomic_file.h"
+#include "catalogue.h"
+#include "change_pass.h"
+#include "chip_writer.h"
+#include "error.h"
+#include "geopackage_writer.h"
+#include "report_csv.h"
+#include "report_json.h"
+#include "reproject_rings.h"
+#include "text.h"
+
+#include <cmath>
+#include <filesystem>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace redline {
+
+namespace {
+
+/// The columns of the patch layer and the CSV, in order.
+const std::vector<OutputField>& patch_fields()
+{
+    using T = OutputField::Type;
+    static const std::vector<OutputField> fields{
+        { "patch_id", T::text },      { "redline_id", T::text },    { "redline_name", T::text },
+        { "zone_id", T::text },       { "zone_name", T::text },     { "area_m2", T::real },
+        { "lon", T::real },           { "lat", T::real },           { "change_type", T::text },
+        { "ndvi_before", T::real },   { "ndvi_after", T::real },    { "water_before", T::real },
+        { "water_after", T::real },   { "bare_before", T::real },   { "bare_after", T::real },
+        { "score", T::real },         { "confidence", T::real },    { "status", T::text },
+        { "verified_by", T::text },   { "verified_on", T::text },   { "verdict", T::text },
+        { "activity_class", T::text }, { "chip_true", T::text },    { "chip_false", T::text },
+    };
+    return fields;
+}
+
+std::vector<FieldValue> patch_values(const ActivityPatch& p)
+{
+    auto r = [](double v, int d) { return std::round(v * std::pow(10.0, d)) / std::pow(10.0, d); };
+    return { p.patch_id,
+             p.redline_id,
+             p.redline_name,
+             p.zone_id,
+             p.zone_name,
+             r(p.area_m2, 2),
+             r(p.lon, 7),
+             r(p.lat, 7),
+             p.change_type,
+             r(p.ndvi_before, 4),
+             r(p.ndvi_after, 4),
+             r(p.water_before, 4),
+             r(p.water_after, 4),
+             r(p.bare_before, 4),
+             r(p.bare_after, 4),
+             r(p.score, 3),
+             p.confidence,
+             std::string("to_verify"),
+             std::string(),
+             std::string(),
+             std::string(),
+             std::string(),
+             p.chip_true,
+             p.chip_false };
+}
+
+std::string cell_text(const FieldValue& v)
+{
+    if (const auto* s = std::get_if<std::string>(&v))
+        return *s;
+    if (const auto* d = std::get_if<double>(&v)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.10g", *d);
+        return buf;
+    }
+    if (const auto* n = std::get_if<std::int64_t>(&v))
+        return std::to_string(*n);
+    return "";
+}
+
+/// Writes every patch's chips into a fresh folder beside the final one, then swaps it in.
+void write_all_chips(ActivityResult& result, const std::string& gpkg, const GeosContext& ctx,
+                     const ProgressFn& progress)
+{
+    const fs::path out(gpkg);
+    const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+    const std::string name = out.stem().string() + "_chips";
+    const fs::path final_dir = dir / name;
+    const fs::path temp_dir = dir / ("." + name + ".redline-partial-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(temp_dir, ec);
+    fs::create_directories(temp_dir);
+    struct Cleanup
+    {
+        fs::path path;
+        bool keep = false;
+        ~Cleanup()
+        {
+            std::error_code e;
+            if (!keep)
+                fs::remove_all(path, e);
+        }
+    } cleanup{ temp_dir };
+
+    ImagePair images(result.before_spec, result.after_spec);
+    const Grid& grid = images.grid();
+    const Reprojection to_image(*result.working_srs, images.srs(), 0.0, "chips");
+    BandWindow before, after;
+    std::size_t done = 0;
+    for (ActivityPatch& p : result.patches) {
+        // The patch's cells and a margin of as many again (at least 24 cells) all round.
+        const int margin = std::max(24, std::max(p.window.cols, p.window.rows));
+        const Window w =
+          Window{ p.window.col0 - margin, p.window.row0 - margin, p.window.cols + 2 * margin, p.window.rows + 2 * margin }
+            .intersection(grid.full_window());
+        images.read(w, before, after);
+        apply_normalization(result.normalization, after);
+        ChipImages chip;
+        chip.before = &before;
+        chip.after = &after;
+        chip.inside.assign(w.size(), 0);
+        CoverageRasterizer outline(grid, reproject_to_rings(ctx, p.geometry.get(), to_image));
+        CoverageWindow cover;
+        outline.rasterize(w, cover);
+        for (int r = cover.window.row0; r < cover.window.row_end(); ++r)
+            for (int c = cover.window.col0; c < cover.window.col_end(); ++c)
+                if (cover.at(r, c) >= 0.5)
+                    chip.inside[std::size_t(r - w.row0) * w.cols + std::size_t(c - w.col0)] = 1;
+        const std::string stem = p.patch_id;
+        write_chips(chip, (temp_dir / (stem + "_true.png")).string(), (temp_dir / (stem + "_false.png")).string());
+        p.chip_true = name + "/" + stem + "_true.png";
+        p.chip_false = name + "/" + stem + "_false.png";
+        ++done;
+        if (progress && !progress(0.86 + 0.1 * double(done) / double(result.patches.size()), "writing evidence chips"))
+            throw Cancelled();
+    }
+    // Swap the finished folder in: the old one, if any, goes only once the new one is complete.
+    const fs::path old_dir = dir / ("." + name + ".redline-old-" + std::to_string(::getpid()));
+    if (fs::exists(final_dir))
+        fs::rename(final_dir, old_dir);
+    fs::rename(temp_dir, final_dir);
+    cleanup.keep = true;
+    fs::remove_all(old_dir, ec);
+    result.chips_dir = name;
+}
+
+} // namespace
+
+std::string activity_json(const ActivityResult& r)
+{
+    JsonWriter j;
+    j.begin_object();
+    j.field("tool", "redline " + r.version);
+    j.field("command", "activity");
+    j.field("area_method", r.area_method);
+    j.key("image").begin_object();
+    j.field("crs", r.image_crs);
+    j.field("pixel_dx", r.pixel_dx, 6);
+    j.field("pixel_dy", r.pixel_dy, 6);
+    j.field("cols", r.cols);
+    j.field("rows", r.rows);
+    j.field("before_bands", r.before_bands);
+    j.field("after_bands", r.after_bands);
+    j.field("after_warped_to_before_grid", r.after_warped);
+    j.field("overlap_fraction", r.overlap_fraction, 4);
+    j.field("mask_convention", r.mask_convention);
+    j.end_object();
+    j.key("indices").begin_array();
+    for (const auto& s : r.indices)
+        j.value(s);
+    j.end_array();
+    j.key("indices_disabled").begin_array();
+    for (const auto& s : r.disabled)
+        j.value(s);
+    j.end_array();
+    j.key("normalization").begin_array();
+    static const char* band_names[] = { "blue", "green", "red", "nir", "swir1" };
+    for (std::size_t k = 0; k < r.normalization.size(); ++k) {
+        const BandFit& f = r.normalization[k];
+        j.begin_object();
+        j.field("band", band_names[k]);
+        j.field("gain", f.gain, 6);
+        j.field("offset", f.offset, 6);
+        j.field("invariant_pixels", f.invariant_pixels);
+        j.field("rmse", f.rmse, 6);
+        j.end_object();
+    }
+    j.end_array();
+    j.key("brightness_strata").begin_array();
+    for (float e : r.thresholds.strata.edges)
+        j.value(double(e), 5);
+    j.end_array();
+    j.key("thresholds").begin_array();
+    for (int k = 0; k < change_component_count; ++k) {
+        const ChangeThreshold& t = r.thresholds.component[std::size_t(k)];
+        j.begin_object();
+        j.field("component", change_component_name(k));
+        j.field("threshold_sigmas", t.z, 3);
+        j.field("method", t.method);
+        j.key("baseline_by_stratum").begin_array();
+        for (const RobustStats& b : r.thresholds.baseline[std::size_t(k)]) {
+            j.begin_object();
+            j.field("median", b.median, 6);
+            j.field("robust_sigma", b.sigma, 6);
+            j.end_object();
+        }
+        j.end_array();
+        j.end_object();
+    }
+    j.end_array();
+    j.field("spectral_departure_gate_sigmas", r.thresholds.departure, 2);
+    j.field("hysteresis", r.thresholds.hysteresis, 3);
+    j.field("min_area_m2", r.min_area_m2, 2);
+    j.field("pixels_analysed", std::int64_t(r.pixels_analysed));
+    j.field("pixels_masked", std::int64_t(r.pixels_masked));
+
+    double total_area = 0;
+    std::map<std::string, std::pair<std::size_t, double>> by_type;
+    for (const auto& p : r.patches) {
+        total_area += p.area_m2;
+        by_type[p.change_type].first++;
+        by_type[p.change_type].second += p.area_m2;
+    }
+    j.key("overall").begin_object();
+    j.field("patches", r.patches.size());
+    j.field("area_m2", total_area, 2);
+    j.key("by_change_type").begin_object();
+    for (const auto& kv : by_type) {
+        j.key(kv.first).begin_object();
+        j.field("patches", kv.second.first);
+        j.field("area_m2", kv.second.second, 2);
+        j.end_object();
+    }
+    j.end_object();
+    j.end_object();
+    j.key("redlines").begin_array();
+    for (const auto& s : r.redlines) {
+        j.begin_object();
+        j.field("id", s.id);
+        j.field("name", s.name);
+        j.field("area_m2", s.area_m2, 2);
+        j.field("patches", s.patches);
+        j.field("patch_area_m2", s.patch_area_m2, 2);
+        j.end_object();
+    }
+    j.end_array();
+    j.key("patches").begin_array();
+    for (const auto& p : r.patches) {
+        j.begin_object();
+        j.field("patch_id", p.patch_id);
+        j.field("redline_id", p.redline_id);
+        j.field("zone_id", p.zone_id);
+        j.field("area_m2", p.area_m2, 2);
+        j.field("lon", p.lon, 7);
+        j.field("lat", p.lat, 7);
+        j.field("change_type", p.change_type);
+        j.field("score", p.score, 3);
+        j.field("confidence", p.confidence, 2);
+        j.end_object();
+    }
+    j.end_array();
+    j.key("warnings").begin_array();
+    for (const auto& w : r.warnings)
+        j.value(w);
+    j.end_array();
+    j.end_object();
+    return j.str();
+}
+
+void write_activity_outputs(ActivityResult& result, const ActivityOptions& options, const GeosContext& ctx,
+                            const ProgressFn& progress)
+{
+    if (!options.out_gpkg.empty() && options.chips && !result.patches.empty())
+        write_all_chips(result, options.out_gpkg, ctx, progress);
+    if (!options.out_gpkg.empty()) {
+        const Catalogue catalogue;
+        GeoPackageWriter gpkg(options.out_gpkg, "--out", ctx, *result.working_srs, *result.output_srs);
+        std::vector<OutputFeature> features;
+        for (const auto& p : result.patches)
+            features.push_back(OutputFeature{ p.geometry.get(), patch_values(p) });
+        gpkg.write_layer("activity_patches", "Suspected human-activity patches inside the red line, to verify in the field",
+                         patch_fields(), features, catalogue.style("activity_patches"));
+        gpkg.commit();
+    }
+    if (!options.csv_path.empty()) {
+        CsvTable t;
+        for (const auto& f : patch_fields())
+            t.columns.push_back(f.name);
+        for (const auto& p : result.patches) {
+            std::vector<std::string> row;
+            for (const auto& v : patch_values(p))
+                row.push_back(cell_text(v));
+            t.rows.push_back(std::move(row));
+        }
+        write_csv(t, options.csv_path, "--csv");
+    }
+    if (!options.json_path.empty())
+        write_file_atomically(options.json_path, activity_json(result), "--json");
+}
+
+} // namespace redline

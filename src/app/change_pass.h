@@ -1,0 +1,61 @@
+#pragma once
+
+#include "cell_areas.h"
+#include "change_scoring.h"
+#include "coverage_fraction.h"
+#include "image_pair.h"
+#include "radiometric_normalization.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace redline {
+
+/// @brief What one row band of the image pair says, cell by cell (the window's cells only).
+struct WindowChange
+{
+    Window window;
+    std::vector<float> inside;          ///< fraction of the cell inside the red line
+    std::vector<std::uint8_t> valid;    ///< both dates have data there
+    std::vector<float> ndvi_before, ndvi_after, water_before, water_after, bare_before, bare_after;
+    std::array<std::vector<float>, change_component_count> components; ///< raw scores (NaN: invalid)
+    std::vector<std::uint8_t> stratum;     ///< brightness stratum (with thresholds' strata)
+    std::vector<std::uint8_t> level, type; ///< with thresholds: 0 / 1 weak / 2 strong, ChangeType
+    std::vector<float> score;
+    std::vector<double> cell_area;
+    std::array<std::vector<float>, 5> before_bands, after_bands; ///< reflectance, kept for sampling only
+};
+
+/// @brief Reads and scores row bands of an image pair; one per thread.
+class ChangeWindowReader
+{
+public:
+    /// @param normalization null: the after date as read (for fitting the normalisation)
+    /// @param thresholds null: no strata; with strata but no baselines: strata only (for choosing
+    ///        the thresholds); complete: every cell classified
+    ChangeWindowReader(const ImageSpec& before, const ImageSpec& after,
+                       std::shared_ptr<const CoverageRasterizer> redline, const std::vector<BandFit>* normalization,
+                       const ChangeThresholds* thresholds, bool keep_bands);
+
+    /// Reads @p window (plus a one-cell halo) and fills @p out.
+    void read(const Window& window, WindowChange& out);
+    const ImagePair& images() const { return m_images; }
+
+private:
+    ImagePair m_images;
+    std::shared_ptr<const CoverageRasterizer> m_redline;
+    const std::vector<BandFit>* m_normalization;
+    const ChangeThresholds* m_thresholds;
+    bool m_keep_bands;
+    std::unique_ptr<CellAreas> m_cell_areas;
+    BandWindow m_before, m_after;
+    IndexWindow m_indices;
+    std::vector<float> m_departure;
+    CoverageDeltas m_coverage;
+};
+
+/// Normalises the after bands of @p after in place with @p fits (blue, green, red, nir, swir1).
+void apply_normalization(const std::vector<BandFit>& fits, BandWindow& after);
+
+} // namespace redline

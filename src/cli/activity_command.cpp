@@ -1,0 +1,215 @@
+// `redline activity`: options to ActivityOptions, run, summary.
+#include "activity_job.h"
+#include "area_unit.h"
+#include "commands.h"
+#include "error.h"
+#include "option_helpers.h"
+#include "text.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace redline::cli {
+
+namespace {
+
+const char* const usage = R"(redline activity: suspected human activity inside the red line from two-date imagery
+
+Usage: redline activity --before T1.tif --after T2.tif --redline REDLINE --out PATCHES.gpkg
+                        [--sensor PRESET | --bands blue=1,green=2,red=3,nir=4,swir1=5]
+                        [--before-mask SCL1.tif --after-mask SCL2.tif] [--zones TOWNSHIPS]
+                        [--min-area M2] [--threshold K] [--csv FILE] [--json FILE]
+
+Finds new quarries, construction, roads, clearings, ponds and land reclamation inside the
+ecological protection red line between two images, for field verification (实地核查):
+  - the after image is warped onto the before grid when its CRS, extent or resolution differ;
+  - clouds and shadows are left out with each date's quality mask (Sentinel-2 SCL by default);
+  - a relative radiometric normalisation on pseudo-invariant pixels removes global brightness,
+    atmosphere and phenology differences between the dates;
+  - NDVI loss, bare/built-index gain and water-index change are compared against each cell's
+    3×3 neighbourhood in the other date (robust to misregistration of up to a pixel), with
+    automatic thresholds (Kittler-Illingworth on the scores inside the red line, 4-8 robust
+    sigmas) and hysteresis (patches grow from cells above the threshold into cells above 0.6 of it);
+  - patches smaller than --min-area are dropped; the rest are clipped to the red line, split
+    per red-line polygon, measured on the ellipsoid, and each gets before/after image chips.
+Imagery without SWIR (GF-1/GF-2/GF-6 PMS) works: the SWIR indices are replaced and the report says so.
+
+Exit status: 0 done (patches or none), 2 bad input or failure, 130 interrupted.
+
+Examples:
+  # Sentinel-2 L2A 12-band stacks with their scene classification layers
+  redline activity --before S2_20230815.tif --after S2_20240820.tif --sensor sentinel2_l2a \
+      --before-mask SCL_20230815.tif --after-mask SCL_20240820.tif \
+      --redline redline.shp --zones townships.gpkg --out patches_2024.gpkg --csv patches_2024.csv
+
+  # GF-1 PMS before, Sentinel-2 after (another CRS and resolution), 0.1 ha minimum patch
+  redline activity --before GF1_2023.tif --sensor gf1_pms --after S2_2024.tif --after-sensor sentinel2_10m \
+      --redline redline.gpkg --min-area 1000 --out patches.gpkg
+
+Band presets: layers/bands/ (sentinel2_l2a, sentinel2_10m, landsat89_l2, gf1_pms, gf1_wfv, gf6_pms,
+gf6_wfv); mask conventions: layers/masks/ (s2_scl, landsat_qa_pixel, nonzero_invalid, zero_invalid).
+)";
+
+DateOptions date_options(const po::variables_map& vm, const std::string& prefix)
+{
+    DateOptions d;
+    d.path = get(vm, prefix);
+    d.sensor = get(vm, prefix == "before" ? "sensor" : "after-sensor");
+    d.bands = get(vm, prefix == "before" ? "bands" : "after-bands");
+    if (vm.count(prefix + "-nodata"))
+        d.nodata = vm[prefix + "-nodata"].as<double>();
+    d.mask = get(vm, prefix + "-mask");
+    if (prefix == "before") {
+        if (vm.count("scale"))
+            d.scale = vm["scale"].as<double>();
+        if (vm.count("offset"))
+            d.offset = vm["offset"].as<double>();
+    } else {
+        if (vm.count("after-scale"))
+            d.scale = vm["after-scale"].as<double>();
+        if (vm.count("after-offset"))
+            d.offset = vm["after-offset"].as<double>();
+    }
+    return d;
+}
+
+} // namespace
+
+int activity_command(const std::vector<std::string>& args)
+{
+    po::options_description images("Images");
+    images.add_options()("before", po::value<std::string>()->value_name("RASTER"), "the earlier image (required)")(
+      "after", po::value<std::string>()->value_name("RASTER"), "the later image (required); any CRS/resolution")(
+      "sensor", po::value<std::string>()->value_name("PRESET"), "band preset of --before (and --after) in layers/bands")(
+      "bands", po::value<std::string>()->value_name("MAP"), "band mapping, e.g. blue=2,green=3,red=4,nir=8,swir1=11")(
+      "after-sensor", po::value<std::string>()->value_name("PRESET"), "band preset of --after, if another sensor")(
+      "after-bands", po::value<std::string>()->value_name("MAP"), "band mapping of --after")(
+      "scale", po::value<double>()->value_name("S"), "reflectance = value × S + O (default: the preset's, else 1)")(
+      "offset", po::value<double>()->value_name("O"), "see --scale (e.g. -0.1 for Sentinel-2 baseline >= 04.00)")(
+      "after-scale", po::value<double>()->value_name("S"), "--scale for --after")(
+      "after-offset", po::value<double>()->value_name("O"), "--offset for --after")(
+      "before-nodata", po::value<double>()->value_name("V"), "nodata of --before (default: the bands')")(
+      "after-nodata", po::value<double>()->value_name("V"), "nodata of --after")(
+      "before-mask", po::value<std::string>()->value_name("RASTER"), "cloud/quality mask of --before")(
+      "after-mask", po::value<std::string>()->value_name("RASTER"), "cloud/quality mask of --after")(
+      "mask-convention", po::value<std::string>()->default_value("s2_scl")->value_name("NAME"),
+      "how masks mark invalid pixels: s2_scl, landsat_qa_pixel, nonzero_invalid, zero_invalid");
+
+    po::options_description areas("Areas");
+    areas.add_options()("redline", po::value<std::string>()->value_name("SRC"), "red-line polygons (required)")(
+      "redline-layer", po::value<std::string>()->value_name("NAME"), "layer of --redline")(
+      "redline-where", po::value<std::string>()->value_name("SQL"), "attribute filter on --redline")(
+      "redline-id", po::value<std::string>()->value_name("FIELD"), "red-line id field (default: HXBH, BSM ...)")(
+      "redline-name", po::value<std::string>()->value_name("FIELD"), "red-line name field (default: HXMC ...)")(
+      "zones", po::value<std::string>()->value_name("SRC"), "townships, to attribute patches")(
+      "zones-layer", po::value<std::string>()->value_name("NAME"), "layer of --zones")(
+      "zone-id", po::value<std::string>()->value_name("FIELD"), "zone id field")(
+      "zone-name", po::value<std::string>()->value_name("FIELD"), "zone name field")(
+      "encoding", po::value<std::string>()->value_name("ENC"), "encoding of Shapefiles without .cpg");
+
+    po::options_description detection("Detection");
+    detection.add_options()("min-area", po::value<std::string>()->default_value("400")->value_name("AREA"),
+                            "minimum mapping unit: smaller patches are dropped (m² or with a unit: 0.05ha, 1亩); "
+                            "default 400 m², four 10 m cells")(
+      "threshold", po::value<double>()->value_name("K"),
+      "change threshold in robust standard deviations (default: automatic, 4-8)")(
+      "no-chips", "do not write the before/after image chips");
+
+    po::options_description outputs("Outputs");
+    outputs.add_options()("out", po::value<std::string>()->value_name("GPKG"), "patches (required), chips beside it")(
+      "csv", po::value<std::string>()->value_name("FILE"), "patches for field teams (UTF-8 with BOM)")(
+      "json", po::value<std::string>()->value_name("FILE"), "summary per red-line polygon and overall");
+
+    po::options_description general("General");
+    general.add_options()("threads", po::value<int>()->default_value(0)->value_name("N"), "threads (0: all cores)")(
+      "quiet,q", "no progress")("config", po::value<std::string>()->value_name("FILE"),
+                                "read options from an INI file (same long names)")("help,h", "this help");
+
+    po::options_description all;
+    all.add(images).add(areas).add(detection).add(outputs).add(general);
+    po::variables_map vm;
+    parse_options(args, all, nullptr, vm,
+                  { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" });
+    if (vm.count("help") || args.empty()) {
+        std::cout << usage << "\n" << all << std::flush;
+        return 0;
+    }
+    for (const char* required : { "before", "after", "redline", "out" })
+        if (!vm.count(required))
+            throw InputError(std::string("--") + required + " is required (see redline activity --help)");
+
+    ActivityOptions o;
+    o.before = date_options(vm, "before");
+    o.after = date_options(vm, "after");
+    o.mask_convention = get(vm, "mask-convention");
+    o.redline.option = "--redline";
+    o.redline.path = get(vm, "redline");
+    o.redline.layer = get(vm, "redline-layer");
+    o.redline.where = get(vm, "redline-where");
+    o.redline.id_field = get(vm, "redline-id");
+    o.redline.name_field = get(vm, "redline-name");
+    o.redline.encoding = get(vm, "encoding");
+    if (vm.count("zones")) {
+        VectorSpec z;
+        z.option = "--zones";
+        z.path = get(vm, "zones");
+        z.layer = get(vm, "zones-layer");
+        z.id_field = get(vm, "zone-id");
+        z.name_field = get(vm, "zone-name");
+        z.encoding = get(vm, "encoding");
+        o.zones = z;
+    }
+    const std::string min_area = get(vm, "min-area");
+    const bool bare_number = !min_area.empty() && min_area.find_first_not_of("0123456789.") == std::string::npos;
+    o.min_area_m2 = bare_number ? std::stod(min_area) : parse_area(min_area, "--min-area");
+    if (vm.count("threshold")) {
+        o.threshold = vm["threshold"].as<double>();
+        if (!(*o.threshold > 0))
+            throw InputError("--threshold must be a positive number of robust standard deviations");
+    }
+    o.chips = !vm.count("no-chips");
+    o.threads = vm["threads"].as<int>();
+    o.out_gpkg = get(vm, "out");
+    o.csv_path = get(vm, "csv");
+    o.json_path = get(vm, "json");
+
+    const GeosContext ctx;
+    ProgressPrinter progress(vm.count("quiet") > 0);
+    ActivityResult r = run_activity(o, ctx, std::ref(progress));
+    write_activity_outputs(r, o, ctx, std::ref(progress));
+
+    std::map<std::string, std::pair<int, double>> by_type;
+    double total = 0;
+    for (const auto& p : r.patches) {
+        by_type[p.change_type].first++;
+        by_type[p.change_type].second += p.area_m2;
+        total += p.area_m2;
+    }
+    std::printf("Image %d x %d cells of %g x %g in %s; after image %s.\n", r.cols, r.rows, r.pixel_dx, r.pixel_dy,
+                r.image_crs.c_str(), r.after_warped ? "warped onto the before grid" : "on the before grid");
+    std::printf("Cells analysed inside the red line: %lld (%lld masked or without data).\n",
+                (long long)r.pixels_analysed, (long long)r.pixels_masked);
+    for (const auto& d : r.disabled)
+        std::printf("Note: %s.\n", d.c_str());
+    std::printf("\n%zu suspected patches, %.4f ha, minimum mapping unit %.0f m²:\n", r.patches.size(), total / 1e4,
+                r.min_area_m2);
+    for (const auto& kv : by_type)
+        std::printf("  %-22s %5d patches %12.4f ha\n", kv.first.c_str(), kv.second.first, kv.second.second / 1e4);
+    std::printf("\nPer red-line polygon:\n");
+    for (const auto& s : r.redlines)
+        if (s.patches)
+            std::printf("  %-20s %-30s %4zu patches %10.4f ha\n", s.id.c_str(), s.name.c_str(), s.patches,
+                        s.patch_area_m2 / 1e4);
+    for (const auto& w : r.warnings)
+        std::printf("Warning: %s\n", w.c_str());
+    std::printf("\nWrote: %s", o.out_gpkg.c_str());
+    if (!r.chips_dir.empty())
+        std::printf(" (chips in %s/)", r.chips_dir.c_str());
+    for (const auto* p : { &o.csv_path, &o.json_path })
+        if (!p->empty())
+            std::printf(" %s", p->c_str());
+    std::printf("\n");
+    return 0;
+}
+
+} // namespace redline::cli

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "band_mapping.h"
+#include "crs.h"
+#include "grid.h"
+#include "mask_convention.h"
+
+#include <gdal_priv.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace redline {
+
+/// @brief One date's image as the user names it.
+struct ImageSpec
+{
+    std::string option;  ///< "--before" or "--after", for messages
+    std::string path;
+    BandMapping bands;
+    std::optional<double> nodata;            ///< overrides the bands' own nodata
+    std::string mask_path;                   ///< cloud/quality mask raster; empty: none
+    std::optional<MaskConvention> mask_rule; ///< how to read it
+};
+
+/// @brief Reflectance of the bands change detection uses, for one window of one date.
+struct BandWindow
+{
+    Window window;
+    /// blue, green, red, nir, swir1 (empty when the sensor has none), row-major reflectance.
+    std::array<std::vector<float>, 5> bands;
+    std::vector<std::uint8_t> valid; ///< 1 where every band has data and the mask says clear
+};
+
+/// @brief The two dates of a change analysis on one grid: the before image's.
+///
+/// The after image (and each mask) is warped onto the before grid through an in-memory GDAL warp
+/// VRT (bilinear for reflectance, nearest for masks) when its CRS, extent or resolution differ,
+/// so both dates are read window by window through the same cells and nothing is resampled to
+/// disk. Not thread-safe: give each thread its own.
+class ImagePair
+{
+public:
+    ImagePair(const ImageSpec& before, const ImageSpec& after);
+    ~ImagePair();
+    ImagePair(const ImagePair&) = delete;
+    ImagePair& operator=(const ImagePair&) = delete;
+
+    const Grid& grid() const { return m_grid; }
+    const OGRSpatialReference& srs() const { return *m_srs; }
+    int block_rows() const { return m_block_rows; }
+    bool has_swir() const;
+    /// True when the after image had to be warped onto the before grid.
+    bool after_warped() const { return m_after_warped; }
+
+    void read(const Window& window, BandWindow& before, BandWindow& after) const;
+
+    /// The share of the before grid's cells the after image covers (0 when they do not meet).
+    double overlap_fraction() const { return m_overlap; }
+
+private:
+    struct Date;
+    void read_date(const Date& d, const Window& window, BandWindow& out) const;
+    std::unique_ptr<Date> m_before, m_after;
+    Grid m_grid;
+    SrsPtr m_srs;
+    int m_block_rows = 256;
+    bool m_after_warped = false;
+    double m_overlap = 1.0;
+};
+
+} // namespace redline
