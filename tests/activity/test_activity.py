@@ -1,0 +1,495 @@
+#!/usr/bin/python3
+"""redline activity on generated scenes, scored against the PLANTED changes (never against redline).
+
+Scenes come from scripts/make_activity_scene.py (see its docstring: forest/shrub/grass/cropland,
+a river, ponds, villages, old roads, rock; planted quarries, roads, building clusters, clearings,
+new ponds, a reclamation; distractors: vegetation phenology + per-band gain/offset, noise in both
+images, a cloud with shadow masked by the after SCL, a half-pixel misregistration, a nodata corner).
+tests/activity/evaluate.py does the scoring (rules in its docstring).
+
+  a. default 5-band UInt16 scene: precision and recall >= 0.9 for planted changes inside the red
+     line and >= the minimum mapping unit, no patch outside the red line nor on the masked cloud,
+     shadow or nodata corner, every field of
+     docs/activity.md present and sane, zone of each patch = township holding its lon/lat,
+     CSV with BOM and one row per patch, JSON per-red-line counts add up;
+  b. 4-band scene (no SWIR): precision and recall >= 0.9, the JSON says the SWIR indices are off;
+  c. after image warped to EPSG:4490 at 0.0001 deg: every patch of the aligned run is matched by a
+     patch of the warped run with IoU >= 0.5, patch counts within 10 %, the warped run passes too;
+  d. a re-run (other output folder) gives the same patch_ids;
+  e. bad input (band index out of range, images that do not overlap, an image without CRS) exits 2
+     with a message and leaves nothing in the output folder;
+  f. the evaluator itself: the truth written as patches scores P = R = 1; a planted false positive,
+     a patch outside the red line and a missing field are caught.
+
+Run: /usr/bin/python3 tests/activity/test_activity.py --redline build/redline [-v] [Class.test]
+Set REDLINE_ACTIVITY_KEEP=1 to keep the scenes and outputs (the folder is printed).
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import evaluate as ev  # noqa: E402
+
+from osgeo import gdal, ogr  # noqa: E402
+from shapely import wkb  # noqa: E402
+from shapely.geometry import Point  # noqa: E402
+from shapely.ops import unary_union  # noqa: E402
+
+gdal.UseExceptions()
+ogr.UseExceptions()
+
+GENERATOR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "make_activity_scene.py")
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+REDLINE = None
+MIN_P = 0.9
+MIN_R = 0.9
+
+
+def take_redline_arg():
+    global REDLINE
+    argv = sys.argv[:1]
+    rest = sys.argv[1:]
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a == "--redline" and i + 1 < len(rest):
+            REDLINE = rest[i + 1]
+            i += 2
+            continue
+        if a.startswith("--redline="):
+            REDLINE = a.split("=", 1)[1]
+            i += 1
+            continue
+        argv.append(a)
+        i += 1
+    REDLINE = REDLINE or os.environ.get("REDLINE_BIN")
+    if not REDLINE:
+        sys.stderr.write("usage: %s --redline PATH/TO/redline [unittest options]\n" % sys.argv[0])
+        sys.exit(2)
+    REDLINE = os.path.abspath(REDLINE)
+    if not os.access(REDLINE, os.X_OK):
+        sys.stderr.write("--redline %s: not an executable file\n" % REDLINE)
+        sys.exit(2)
+    sys.argv[:] = argv
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenes and runs (cached for the whole process)
+# ---------------------------------------------------------------------------------------------
+
+_TMP = None
+_SCENES = {}
+
+
+def workdir():
+    global _TMP
+    if _TMP is None:
+        _TMP = tempfile.mkdtemp(prefix="redline_activity_")
+        if os.environ.get("REDLINE_ACTIVITY_KEEP"):
+            sys.stderr.write("activity test folder: %s\n" % _TMP)
+    return _TMP
+
+
+def scene(name, *args):
+    """Generates (once) a scene with the generator's @p args; returns its folder."""
+    if name not in _SCENES:
+        d = os.path.join(workdir(), "scene_" + name)
+        p = subprocess.run([PYTHON, GENERATOR, "--out", d] + list(args), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=600)
+        if p.returncode != 0:
+            raise AssertionError("scene generation failed:\n%s\n%s" % (p.stdout.decode(), p.stderr.decode()))
+        _SCENES[name] = d
+    return _SCENES[name]
+
+
+def scene_meta(d):
+    with open(os.path.join(d, "scene.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+class Run:
+    def __init__(self, args, proc, out_dir):
+        self.args = args
+        self.rc = proc.returncode
+        self.stdout = proc.stdout.decode("utf-8", "replace")
+        self.stderr = proc.stderr.decode("utf-8", "replace")
+        self.out_dir = out_dir
+        self.gpkg = os.path.join(out_dir, "patches.gpkg")
+        self.csv = os.path.join(out_dir, "patches.csv")
+        self.json = os.path.join(out_dir, "summary.json")
+
+    def describe(self):
+        return "redline %s\nexit %d\nstdout:\n%s\nstderr:\n%s" % (" ".join(self.args), self.rc, self.stdout[-3000:],
+                                                                  self.stderr[-3000:])
+
+
+def run_activity(scene_dir, out_name, after="after.tif", after_mask="after_scl.tif", before="before.tif",
+                 before_mask="before_scl.tif", band_args=None, extra=(), out_dir=None, expect_ok=True):
+    """Runs redline activity in @p scene_dir with the scene's band mapping; outputs in a new folder."""
+    meta = scene_meta(scene_dir)
+    if band_args is None:
+        ra = meta["redline_args"]
+        band_args = ra[:ra.index("--before-mask")]
+    out_dir = out_dir or os.path.join(workdir(), "out_" + out_name)
+    os.makedirs(out_dir, exist_ok=True)
+    args = ["activity", "--before", before, "--after", after, "--redline", "redline.gpkg",
+            "--zones", "townships.gpkg"] + list(band_args)
+    if before_mask:
+        args += ["--before-mask", before_mask]
+    if after_mask:
+        args += ["--after-mask", after_mask]
+    args += list(extra)
+    args += ["--out", os.path.join(out_dir, "patches.gpkg"), "--csv", os.path.join(out_dir, "patches.csv"),
+             "--json", os.path.join(out_dir, "summary.json"), "-q"]
+    proc = subprocess.run([REDLINE] + args, cwd=scene_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=900)
+    run = Run(args, proc, out_dir)
+    if expect_ok and (run.rc != 0 or not os.path.exists(run.gpkg)):
+        raise AssertionError("redline activity failed\n" + run.describe())
+    return run
+
+
+def read_patches(gpkg, to_epsg=None):
+    rows, _, _ = ev.read_layer(gpkg, "activity_patches", to=to_epsg, segment=1.0 if to_epsg else None)
+    return rows
+
+
+def iou(a, b):
+    u = a.union(b).area
+    return a.intersection(b).area / u if u > 0 else 0.0
+
+
+def scored(test, scene_dir, run):
+    r = ev.evaluate(scene_dir, run.gpkg, run.json)
+    text = "\n".join(r["report"])
+    if os.environ.get("REDLINE_ACTIVITY_VERBOSE"):
+        sys.stderr.write("\n" + text + "\n")
+    return r, text
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) default scene
+# ---------------------------------------------------------------------------------------------
+
+class DefaultScene(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("default")
+        cls.res = run_activity(cls.scene, "default")
+        cls.result, cls.text = scored(cls, cls.scene, cls.res)
+
+    def test_precision_recall(self):
+        r = self.result
+        self.assertGreaterEqual(r["recall"], MIN_R, "recall too low; missed %s\n%s" % (r["missed"], self.text))
+        self.assertGreaterEqual(r["precision"], MIN_P, "precision too low\n" + self.text)
+
+    def test_required_changes_are_the_planted_ones(self):
+        # guard against an evaluator that trivially passes: the required set holds every kind of change
+        r = self.result
+        self.assertGreaterEqual(len(r["required"]), 10, self.text)
+        kinds = {t["kind"] for t in ev.load_scene(self.scene)[0] if t["change_id"] in r["required"]}
+        self.assertEqual(kinds, {"quarry", "road", "buildings", "clearing", "pond", "reclamation"})
+
+    def test_no_patch_outside_redline(self):
+        self.assertEqual(self.result["outside"], [], self.text)
+
+    def test_nothing_on_masked_cloud_shadow_nodata(self):
+        self.assertEqual(self.result["masked"], [], self.text)
+
+    def test_fields(self):
+        self.assertEqual(self.result["missing_fields"], [], self.text)
+        self.assertEqual(self.result["problems"], [], self.text)
+
+    def test_straddling_changes_split_per_polygon(self):
+        # C11 straddles the shared edge of HX500242001 / HX500242002: one patch in each polygon
+        ids = set()
+        for p in self.result["tp"]:
+            if p.get("match") == "C11":
+                ids.add(p["attrs"]["redline_id"])
+        self.assertEqual(ids, {"HX500242001", "HX500242002"}, self.text)
+
+    def test_zones_of_patches(self):
+        tw = [(a["XZQDM"], a["XZQMC"], g) for a, g in
+              ev.read_layer(os.path.join(self.scene, "townships.gpkg"), "townships")[0]]
+        bad = []
+        for a, _ in read_patches(self.res.gpkg):
+            pt = Point(a["lon"], a["lat"])
+            hold = [(c, n) for c, n, g in tw if g.contains(pt)]
+            if len(hold) == 1 and (a["zone_id"], a["zone_name"]) != hold[0]:
+                bad.append("%s: zone %s %s, lon/lat in %s %s" % (a["patch_id"], a["zone_id"], a["zone_name"],
+                                                                 *hold[0]))
+        self.assertEqual(bad, [])
+
+    def test_csv(self):
+        with open(self.res.csv, "rb") as f:
+            raw = f.read()
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"), "CSV without UTF-8 BOM")
+        rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+        gp = read_patches(self.res.gpkg)
+        self.assertEqual(len(rows), len(gp))
+        for f in ev.FIELDS:
+            self.assertIn(f, rows[0].keys() if rows else ev.FIELDS)
+        self.assertEqual(sorted(r["patch_id"] for r in rows), sorted(a["patch_id"] for a, _ in gp))
+
+    def test_json_counts(self):
+        with open(self.res.json, encoding="utf-8-sig") as f:
+            j = json.load(f)
+        n = len(read_patches(self.res.gpkg))
+        per = ev.find_key(j, "redlines")
+        self.assertIsNotNone(per, "JSON has no per-red-line summary")
+        counts = [e.get("patches", e.get("count")) for e in per]
+        self.assertEqual(sum(int(c) for c in counts), n)
+        self.assertIsNotNone(ev.find_key(j, "min_area_m2"))
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) 4 bands, no SWIR
+# ---------------------------------------------------------------------------------------------
+
+def swir_noted(j):
+    """True when a 'disabled' / 'note' part of the JSON mentions SWIR."""
+    found = []
+
+    def walk(o, key_path):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                walk(v, key_path + [str(k).lower()])
+        elif isinstance(o, list):
+            for v in o:
+                walk(v, key_path)
+        elif isinstance(o, str):
+            if "swir" in o.lower() and any(("disabled" in k or "note" in k or "off" in k or "warning" in k)
+                                           for k in key_path):
+                found.append(o)
+    walk(j, [])
+    return found
+
+
+class FourBandScene(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("4band", "--bands", "4")
+        cls.res = run_activity(cls.scene, "4band")
+        cls.result, cls.text = scored(cls, cls.scene, cls.res)
+
+    def test_precision_recall(self):
+        r = self.result
+        self.assertGreaterEqual(r["recall"], MIN_R, "recall too low; missed %s\n%s" % (r["missed"], self.text))
+        self.assertGreaterEqual(r["precision"], MIN_P, "precision too low\n" + self.text)
+        self.assertEqual(r["outside"], [], self.text)
+        self.assertEqual(r["missing_fields"], [], self.text)
+
+    def test_json_says_swir_indices_off(self):
+        with open(self.res.json, encoding="utf-8-sig") as f:
+            j = json.load(f)
+        self.assertTrue(swir_noted(j), "the JSON's disabled/notes part does not mention SWIR:\n" +
+                        json.dumps({k: v for k, v in j.items() if k not in ("patches", "redlines")},
+                                   ensure_ascii=False)[:3000])
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) after image on another grid
+# ---------------------------------------------------------------------------------------------
+
+class OtherGrid(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("warped", "--after-crs", "EPSG:4490", "--after-res", "0.0001", "--keep-aligned")
+        cls.aligned = run_activity(cls.scene, "aligned", after="after_aligned.tif",
+                                   after_mask="after_aligned_scl.tif")
+        cls.warped = run_activity(cls.scene, "warped")
+
+    def test_warped_input_really_differs(self):
+        ds = gdal.Open(os.path.join(self.scene, "after.tif"))
+        self.assertIn("4490", ds.GetSpatialRef().GetAuthorityCode(None) or "")
+
+    def test_same_patches(self):
+        a = [g for _, g in read_patches(self.aligned.gpkg, 32649)]
+        w = [g for _, g in read_patches(self.warped.gpkg, 32649)]
+        self.assertGreater(len(a), 0)
+        self.assertLessEqual(abs(len(a) - len(w)), max(1, int(0.1 * len(a))),
+                             "aligned %d patches, warped %d" % (len(a), len(w)))
+        unmatched = []
+        for g in a:
+            best = max([iou(g, h) for h in w if h.intersects(g)] or [0.0])
+            if best < 0.5:
+                c = g.representative_point()
+                unmatched.append("patch at E %.0f N %.0f (%.0f m²): best IoU %.2f" % (c.x, c.y, g.area, best))
+        self.assertEqual(unmatched, [], "aligned patches without a warped match")
+
+    def test_warped_run_scores(self):
+        r, text = scored(self, self.scene, self.warped)
+        self.assertGreaterEqual(r["recall"], MIN_R, text)
+        self.assertGreaterEqual(r["precision"], MIN_P, text)
+        self.assertEqual(r["outside"], [], text)
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) stable ids
+# ---------------------------------------------------------------------------------------------
+
+class Rerun(unittest.TestCase):
+    def test_same_patch_ids(self):
+        d = scene("default")
+        r1 = run_activity(d, "rerun1")
+        r2 = run_activity(d, "rerun2", extra=["--threads", "1"])
+        ids1 = sorted(a["patch_id"] for a, _ in read_patches(r1.gpkg))
+        ids2 = sorted(a["patch_id"] for a, _ in read_patches(r2.gpkg))
+        self.assertGreater(len(ids1), 0)
+        self.assertEqual(ids1, ids2)
+        g1 = {a["patch_id"]: g for a, g in read_patches(r1.gpkg)}
+        g2 = {a["patch_id"]: g for a, g in read_patches(r2.gpkg)}
+        for k in g1:
+            self.assertAlmostEqual(g1[k].symmetric_difference(g2[k]).area, 0.0, places=3, msg=k)
+
+
+# ---------------------------------------------------------------------------------------------
+# (e) bad input
+# ---------------------------------------------------------------------------------------------
+
+class BadInput(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("default")
+        cls.bad = os.path.join(workdir(), "bad_inputs")
+        os.makedirs(cls.bad, exist_ok=True)
+        src = gdal.Open(os.path.join(cls.scene, "after.tif"))
+        gt = src.GetGeoTransform()
+        ulx, uly = gt[0] + 200000.0, gt[3]
+        gdal.Translate(os.path.join(cls.bad, "after_far.tif"), src,
+                       options=gdal.TranslateOptions(outputBounds=[ulx, uly, ulx + gt[1] * src.RasterXSize,
+                                                                   uly + gt[5] * src.RasterYSize]))
+        src = gdal.Open(os.path.join(cls.scene, "before.tif"))
+        dst = gdal.GetDriverByName("GTiff").Create(os.path.join(cls.bad, "before_nocrs.tif"), src.RasterXSize,
+                                                   src.RasterYSize, src.RasterCount,
+                                                   src.GetRasterBand(1).DataType)
+        dst.SetGeoTransform(src.GetGeoTransform())
+        for i in range(src.RasterCount):
+            dst.GetRasterBand(i + 1).WriteArray(src.GetRasterBand(i + 1).ReadAsArray())
+            dst.GetRasterBand(i + 1).SetNoDataValue(0)
+        dst = None
+        assert gdal.Open(os.path.join(cls.bad, "before_nocrs.tif")).GetSpatialRef() is None
+
+    def check_bad(self, name, words, **kw):
+        out = os.path.join(self.bad, "out_" + name)
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, "existing.txt"), "w") as f:
+            f.write("was here before\n")
+        before = sorted(os.listdir(out))
+        r = run_activity(self.scene, name, out_dir=out, expect_ok=False, **kw)
+        self.assertEqual(r.rc, 2, r.describe())
+        msg = (r.stderr + r.stdout).lower()
+        self.assertTrue(msg.strip(), "no message\n" + r.describe())
+        self.assertTrue(any(w in msg for w in words), "message mentions none of %s\n%s" % (words, r.describe()))
+        self.assertEqual(sorted(os.listdir(out)), before, "files left behind\n" + r.describe())
+
+    def test_band_out_of_range(self):
+        self.check_bad("band", ["band 9", "band", "9"],
+                       band_args=["--bands", "blue=1,green=2,red=3,nir=9", "--scale", "0.0001"])
+
+    def test_no_overlap(self):
+        self.check_bad("overlap", ["overlap"], after=os.path.join(self.bad, "after_far.tif"), after_mask=None,
+                       before_mask=None)
+
+    def test_no_crs(self):
+        self.check_bad("nocrs", ["crs", "coordinate", "spatial reference", "projection"],
+                       before=os.path.join(self.bad, "before_nocrs.tif"))
+
+
+# ---------------------------------------------------------------------------------------------
+# (f) the evaluator itself (does not run redline)
+# ---------------------------------------------------------------------------------------------
+
+class EvaluatorSelfTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("default")
+        cls.dir = os.path.join(workdir(), "selftest")
+        os.makedirs(cls.dir, exist_ok=True)
+        cls.gpkg = os.path.join(cls.dir, "truth_patches.gpkg")
+        cls.json = os.path.join(cls.dir, "truth_patches.json")
+        ev.write_truth_patches(cls.scene, cls.gpkg, cls.json, 400.0)
+
+    def test_truth_scores_one(self):
+        r = ev.evaluate(self.scene, self.gpkg, self.json, strict=True)
+        text = "\n".join(r["report"])
+        self.assertEqual(r["precision"], 1.0, text)
+        self.assertEqual(r["recall"], 1.0, text)
+        self.assertEqual(r["outside"], [], text)
+        self.assertEqual(r["problems"], [], text)
+        self.assertTrue(r["ok"], text)
+        self.assertAlmostEqual(r["type_agreement"], 1.0)
+
+    def _copy_with(self, name, edit):
+        path = os.path.join(self.dir, name)
+        shutil.copy(self.gpkg, path)
+        ds = ogr.Open(path, 1)
+        edit(ds, ds.GetLayerByName("activity_patches"))
+        ds = None
+        return path
+
+    def test_catches_false_positive_and_outside(self):
+        rl = ev.read_layer(os.path.join(self.scene, "redline.gpkg"), "redline")[0]
+        rl_union = unary_union([g for _, g in rl])
+        k1 = [g for a, g in ev.read_layer(os.path.join(self.scene, "distractors.gpkg"), "distractors",
+                                          to=4545, segment=1.0)[0] if "K1" in a["description"]][0]
+
+        def edit(ds, lyr):
+            f = lyr.GetNextFeature()
+            # an unchanged rock outcrop inside the red line reported as a patch
+            nf = f.Clone()
+            nf.SetFID(-1)
+            nf.SetField("patch_id", "FAKE_ROCK")
+            nf.SetGeometry(ogr.ForceToMultiPolygon(ogr.CreateGeometryFromWkb(k1.intersection(rl_union).wkb)))
+            lyr.CreateFeature(nf)
+            # a real patch pushed 300 m west: partly outside the red line, matches nothing
+            g = wkb.loads(bytes(f.GetGeometryRef().ExportToWkb()))
+            from shapely import affinity
+            nf2 = f.Clone()
+            nf2.SetFID(-1)
+            nf2.SetField("patch_id", "FAKE_SHIFTED")
+            nf2.SetGeometry(ogr.ForceToMultiPolygon(ogr.CreateGeometryFromWkb(affinity.translate(g, -3000.0, 0).wkb)))
+            lyr.CreateFeature(nf2)
+        path = self._copy_with("bad_patches.gpkg", edit)
+        r = ev.evaluate(self.scene, path, self.json)
+        text = "\n".join(r["report"])
+        fp_ids = sorted(p["attrs"]["patch_id"] for p in r["fp"])
+        self.assertIn("FAKE_ROCK", fp_ids, text)
+        self.assertEqual(len(r["outside"]), 1, text)
+        self.assertFalse(r["ok"])
+        self.assertIn("rock outcrop K1", text)
+
+    def test_catches_missing_field(self):
+        def edit(ds, lyr):
+            lyr.DeleteField(lyr.GetLayerDefn().GetFieldIndex("verdict"))
+        path = self._copy_with("no_verdict.gpkg", edit)
+        r = ev.evaluate(self.scene, path, self.json)
+        self.assertEqual(r["missing_fields"], ["verdict"])
+        self.assertFalse(r["ok"])
+
+    def test_missing_required_change_lowers_recall(self):
+        def edit(ds, lyr):
+            for f in list(lyr):
+                if f.GetField("change_type") == "water_to_land":
+                    lyr.DeleteFeature(f.GetFID())
+        path = self._copy_with("no_reclamation.gpkg", edit)
+        r = ev.evaluate(self.scene, path, self.json)
+        self.assertEqual(r["missed"], ["C13"])
+        self.assertLess(r["recall"], 1.0)
+
+
+def tearDownModule():
+    if _TMP and not os.environ.get("REDLINE_ACTIVITY_KEEP"):
+        shutil.rmtree(_TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    take_redline_arg()
+    unittest.main()
