@@ -13,7 +13,7 @@ struct RobustStats
     double sigma = 1;
 };
 
-/// Robust statistics of @p values (reordered in place).
+/// Robust statistics of @p values, which are overwritten (reordered, then replaced by deviations).
 RobustStats robust_stats(std::vector<float>& values);
 
 /// Kittler–Illingworth minimum-error threshold of a histogram (bin i covers [lo + i·w, lo + (i+1)·w)):
