@@ -41,13 +41,16 @@ EXPECTED = {
     "qa_repaired": ("singleSymbol", None, True),
     "qa_area_mismatch": ("singleSymbol", None, True),
     "qa_zones": ("categorizedSymbol", "kind", False),
+    "activity_patches": ("categorizedSymbol", "change_type", True),
 }
 ZONE_BREAKS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 100)]
 QA_ZONE_KINDS = {"gap", "overlap", "outside"}
+CATEGORY_VALUES = {"kind": QA_ZONE_KINDS,
+                   "change_type": {"vegetation_to_bare", "vegetation_to_water", "water_to_land", "other"}}
 
 # Drawing order for --render, bottom first.
 DRAW_ORDER = ["zones", "forest", "redline", "protected", "district", "qa_zones", "qa_outside",
-              "qa_overlap", "qa_area_mismatch", "qa_repaired"]
+              "qa_overlap", "qa_area_mismatch", "qa_repaired", "activity_patches"]
 TITLES = {
     "district": "区界", "zones": "乡镇 (生态保护红线占比)", "redline": "生态保护红线",
     "protected": "自然保护地", "forest": "森林", "qa_outside": "质检：区界外部分",
@@ -109,8 +112,8 @@ def check_layer(gpkg, name, geoms, rows):
             problems.append(f"classes {breaks}, want {ZONE_BREAKS}")
     elif renderer_type == "categorizedSymbol":
         kinds = {c.value() for c in renderer.categories()}
-        if kinds != QA_ZONE_KINDS:
-            problems.append(f"categories {sorted(kinds)}, want {sorted(QA_ZONE_KINDS)}")
+        if kinds != CATEGORY_VALUES[attribute]:
+            problems.append(f"categories {sorted(kinds)}, want {sorted(CATEGORY_VALUES[attribute])}")
 
     names = layer.fields().names()
     if attribute and attribute not in names:

@@ -40,6 +40,8 @@ from qgis.core import (  # noqa: E402
     QgsLineSymbol,
     QgsMapLayer,
     QgsPalLayerSettings,
+    QgsProperty,
+    QgsSymbolLayer,
     QgsRendererCategory,
     QgsRendererRange,
     QgsSimpleFillSymbolLayer,
@@ -136,12 +138,54 @@ LAYERS = {
         ("kind", "string", "问题类型"),
         ("area_m2", "double", "面积 (m²)"),
     ],
+    # redline activity (docs/activity.md): one feature per suspected patch, for field verification.
+    "activity_patches": [
+        ("patch_id", "string", "图斑编号"),
+        ("redline_id", "string", "红线编号"),
+        ("redline_name", "string", "红线名称"),
+        ("zone_id", "string", "乡镇代码"),
+        ("zone_name", "string", "乡镇名称"),
+        ("area_m2", "double", "面积 (m²)"),
+        ("lon", "double", "经度 (CGCS2000)"),
+        ("lat", "double", "纬度 (CGCS2000)"),
+        ("change_type", "string", "变化类型"),
+        ("ndvi_before", "double", "前时相 NDVI"),
+        ("ndvi_after", "double", "后时相 NDVI"),
+        ("water_before", "double", "前时相水体指数"),
+        ("water_after", "double", "后时相水体指数"),
+        ("bare_before", "double", "前时相裸土/建设指数"),
+        ("bare_after", "double", "后时相裸土/建设指数"),
+        ("score", "double", "变化强度 (阈值倍数)"),
+        ("confidence", "double", "置信度"),
+        ("status", "string", "核查状态"),
+        ("verified_by", "string", "核查人"),
+        ("verified_on", "string", "核查日期"),
+        ("verdict", "string", "核查结论"),
+        ("activity_class", "string", "人类活动类型"),
+        ("chip_true", "string", "真彩色影像对比图"),
+        ("chip_false", "string", "假彩色影像对比图"),
+    ],
 }
 
-# Shown instead of the stored code in the attribute table and the identify panel.
+# Shown instead of the stored code in the attribute table and the identify panel; in edit mode
+# the widget is a drop-down, so a field team cannot type a value outside the list.
 VALUE_MAPS = {
     "status": [("达标", "pass"), ("未达标", "fail")],
     "kind": [("缝隙", "gap"), ("重叠", "overlap"), ("超出区界", "outside")],
+}
+# Per layer, where a field name means something else there.
+LAYER_VALUE_MAPS = {
+    "activity_patches": {
+        "change_type": [("植被→裸地/建设", "vegetation_to_bare"), ("植被→水体", "vegetation_to_water"),
+                        ("水体→陆地", "water_to_land"), ("其他变化", "other")],
+        "status": [("待核查", "to_verify"), ("核查中", "in_progress"), ("已核查", "verified")],
+        "verdict": [("（未填）", ""), ("确认为人类活动", "confirmed"), ("误报", "false_alarm"),
+                    ("允许的有限人为活动", "permitted")],
+        "activity_class": [("（未填）", ""), ("矿产开发", "mining"), ("工业开发", "industry"),
+                           ("能源设施", "energy"), ("旅游开发", "tourism"), ("交通设施", "transport"),
+                           ("养殖/种植", "aquaculture_farming"), ("居民点/建设", "settlement"),
+                           ("其他", "other")],
+    },
 }
 
 # --------------------------------------------------------------------------------------------
@@ -363,6 +407,32 @@ def style_qa_zones(layer):
     layer.setDisplayExpression('"kind"')
 
 
+def style_activity_patches(layer):
+    # Fill by change type; the outline says whether the field team has been: dashed while the
+    # patch waits for verification, solid once verified.
+    types = [("vegetation_to_bare", "#d95f02", "植被→裸地/建设"),
+             ("vegetation_to_water", "#1f78b4", "植被→水体"),
+             ("water_to_land", "#8c510a", "水体→陆地"),
+             ("other", "#7570b3", "其他变化")]
+    categories = []
+    for value, c, text in types:
+        edge = outline(c, 0.7)
+        edge.setDataDefinedProperty(
+            QgsSymbolLayer.PropertyStrokeStyle,
+            QgsProperty.fromExpression("CASE WHEN \"status\" = 'verified' THEN 'solid' ELSE 'dash' END"))
+        categories.append(QgsRendererCategory(value, symbol(fill(c, 0.45), edge), text))
+    renderer = QgsCategorizedSymbolRenderer("change_type", categories)
+    renderer.setReferenceScale(-1)
+    layer.setRenderer(renderer)
+    layer.setLabeling(labels('"patch_id"', 7, "#1a1a1a"))
+    layer.setLabelsEnabled(True)
+    layer.setDisplayExpression('"patch_id"')
+    layer.setMapTipTemplate(
+        "<b>[% \"patch_id\" %]</b><br>[% \"redline_name\" %]<br>"
+        "面积 [% format_number(\"area_m2\", 0) %] m²，置信度 [% \"confidence\" %]<br>"
+        "[% \"lon\" %], [% \"lat\" %]")
+
+
 STYLES = {
     "district": style_district,
     "zones": style_zones,
@@ -374,6 +444,7 @@ STYLES = {
     "qa_repaired": style_qa_repaired,
     "qa_area_mismatch": style_qa_area_mismatch,
     "qa_zones": style_qa_zones,
+    "activity_patches": style_activity_patches,
 }
 
 
@@ -390,8 +461,9 @@ def build(name):
     for field, _, alias in LAYERS[name]:
         idx = layer.fields().indexOf(field)
         layer.setFieldAlias(idx, alias)
-        if field in VALUE_MAPS:
-            mapping = [{text: code} for text, code in VALUE_MAPS[field]]
+        value_map = LAYER_VALUE_MAPS.get(name, {}).get(field, VALUE_MAPS.get(field))
+        if value_map:
+            mapping = [{text: code} for text, code in value_map]
             layer.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("ValueMap", {"map": mapping}))
     simplify = QgsVectorSimplifyMethod()  # QGIS defaults: simplify on the fly, 1 px threshold
     simplify.setSimplifyHints(QgsVectorSimplifyMethod.GeometrySimplification)
