@@ -58,16 +58,21 @@ BandMapping resolve_bands(const DateOptions& date, const DateOptions* fallback, 
     return m;
 }
 
-/// Row bands of full footprint width: labelling needs whole rows in order.
-std::vector<Window> row_bands(const Window& footprint, int block_rows)
+/// Tiles of the footprint on the image's block grid, row-major: each block is decompressed once
+/// per pass, and labelling takes bands of rows tile by tile from the left. Blocks that are strips
+/// or very large are grouped or cut into 256 × 256 tiles.
+std::vector<Window> block_tiles(const Window& footprint, int block_cols, int block_rows)
 {
-    const int cols = std::max(1, footprint.cols);
-    int rows = std::max(8, std::min(256, int((1 << 20) / cols)));
-    if (block_rows > 0 && rows >= block_rows)
-        rows = (rows / block_rows) * block_rows;
+    auto step = [](int block) { return block >= 64 && block <= 1024 ? block : 256; };
+    const int tc = step(block_cols), tr = step(block_rows);
     std::vector<Window> out;
-    for (int r = footprint.row0; r < footprint.row_end(); r += rows)
-        out.push_back(Window{ footprint.col0, r, footprint.cols, std::min(rows, footprint.row_end() - r) });
+    const int r_first = (footprint.row0 / tr) * tr, c_first = (footprint.col0 / tc) * tc;
+    for (int r = r_first; r < footprint.row_end(); r += tr)
+        for (int c = c_first; c < footprint.col_end(); c += tc) {
+            const Window tile = Window{ c, r, tc, tr }.intersection(footprint);
+            if (!tile.empty())
+                out.push_back(tile);
+        }
     return out;
 }
 
@@ -133,10 +138,21 @@ private:
 };
 
 /// Reads @p windows through readers made by @p make_reader (one per thread) and hands each result
-/// to @p consume in window order.
+/// to @p consume in window order. Each thread takes the windows of its own share of the columns:
+/// a window reads a one-cell halo from the blocks around it, and a thread's GDAL dataset only
+/// caches what that thread decoded.
 template<typename MakeReader, typename Consume>
 void read_windows(const std::vector<Window>& windows, int threads, MakeReader make_reader, Consume consume)
 {
+    int col_min = 1 << 30, col_max = 0;
+    for (const Window& w : windows) {
+        col_min = std::min(col_min, w.col0);
+        col_max = std::max(col_max, w.col_end());
+    }
+    auto owner = [&](std::size_t i, int thread_count) {
+        const int centre = windows[i].col0 + windows[i].cols / 2;
+        return std::min(thread_count - 1, int(double(centre - col_min) / double(std::max(1, col_max - col_min)) * thread_count));
+    };
     WindowPool pool;
     using Item = std::unique_ptr<WindowChange>;
     auto make_worker = [&](int) {
@@ -154,7 +170,7 @@ void read_windows(const std::vector<Window>& windows, int threads, MakeReader ma
           pool.give(std::move(change));
           return go_on;
       },
-      2);
+      2, owner);
 }
 
 } // namespace
@@ -270,8 +286,16 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         repair_invalid(ctx, meter, *zones);
     }
 
-    const std::vector<Window> windows = row_bands(footprint, images.block_rows());
-    const std::vector<Window> samples = sample_windows(windows, std::size_t(4) << 20);
+    const std::vector<Window> windows = block_tiles(footprint, images.block_cols(), images.block_rows());
+    // Each tile reads a one-cell halo from the blocks around it: the cache must hold three rows
+    // of blocks of every band so that none is decompressed twice. Memory grows with the image's
+    // width, not its size.
+    {
+        const GIntBig needed = GIntBig(3.5 * double(images.block_rows()) * double(images.bytes_per_row()));
+        if (needed > GDALGetCacheMax64())
+            GDALSetCacheMax64(needed);
+    }
+    const std::vector<Window> samples = sample_windows(windows, std::size_t(3) << 19);
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const int threads = options.threads > 0 ? options.threads : int(hw);
 
@@ -288,7 +312,7 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         std::size_t seen = 0;
         read_windows(
           samples, threads,
-          [&] { return std::make_shared<ChangeWindowReader>(before, after, rasterizer, nullptr, nullptr, true); },
+          [&] { return std::make_shared<ChangeWindowReader>(before, after, rasterizer, nullptr, nullptr, true, false); },
           [&](std::size_t, const WindowChange& c) {
               for (std::size_t i = 0; i < c.window.size(); ++i) {
                   if (!c.valid[i] || c.inside[i] < 0.5f)
@@ -346,7 +370,7 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
           samples, threads,
           [&] {
               return std::make_shared<ChangeWindowReader>(before, after, rasterizer, &result.normalization,
-                                                          &result.thresholds, false);
+                                                          &result.thresholds, false, false);
           },
           [&](std::size_t, const WindowChange& c) {
               for (std::size_t i = 0; i < c.window.size(); ++i)
@@ -391,6 +415,15 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
     PatchLabeler labeler(footprint.cols);
     {
         std::vector<std::int32_t> row_labels(std::size_t(grid.cols()), 0);
+        int band_row0 = -1, band_rows = 0;
+        // A band of tiles is finished once the next band starts: its label rows go to the raster.
+        auto flush_band = [&] {
+            for (int r = band_row0; r < band_row0 + band_rows; ++r) {
+                const std::int32_t* l = labeler.band_row(r);
+                std::copy(l, l + footprint.cols, row_labels.begin() + footprint.col0);
+                labels.write_row(r, row_labels);
+            }
+        };
         std::size_t done = 0;
         read_windows(
           windows, threads,
@@ -408,9 +441,17 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
                   else
                       ++result.pixels_masked;
               }
+              if (w.row0 != band_row0) {
+                  if (band_rows)
+                      flush_band();
+                  band_row0 = w.row0;
+                  band_rows = w.rows;
+                  labeler.begin_band(w.row0, w.rows);
+              }
+              std::vector<PixelRow> rows(std::size_t(w.rows));
               for (int r = 0; r < w.rows; ++r) {
                   const std::size_t o = std::size_t(r) * w.cols;
-                  PixelRow row;
+                  PixelRow& row = rows[std::size_t(r)];
                   row.level = c.level.data() + o;
                   row.type = c.type.data() + o;
                   row.score = c.score.data() + o;
@@ -421,13 +462,13 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
                   row.bare_before = c.bare_before.data() + o;
                   row.bare_after = c.bare_after.data() + o;
                   row.cell_area = c.cell_area.data() + o;
-                  const std::vector<std::int32_t>& l = labeler.add_row(w.row0 + r, row);
-                  std::copy(l.begin(), l.end(), row_labels.begin() + w.col0);
-                  labels.write_row(w.row0 + r, row_labels);
               }
+              labeler.add_tile(w.col0 - footprint.col0, w.cols, rows);
               ++done;
               return !progress || progress(0.15 + 0.6 * double(done) / double(windows.size()), "detecting change");
           });
+        if (band_rows)
+            flush_band();
     }
     std::vector<std::pair<std::int32_t, PatchStats>> components = labeler.finish();
 

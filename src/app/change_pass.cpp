@@ -19,12 +19,13 @@ void apply_normalization(const std::vector<BandFit>& fits, BandWindow& after)
 ChangeWindowReader::ChangeWindowReader(const ImageSpec& before, const ImageSpec& after,
                                        std::shared_ptr<const CoverageRasterizer> redline,
                                        const std::vector<BandFit>* normalization, const ChangeThresholds* thresholds,
-                                       bool keep_bands)
+                                       bool keep_bands, bool halo)
   : m_images(before, after)
   , m_redline(std::move(redline))
   , m_normalization(normalization)
   , m_thresholds(thresholds)
   , m_keep_bands(keep_bands)
+  , m_halo(halo)
   , m_cell_areas(make_cell_areas(m_images.grid(), m_images.srs()))
 {
 }
@@ -33,7 +34,8 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
 {
     const Grid& grid = m_images.grid();
     // The window plus a one-cell halo, clipped to the image; missing halo cells stay invalid.
-    const Window halo = Window{ window.col0 - 1, window.row0 - 1, window.cols + 2, window.rows + 2 }.intersection(
+    const int h = m_halo ? 1 : 0;
+    const Window halo = Window{ window.col0 - h, window.row0 - h, window.cols + 2 * h, window.rows + 2 * h }.intersection(
       grid.full_window());
     m_images.read(halo, m_before, m_after);
     if (m_normalization)

@@ -34,9 +34,12 @@ public:
     /// @param normalization null: the after date as read (for fitting the normalisation)
     /// @param thresholds null: no strata; with strata but no baselines: strata only (for choosing
     ///        the thresholds); complete: every cell classified
+    /// @param halo read the one-cell border around each window (needed for exact neighbourhoods
+    ///        at window edges; the sampling passes do without, so that scattered sample windows
+    ///        decode only their own blocks)
     ChangeWindowReader(const ImageSpec& before, const ImageSpec& after,
                        std::shared_ptr<const CoverageRasterizer> redline, const std::vector<BandFit>* normalization,
-                       const ChangeThresholds* thresholds, bool keep_bands);
+                       const ChangeThresholds* thresholds, bool keep_bands, bool halo = true);
 
     /// Reads @p window (plus a one-cell halo) and fills @p out.
     void read(const Window& window, WindowChange& out);
@@ -48,6 +51,7 @@ private:
     const std::vector<BandFit>* m_normalization;
     const ChangeThresholds* m_thresholds;
     bool m_keep_bands;
+    bool m_halo;
     std::unique_ptr<CellAreas> m_cell_areas;
     BandWindow m_before, m_after;
     IndexWindow m_indices;

@@ -24,8 +24,13 @@ namespace redline {
 /// whatever the thread count, and order-dependent consumers (row-by-row labelling) just work.
 /// @p consume may return false to cancel (e.g. on Ctrl-C): Cancelled is thrown. The first
 /// exception of any thread is rethrown here after all threads stopped.
+///
+/// With @p owner (item → thread index in [0, threads)), each thread takes only its own items, in
+/// order: tiles of an image can then stay with the thread whose GDAL block cache already holds the
+/// blocks around them, instead of being decompressed once per thread.
 template<typename Result, typename MakeWorker, typename Consume>
-void run_ordered(std::size_t count, int threads, MakeWorker make_worker, Consume consume, int pending_per_thread = 4)
+void run_ordered(std::size_t count, int threads, MakeWorker make_worker, Consume consume, int pending_per_thread = 4,
+                 std::function<int(std::size_t, int)> owner = nullptr)
 {
     threads = int(std::max<std::size_t>(1, std::min<std::size_t>(count, std::size_t(std::max(1, threads)))));
     const std::size_t max_pending = std::size_t(std::max(1, pending_per_thread) * threads);
@@ -33,6 +38,7 @@ void run_ordered(std::size_t count, int threads, MakeWorker make_worker, Consume
     std::condition_variable cv;
     std::map<std::size_t, Result> pending;
     std::size_t next_item = 0, next_to_consume = 0;
+    std::vector<std::size_t> next_own(std::size_t(threads), 0);
     bool stop = false, cancelled = false;
     std::exception_ptr failure;
 
@@ -43,10 +49,21 @@ void run_ordered(std::size_t count, int threads, MakeWorker make_worker, Consume
                 std::size_t item;
                 {
                     std::unique_lock<std::mutex> lock(mutex);
-                    cv.wait(lock, [&] { return stop || next_item >= count || next_item < next_to_consume + max_pending; });
-                    if (stop || next_item >= count)
-                        return;
-                    item = next_item++;
+                    if (owner) {
+                        std::size_t& own = next_own[std::size_t(t)];
+                        while (own < count && owner(own, threads) != t)
+                            ++own;
+                        cv.wait(lock, [&] { return stop || own >= count || own < next_to_consume + max_pending; });
+                        if (stop || own >= count)
+                            return;
+                        item = own++;
+                    } else {
+                        cv.wait(lock,
+                                [&] { return stop || next_item >= count || next_item < next_to_consume + max_pending; });
+                        if (stop || next_item >= count)
+                            return;
+                        item = next_item++;
+                    }
                 }
                 Result result = worker(item);
                 std::lock_guard<std::mutex> lock(mutex);

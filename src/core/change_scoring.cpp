@@ -51,43 +51,60 @@ Strata Strata::quantiles(std::vector<float>& brightness, int n)
 
 namespace {
 
-/// 3×3 minimum or maximum of @p in over valid pixels, for the inner pixels; NaN where none is valid.
-void neighbourhood(const std::vector<float>& in, const std::vector<std::uint8_t>& valid, int rows, int cols, bool max,
-                   std::vector<float>& out)
+/// 3×3 minimum and maximum of @p in over valid pixels, for the inner pixels; NaN where no pixel
+/// of the neighbourhood is valid. Either output may be null.
+///
+/// Invalid pixels enter as +∞ for the minimum and −∞ for the maximum, so the loops have no
+/// branches and vectorise; separable (rows of 3, then columns of 3).
+void neighbourhood(const std::vector<float>& in, const std::vector<std::uint8_t>& valid, int rows, int cols,
+                   std::vector<float>* out_min, std::vector<float>* out_max)
 {
-    const float none = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
     const int ir = rows - 2, ic = cols - 2;
-    // Separable: along rows first (3 wide), then along columns.
-    std::vector<float> horizontal(std::size_t(rows) * std::size_t(ic));
+    const std::size_t n = std::size_t(rows) * std::size_t(cols);
+    thread_local std::vector<float> lo_in, hi_in, lo_h, hi_h;
+    lo_in.resize(n);
+    hi_in.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        lo_in[i] = valid[i] ? in[i] : inf;
+        hi_in[i] = valid[i] ? in[i] : -inf;
+    }
+    lo_h.resize(std::size_t(rows) * std::size_t(ic));
+    hi_h.resize(std::size_t(rows) * std::size_t(ic));
     for (int r = 0; r < rows; ++r) {
-        const float* src = in.data() + std::size_t(r) * cols;
-        const std::uint8_t* ok = valid.data() + std::size_t(r) * cols;
-        float* dst = horizontal.data() + std::size_t(r) * ic;
+        const float* a = lo_in.data() + std::size_t(r) * cols;
+        const float* b = hi_in.data() + std::size_t(r) * cols;
+        float* lo = lo_h.data() + std::size_t(r) * ic;
+        float* hi = hi_h.data() + std::size_t(r) * ic;
         for (int c = 0; c < ic; ++c) {
-            float best = none;
-            for (int k = 0; k < 3; ++k) {
-                if (!ok[c + k])
-                    continue;
-                const float v = src[c + k];
-                if (std::isnan(best) || (max ? v > best : v < best))
-                    best = v;
-            }
-            dst[c] = best;
+            lo[c] = std::min(std::min(a[c], a[c + 1]), a[c + 2]);
+            hi[c] = std::max(std::max(b[c], b[c + 1]), b[c + 2]);
         }
     }
-    out.resize(std::size_t(ir) * std::size_t(ic));
-    for (int r = 0; r < ir; ++r)
-        for (int c = 0; c < ic; ++c) {
-            float best = none;
-            for (int k = 0; k < 3; ++k) {
-                const float v = horizontal[std::size_t(r + k) * ic + c];
-                if (std::isnan(v))
-                    continue;
-                if (std::isnan(best) || (max ? v > best : v < best))
-                    best = v;
-            }
-            out[std::size_t(r) * ic + c] = best;
+    const float none = std::numeric_limits<float>::quiet_NaN();
+    for (int pass = 0; pass < 2; ++pass) {
+        const bool is_min = pass == 0;
+        std::vector<float>* out = is_min ? out_min : out_max;
+        if (!out)
+            continue;
+        const std::vector<float>& h = is_min ? lo_h : hi_h;
+        out->resize(std::size_t(ir) * std::size_t(ic));
+        for (int r = 0; r < ir; ++r) {
+            const float* r0 = h.data() + std::size_t(r) * ic;
+            const float* r1 = r0 + ic;
+            const float* r2 = r1 + ic;
+            float* o = out->data() + std::size_t(r) * ic;
+            if (is_min)
+                for (int c = 0; c < ic; ++c)
+                    o[c] = std::min(std::min(r0[c], r1[c]), r2[c]);
+            else
+                for (int c = 0; c < ic; ++c)
+                    o[c] = std::max(std::max(r0[c], r1[c]), r2[c]);
+            for (int c = 0; c < ic; ++c)
+                if (std::isinf(o[c]))
+                    o[c] = none;
         }
+    }
 }
 
 } // namespace
@@ -100,11 +117,10 @@ void change_components(const IndexWindow& w, std::array<std::vector<float>, chan
         v.assign(n, std::numeric_limits<float>::quiet_NaN());
     if (n == 0)
         return;
-    std::vector<float> ndvi_min, bare_max, water_max, water_min;
-    neighbourhood(w.ndvi_before, w.valid, w.rows, w.cols, false, ndvi_min);
-    neighbourhood(w.bare_before, w.valid, w.rows, w.cols, true, bare_max);
-    neighbourhood(w.water_before, w.valid, w.rows, w.cols, true, water_max);
-    neighbourhood(w.water_before, w.valid, w.rows, w.cols, false, water_min);
+    thread_local std::vector<float> ndvi_min, bare_max, water_max, water_min;
+    neighbourhood(w.ndvi_before, w.valid, w.rows, w.cols, &ndvi_min, nullptr);
+    neighbourhood(w.bare_before, w.valid, w.rows, w.cols, nullptr, &bare_max);
+    neighbourhood(w.water_before, w.valid, w.rows, w.cols, &water_min, &water_max);
     for (int r = 0; r < ir; ++r)
         for (int c = 0; c < ic; ++c) {
             const std::size_t inner = std::size_t(r) * ic + c;
@@ -123,12 +139,12 @@ void spectral_departure(const IndexWindow& w, std::vector<float>& out)
     const int ir = w.rows - 2, ic = w.cols - 2;
     const std::size_t n = std::size_t(std::max(ir, 0)) * std::size_t(std::max(ic, 0));
     out.assign(n, 0.0f);
-    std::vector<float> lo, hi;
-    std::vector<double> sum(n, 0.0);
+    thread_local std::vector<float> lo, hi;
+    thread_local std::vector<double> sum;
+    sum.assign(n, 0.0);
     const std::size_t bands = w.bands_before.size();
     for (std::size_t k = 0; k < bands; ++k) {
-        neighbourhood(w.bands_before[k], w.valid, w.rows, w.cols, false, lo);
-        neighbourhood(w.bands_before[k], w.valid, w.rows, w.cols, true, hi);
+        neighbourhood(w.bands_before[k], w.valid, w.rows, w.cols, &lo, &hi);
         for (int r = 0; r < ir; ++r)
             for (int c = 0; c < ic; ++c) {
                 const std::size_t inner = std::size_t(r) * ic + c;

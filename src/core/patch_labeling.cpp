@@ -36,11 +36,98 @@ ChangeType PatchStats::type() const
 
 PatchLabeler::PatchLabeler(int cols)
   : m_cols(cols)
-  , m_previous(std::size_t(cols), 0)
-  , m_current(std::size_t(cols), 0)
+  , m_above(std::size_t(cols), 0)
   , m_parent(1, 0)
   , m_stats(1)
 {
+}
+
+void PatchLabeler::begin_band(int row0, int rows)
+{
+    // The last row of the band before becomes the row above (none before the first band).
+    if (m_band_rows > 0 && row0 == m_band_row0 + m_band_rows)
+        std::copy_n(m_band.begin() + std::ptrdiff_t(m_band_rows - 1) * m_cols, m_cols, m_above.begin());
+    else
+        std::fill(m_above.begin(), m_above.end(), 0);
+    m_band_row0 = row0;
+    m_band_rows = rows;
+    m_band.assign(std::size_t(rows) * std::size_t(m_cols), 0);
+}
+
+const std::int32_t* PatchLabeler::band_row(int row) const
+{
+    return m_band.data() + std::size_t(row - m_band_row0) * std::size_t(m_cols);
+}
+
+void PatchLabeler::add_tile(int col0, int cols, const std::vector<PixelRow>& pixels)
+{
+    for (int r = 0; r < m_band_rows && r < int(pixels.size()); ++r)
+        for (int c = 0; c < cols; ++c)
+            label_pixel(m_band_row0 + r, col0 + c, pixels[std::size_t(r)], c);
+}
+
+const std::vector<std::int32_t>& PatchLabeler::add_row(int row, const PixelRow& pixels)
+{
+    begin_band(row, 1);
+    add_tile(0, m_cols, { pixels });
+    m_row.assign(m_band.begin(), m_band.end());
+    return m_row;
+}
+
+void PatchLabeler::label_pixel(int row, int col, const PixelRow& p, int i)
+{
+    const int r = row - m_band_row0;
+    std::int32_t* here = m_band.data() + std::size_t(r) * m_cols;
+    if (!p.level[i]) {
+        here[col] = 0;
+        return;
+    }
+    const std::int32_t* above = r > 0 ? here - m_cols : m_above.data();
+    // 8-connected neighbours already labelled: left, and the three above.
+    std::int32_t label = 0;
+    const std::int32_t candidates[4] = { col > 0 ? here[col - 1] : 0, col > 0 ? above[col - 1] : 0, above[col],
+                                         col + 1 < m_cols ? above[col + 1] : 0 };
+    for (std::int32_t n : candidates) {
+        if (!n)
+            continue;
+        if (!label)
+            label = n;
+        else if (n != label)
+            join(label, n);
+    }
+    // The first column of a tile also meets the tile to its left diagonally below: that tile was
+    // labelled in full before this one, so its cell (row + 1, col − 1) already has its label.
+    if (i == 0 && col > 0 && r + 1 < m_band_rows) {
+        const std::int32_t below_left = here[m_cols + col - 1];
+        if (below_left) {
+            if (!label)
+                label = below_left;
+            else if (below_left != label)
+                join(label, below_left);
+        }
+    }
+    if (!label) {
+        label = std::int32_t(m_stats.size());
+        m_parent.push_back(label);
+        m_stats.emplace_back();
+    }
+    here[col] = label;
+    PatchStats& s = m_stats[std::size_t(label)];
+    ++s.pixels;
+    s.strong += p.level[i] >= 2;
+    s.area_m2 += p.cell_area[i];
+    s.ndvi_before += p.ndvi_before[i];
+    s.ndvi_after += p.ndvi_after[i];
+    s.water_before += p.water_before[i];
+    s.water_after += p.water_after[i];
+    s.bare_before += p.bare_before[i];
+    s.bare_after += p.bare_after[i];
+    s.score += p.score[i];
+    ++s.votes[p.type[i]];
+    s.row_min = std::min(s.row_min, row);
+    s.row_max = std::max(s.row_max, row);
+    s.col_min = std::min(s.col_min, col);
+    s.col_max = std::max(s.col_max, col);
 }
 
 std::int32_t PatchLabeler::find(std::int32_t label)
@@ -63,53 +150,6 @@ void PatchLabeler::join(std::int32_t a, std::int32_t b)
 std::int32_t PatchLabeler::root(std::int32_t label)
 {
     return label > 0 && std::size_t(label) < m_parent.size() ? find(label) : 0;
-}
-
-const std::vector<std::int32_t>& PatchLabeler::add_row(int row, const PixelRow& p)
-{
-    std::swap(m_previous, m_current);
-    for (int c = 0; c < m_cols; ++c) {
-        if (!p.level[c]) {
-            m_current[std::size_t(c)] = 0;
-            continue;
-        }
-        // 8-connected neighbours already labelled: left, and the three above.
-        std::int32_t label = 0;
-        const std::int32_t candidates[4] = { c > 0 ? m_current[std::size_t(c - 1)] : 0,
-                                             c > 0 ? m_previous[std::size_t(c - 1)] : 0, m_previous[std::size_t(c)],
-                                             c + 1 < m_cols ? m_previous[std::size_t(c + 1)] : 0 };
-        for (std::int32_t n : candidates) {
-            if (!n)
-                continue;
-            if (!label)
-                label = n;
-            else if (n != label)
-                join(label, n);
-        }
-        if (!label) {
-            label = std::int32_t(m_stats.size());
-            m_parent.push_back(label);
-            m_stats.emplace_back();
-        }
-        m_current[std::size_t(c)] = label;
-        PatchStats& s = m_stats[std::size_t(label)];
-        ++s.pixels;
-        s.strong += p.level[c] >= 2;
-        s.area_m2 += p.cell_area[c];
-        s.ndvi_before += p.ndvi_before[c];
-        s.ndvi_after += p.ndvi_after[c];
-        s.water_before += p.water_before[c];
-        s.water_after += p.water_after[c];
-        s.bare_before += p.bare_before[c];
-        s.bare_after += p.bare_after[c];
-        s.score += p.score[c];
-        ++s.votes[p.type[c]];
-        s.row_min = std::min(s.row_min, row);
-        s.row_max = std::max(s.row_max, row);
-        s.col_min = std::min(s.col_min, c);
-        s.col_max = std::max(s.col_max, c);
-    }
-    return m_current;
 }
 
 std::vector<std::pair<std::int32_t, PatchStats>> PatchLabeler::finish()

@@ -36,17 +36,26 @@ struct PixelRow
     const double* cell_area = nullptr;
 };
 
-/// @brief Connected-component labelling of changed pixels, one row at a time (8-connected).
+/// @brief Connected-component labelling of changed pixels (8-connected), tile by tile.
 ///
-/// Memory holds two rows of labels and the statistics of each provisional label, never the
-/// image: rows stream through in order. Labels that turn out to touch are merged by union-find;
-/// finish() adds each component's statistics up under its root label.
+/// The image streams through as bands of rows, each band as tiles from left to right: memory holds
+/// the labels of one band and of the row above it (a few bytes per column), plus the statistics of
+/// each provisional label — never the image. Labels that turn out to touch are merged by
+/// union-find; finish() adds each component's statistics up under its root label.
 class PatchLabeler
 {
 public:
     explicit PatchLabeler(int cols);
 
-    /// Labels row @p row (rows must come in order) and returns its provisional labels (0: none).
+    /// Starts the band of rows [row0, row0 + rows); bands must follow each other from the top.
+    void begin_band(int row0, int rows);
+    /// Labels the tile of the current band with columns [col0, col0 + cols); tiles of a band must
+    /// come from left to right. @p pixels gives each row of the tile (rows of the band, in order).
+    void add_tile(int col0, int cols, const std::vector<PixelRow>& pixels);
+    /// The provisional labels of row @p row of the current band (full width; 0: none).
+    const std::int32_t* band_row(int row) const;
+
+    /// Labels a whole row: a band of one row with one tile (for callers that stream rows).
     const std::vector<std::int32_t>& add_row(int row, const PixelRow& pixels);
 
     /// The root of a provisional label (valid after finish()).
@@ -61,8 +70,13 @@ private:
     std::int32_t find(std::int32_t label);
     void join(std::int32_t a, std::int32_t b);
 
+    void label_pixel(int row, int col, const PixelRow& p, int c_in_tile);
+
     int m_cols;
-    std::vector<std::int32_t> m_previous, m_current;
+    int m_band_row0 = 0, m_band_rows = 0;
+    std::vector<std::int32_t> m_above; ///< labels of the row above the band
+    std::vector<std::int32_t> m_band;  ///< labels of the band, row-major, full width
+    std::vector<std::int32_t> m_row;   ///< add_row()'s copy
     std::vector<std::int32_t> m_parent;
     std::vector<PatchStats> m_stats;
 };

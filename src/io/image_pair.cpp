@@ -113,7 +113,7 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
     m_srs = clone_srs(srs_of(*m_before->source, before.option, before.path));
     const Grid after_grid = grid_of(*m_after->source, after.option, after.path);
     const OGRSpatialReference& after_srs = srs_of(*m_after->source, after.option, after.path);
-    m_before->source->GetRasterBand(1)->GetBlockSize(nullptr, &m_block_rows);
+    m_before->source->GetRasterBand(1)->GetBlockSize(&m_block_cols, &m_block_rows);
 
     // Do the two dates meet? The after extent, transformed, against the before extent.
     {
@@ -185,6 +185,19 @@ ImagePair::~ImagePair()
         d->warped.reset();
         d->mask_warped.reset();
     }
+}
+
+double ImagePair::bytes_per_row() const
+{
+    double bytes = 0;
+    for (const Date* d : { m_before.get(), m_after.get() }) {
+        for (GDALRasterBand* b : d->bands)
+            if (b)
+                bytes += GDALGetDataTypeSizeBytes(b->GetRasterDataType());
+        if (d->mask)
+            bytes += GDALGetDataTypeSizeBytes(d->mask->GetRasterDataType());
+    }
+    return bytes * m_grid.cols();
 }
 
 bool ImagePair::has_swir() const

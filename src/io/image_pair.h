@@ -52,6 +52,9 @@ public:
     const Grid& grid() const { return m_grid; }
     const OGRSpatialReference& srs() const { return *m_srs; }
     int block_rows() const { return m_block_rows; }
+    int block_cols() const { return m_block_cols; }
+    /// Bytes of one row of every band and mask read, both dates (for sizing GDAL's block cache).
+    double bytes_per_row() const;
     bool has_swir() const;
     /// True when the after image had to be warped onto the before grid.
     bool after_warped() const { return m_after_warped; }
@@ -68,6 +71,7 @@ private:
     Grid m_grid;
     SrsPtr m_srs;
     int m_block_rows = 256;
+    int m_block_cols = 256;
     bool m_after_warped = false;
     double m_overlap = 1.0;
 };
