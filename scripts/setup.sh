@@ -2,6 +2,7 @@
 # Installs everything redline needs to build, test and run its demo, from Debian's packages.
 #   scripts/setup.sh            build + test dependencies (GDAL, GEOS, PROJ, Boost, GoogleTest, Python GDAL)
 #   scripts/setup.sh --qgis     also QGIS (qgis_process, PyQGIS) for the benchmark and the QGIS tests
+#   scripts/setup.sh --all      QGIS, and clang with its libFuzzer runtime for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(
@@ -9,11 +10,14 @@ packages=(
     libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
     libboost-program-options-dev
     libgtest-dev googletest
-    python3-gdal python3-numpy python3-shapely python3-pyproj
+    python3-gdal python3-numpy python3-shapely python3-pyproj python3-scipy
     sqlite3 time
 )
-if [[ "${1:-}" == "--qgis" ]]; then
+if [[ "${1:-}" == "--qgis" || "${1:-}" == "--all" ]]; then
     packages+=(qgis qgis-providers python3-qgis xvfb fonts-noto-cjk)
+fi
+if [[ "${1:-}" == "--fuzz" || "${1:-}" == "--all" ]]; then
+    packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -3,7 +3,7 @@
 # open our outputs in a real QGIS), builds redline and its tests, runs them all with CTest.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup.sh" --qgis
+"$root/scripts/setup.sh" --all
 "$root/scripts/build.sh"
 cd "${REDLINE_BUILD_DIR:-$root/build}"
 ctest --output-on-failure --parallel "$(nproc)" "$@"

@@ -81,7 +81,9 @@ std::optional<VectorSpec> layer_spec(const po::variables_map& vm, const std::str
     return s;
 }
 
-CoverageOptions to_options(const po::variables_map& vm)
+} // namespace
+
+CoverageOptions coverage_options_from(const po::variables_map& vm)
 {
     CoverageOptions o;
     const std::string encoding = get(vm, "encoding");
@@ -172,6 +174,8 @@ CoverageOptions to_options(const po::variables_map& vm)
 }
 
 /// @p s padded with spaces to @p width terminal columns (CJK characters take two).
+namespace {
+
 std::string pad(const std::string& s, int width)
 {
     int columns = 0;
@@ -247,7 +251,7 @@ void print_summary(const CoverageResult& r, const CoverageOptions& o)
 
 } // namespace
 
-int coverage_command(const std::vector<std::string>& args)
+po::options_description coverage_option_descriptions()
 {
     po::options_description inputs("Inputs");
     add_layer_options(inputs, "boundary", "district polygons (required); several features are united");
@@ -314,6 +318,12 @@ int coverage_command(const std::vector<std::string>& args)
 
     po::options_description all;
     all.add(inputs).add(forest).add(figures).add(outputs).add(general);
+    return all;
+}
+
+int coverage_command(const std::vector<std::string>& args)
+{
+    const po::options_description all = coverage_option_descriptions();
 
     po::variables_map vm;
     parse_options(args, all, nullptr, vm,
@@ -323,7 +333,7 @@ int coverage_command(const std::vector<std::string>& args)
         std::cout << usage << "\n" << all << std::flush;
         return 0;
     }
-    const CoverageOptions options = to_options(vm);
+    const CoverageOptions options = coverage_options_from(vm);
     const GeosContext ctx;
     ProgressPrinter progress(vm.count("quiet") > 0);
     const CoverageResult result = run_coverage(options, ctx, std::ref(progress));
