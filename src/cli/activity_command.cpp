@@ -75,7 +75,7 @@ DateOptions date_options(const po::variables_map& vm, const std::string& prefix)
 
 } // namespace
 
-int activity_command(const std::vector<std::string>& args)
+po::options_description activity_option_descriptions()
 {
     po::options_description images("Images");
     images.add_options()("before", po::value<std::string>()->value_name("RASTER"), "the earlier image (required)")(
@@ -127,17 +127,14 @@ int activity_command(const std::vector<std::string>& args)
 
     po::options_description all;
     all.add(images).add(areas).add(detection).add(outputs).add(general);
-    po::variables_map vm;
-    parse_options(args, all, nullptr, vm,
-                  { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" });
-    if (vm.count("help") || args.empty()) {
-        std::cout << usage << "\n" << all << std::flush;
-        return 0;
-    }
+    return all;
+}
+
+ActivityOptions activity_options_from(const po::variables_map& vm)
+{
     for (const char* required : { "before", "after", "redline", "out" })
         if (!vm.count(required))
             throw InputError(std::string("--") + required + " is required (see redline activity --help)");
-
     ActivityOptions o;
     o.before = date_options(vm, "before");
     o.after = date_options(vm, "after");
@@ -173,6 +170,21 @@ int activity_command(const std::vector<std::string>& args)
     o.csv_path = get(vm, "csv");
     o.json_path = get(vm, "json");
 
+    return o;
+}
+
+int activity_command(const std::vector<std::string>& args)
+{
+    const po::options_description all = activity_option_descriptions();
+    po::variables_map vm;
+    parse_options(args, all, nullptr, vm,
+                  { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" });
+    if (vm.count("help") || args.empty()) {
+        std::cout << usage << "\n" << all << std::flush;
+        return 0;
+    }
+
+    const ActivityOptions o = activity_options_from(vm);
     const GeosContext ctx;
     ProgressPrinter progress(vm.count("quiet") > 0);
     ActivityResult r = run_activity(o, ctx, std::ref(progress));

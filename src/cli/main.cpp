@@ -21,6 +21,8 @@ Commands:
              checked against plan targets and published figures, with the reasons for any mismatch
   activity   suspected human activity (quarries, construction, roads, clearing, ponds) inside the
              red line from two-date imagery, as patches for field verification with image chips
+  batch      run coverage (and activity) for many districts or townships from a job file, in
+             parallel, with a summary table and an HTML report
   classes    list the land-cover / land-use class tables of the layer catalogue
   version    print the version
 
@@ -52,11 +54,13 @@ int main(int argc, char** argv)
             return cli::classes_command(args);
         if (command == "activity")
             return cli::activity_command(args);
+        if (command == "batch")
+            return cli::batch_command(args);
         if (command == "version" || command == "--version") {
             std::printf("redline %s\n", REDLINE_VERSION);
             return 0;
         }
-        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, classes, version "
+        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, classes, version "
                              "(redline --help)\n", command.c_str());
         return 2;
     } catch (const Cancelled&) {
