@@ -7,6 +7,8 @@
 #include "gdal_error.h"
 #include "report_json.h"
 
+#include <cpl_json.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -58,11 +60,11 @@ bool unchanged_since_last_run(const fs::path& dir, const std::string& fingerprin
     const fs::path stamp = dir / stamp_name;
     if (!fs::is_regular_file(stamp, ec))
         return false;
-    const std::string text = read_file(stamp);
-    const std::size_t line_end = text.find('\n');
-    if (line_end == std::string::npos || text.substr(0, line_end) != fingerprint)
+    CPLJSONDocument doc;
+    if (!doc.LoadMemory(read_file(stamp)) || doc.GetRoot().GetString("fingerprint") != fingerprint)
         return false;
-    if (!unit_summary_from_json(text.substr(line_end + 1), summary) || summary.status != "done")
+    const std::string text = doc.GetRoot().GetObj("summary").Format(CPLJSONObject::PrettyFormat::Plain);
+    if (!unit_summary_from_json(text, summary) || summary.status != "done")
         return false;
     for (const auto& o : summary.outputs)
         if (!fs::exists(out_dir / o, ec))
@@ -157,8 +159,12 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
         summary.outputs.push_back(fs::relative(dir / "map.svg", out_dir).string());
         // The stamp comes last: a unit killed before this line runs again next time.
         JsonWriter j;
+        j.begin_object();
+        j.field("fingerprint", unit.fingerprint);
+        j.key("summary");
         unit_summary_json(j, summary);
-        write_file_atomically((dir / stamp_name).string(), unit.fingerprint + "\n" + j.str(), "--out-dir");
+        j.end_object();
+        write_file_atomically((dir / stamp_name).string(), j.str(), "--out-dir");
     } catch (const Cancelled&) {
         summary.status = "interrupted";
         summary.error = "interrupted before the unit finished; its outputs were not replaced";
