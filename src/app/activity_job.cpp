@@ -1,6 +1,7 @@
 #include "activity_job.h"
 
 #include "area_meter.h"
+#include "atomic_file.h"
 #include "catalogue.h"
 #include "change_pass.h"
 #include "error.h"
@@ -188,6 +189,16 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
     result.min_area_m2 = options.min_area_m2;
     if (!(options.min_area_m2 >= 0))
         throw InputError("--min-area must be a non-negative area in m²");
+    for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
+                             std::make_pair("--csv", &options.csv_path) })
+        if (!out.second->empty())
+            check_output_path(*out.second, out.first);
+    for (const auto& out : { options.out_gpkg, options.json_path, options.csv_path })
+        for (const auto& in : { options.before.path, options.after.path, options.before.mask, options.after.mask,
+                                options.redline.path })
+            if (!out.empty() && !in.empty() && canonical_path(out) == canonical_path(in))
+                throw InputError("output " + out + " is also an input; redline never overwrites an input: choose "
+                                 "another output name");
 
     // 1. The two dates and how to read them.
     ImageSpec before, after;
@@ -265,6 +276,7 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
     if (redline.features.empty())
         throw InputError(options.redline.option + " " + redline_source.source_label() + ": no polygon features");
     GeomPtr redline_union = union_all(ctx, geometries_of(redline));
+    result.redline_extent = bounds(ctx, redline_union.get());
     const Reprojection to_image(*working, images.srs(), 0.0, "--redline");
     auto rasterizer =
       std::make_shared<const CoverageRasterizer>(grid, reproject_to_rings(ctx, redline_union.get(), to_image), 64);

@@ -87,6 +87,7 @@ struct ActivityResult
     std::vector<RedlineSummary> redlines;
     std::vector<std::string> warnings;
     std::string chips_dir; ///< relative to the GeoPackage's folder; empty without chips
+    Box redline_extent;    ///< of the red line, working CRS (the project's initial view)
     ImageSpec before_spec, after_spec; ///< as resolved, for reading the chips
 };
 

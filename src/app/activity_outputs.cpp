@@ -8,6 +8,7 @@
 #include "chip_writer.h"
 #include "error.h"
 #include "geopackage_writer.h"
+#include "output_project.h"
 #include "report_csv.h"
 #include "report_json.h"
 #include "reproject_rings.h"
@@ -286,6 +287,10 @@ void write_activity_outputs(ActivityResult& result, const ActivityOptions& optio
         gpkg.write_layer("activity_patches", "Suspected human-activity patches inside the red line, to verify in the field",
                          patch_fields(), features, catalogue.style("activity_patches"));
         gpkg.commit();
+        write_output_project(options.out_gpkg, "生态保护红线内疑似人类活动图斑 (redline activity)",
+                             { ProjectLayer{ "activity_patches", "疑似人类活动图斑 (activity_patches)", "",
+                                             catalogue.style("activity_patches"), true } },
+                             *result.output_srs, *result.working_srs, result.redline_extent);
     }
     if (!options.csv_path.empty()) {
         CsvTable t;

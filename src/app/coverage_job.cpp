@@ -205,8 +205,12 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     std::vector<std::string>& warnings = result.warnings;
     const Catalogue catalogue;
 
-    // 1. Open and check every input before any long work, so mistakes surface at once.
+    // 1. Open and check every input and output before any long work, so mistakes surface at once.
     refuse_outputs_over_inputs(options);
+    for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
+                             std::make_pair("--csv", &options.csv_path) })
+        if (!out.second->empty())
+            check_output_path(*out.second, out.first);
     for (const auto& c : options.checks) {
         const bool have = (c.key == "redline" && options.redline) || (c.key == "protected" && options.protected_areas) ||
                           (c.key == "forest" && (!options.landcover.empty() || options.landuse));

@@ -4,6 +4,7 @@
 #include "catalogue.h"
 #include "crs.h"
 #include "geopackage_writer.h"
+#include "output_project.h"
 #include "polygon_ops.h"
 #include "report_csv.h"
 #include "report_json.h"
@@ -513,6 +514,28 @@ void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& opti
     gpkg.write_layer("qa_zones", "Where the zones fail to tile the district", { { "kind", T::text }, { "area_m2", T::real } },
                      zone_qa, catalogue.style("qa_zones"));
     gpkg.commit();
+
+    // The project opens on the results; the QA layers sit on top, hidden until ticked, except
+    // those that hold something to look at.
+    auto layer = [&](const char* name, const char* title, const char* group, bool visible) {
+        return ProjectLayer{ name, title, group, catalogue.style(name), visible };
+    };
+    const std::string qa = "质检 (QA)", results = "结果 (results)";
+    std::vector<ProjectLayer> layers{
+        layer("qa_repaired", "质检：已修复几何 (qa_repaired)", qa.c_str(), !repaired.empty()),
+        layer("qa_area_mismatch", "质检：面积属性不符 (qa_area_mismatch)", qa.c_str(), !mismatches.empty()),
+        layer("qa_overlap", "质检：要素重叠 (qa_overlap)", qa.c_str(), false),
+        layer("qa_outside", "质检：区界外部分 (qa_outside)", qa.c_str(), false),
+        layer("qa_zones", "质检：乡镇缝隙/重叠/出界 (qa_zones)", qa.c_str(), false),
+        layer("district", "区界 (district)", results.c_str(), true),
+        layer("protected", "自然保护地 (protected)", results.c_str(), pro != nullptr),
+        layer("redline", "生态保护红线 (redline)", results.c_str(), red != nullptr),
+        layer("forest", "森林 (forest)", results.c_str(), r.forest_geometry != nullptr),
+        layer("zones", "乡镇：生态保护红线占比 (zones)", results.c_str(), !r.zones.empty()),
+    };
+    const std::string name = r.district.name.empty() ? r.district.id : r.district.name;
+    write_output_project(options.out_gpkg, name + " 生态保护红线与森林覆盖核算 (redline coverage)", layers,
+                         *r.output_srs, *r.working_srs, bounds(ctx, r.district.geometry.get()));
 }
 
 } // namespace redline

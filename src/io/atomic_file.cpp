@@ -38,21 +38,25 @@ void remove_with_side_files(const std::string& path)
 
 } // namespace
 
+void check_output_path(const std::string& path, const std::string& option)
+{
+    const fs::path p(path);
+    const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw OutputError(option + " " + path + ": the directory " + dir.string() + " does not exist; create it first");
+    if (fs::is_directory(p, ec))
+        throw OutputError(option + " " + path + ": is a directory; give a file name");
+    if (::access(dir.c_str(), W_OK) != 0)
+        throw OutputError(option + " " + path + ": cannot write in " + dir.string() + " (" + std::strerror(errno) + ")");
+}
+
 AtomicOutput::AtomicOutput(const std::string& final_path, const std::string& option)
   : m_final(final_path)
   , m_option(option)
 {
+    check_output_path(final_path, option);
     const fs::path p(final_path);
-    const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        throw OutputError(option + " " + final_path + ": the directory " + dir.string() +
-                          " does not exist; create it first");
-    if (fs::is_directory(p, ec))
-        throw OutputError(option + " " + final_path + ": is a directory; give a file name");
-    if (::access(dir.c_str(), W_OK) != 0)
-        throw OutputError(option + " " + final_path + ": cannot write in " + dir.string() + " (" +
-                          std::strerror(errno) + ")");
     m_temp = temp_name_for(p);
     remove_with_side_files(m_temp);
 }

@@ -32,6 +32,10 @@ private:
     bool m_committed = false;
 };
 
+/// Checks, before any long work, that @p path can be written as an output: its folder exists and
+/// is writable and it is not a folder itself. Throws OutputError naming @p option.
+void check_output_path(const std::string& path, const std::string& option);
+
 /// Removes stale temporary outputs a killed run may have left beside @p final_path.
 void remove_stale_temporaries(const std::string& final_path);
 

@@ -1,13 +1,17 @@
 #!/usr/bin/python3
-"""Opens what `redline coverage` writes in a real QGIS (PyQGIS, headless) and checks it.
+"""Opens what `redline coverage` and `redline activity` write in a real QGIS (PyQGIS, headless).
 
 Runs the demo on sample_data/ into a temporary folder, then: the styles check of
 styles/check_styles.py (every layer valid, default style from layer_styles, intended renderer and
 labels, aliases; a rendered map), the CRS of every layer, feature counts equal to the JSON
-report, and Chinese names intact. Exit 77 (CTest: skipped) when PyQGIS is not installed.
+report, Chinese names intact; the QGIS project beside the GeoPackage opened from a copy of the
+folder (relative paths) and rendered through scripts/render_map.py; and the activity patches'
+drop-down value maps for the field-verification fields. Exit 77 (CTest: skipped) when PyQGIS is
+not installed.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,10 +20,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 try:
-    from qgis.core import QgsApplication, QgsVectorLayer
+    from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 except ImportError:
     print("PyQGIS is not installed (scripts/setup.sh --qgis installs it): skipped")
     sys.exit(77)
+
+
+def non_blank(png):
+    """True when the image has more than a handful of colours (a real map, not an empty canvas)."""
+    from qgis.PyQt.QtGui import QImage
+    image = QImage(png)
+    if image.isNull():
+        return False
+    colours = set()
+    for y in range(0, image.height(), 7):
+        for x in range(0, image.width(), 7):
+            colours.add(image.pixel(x, y))
+            if len(colours) > 20:
+                return True
+    return False
 
 
 def main():
@@ -68,6 +87,50 @@ def main():
         if names != expected_names or "濯水镇" not in names:
             failures.append(f"zone names differ in QGIS: {names[:5]} ...")
         del layer, zones
+
+        # The project: moved with its folder, it must still open every layer (relative paths).
+        moved = os.path.join(tmp, "moved 副本")
+        shutil.copytree(tmp, moved, ignore=shutil.ignore_patterns("moved*"))
+        os.remove(gpkg)
+        project = QgsProject.instance()
+        if not project.read(os.path.join(moved, "q.qgz")):
+            failures.append("the QGIS project q.qgz does not open from a moved copy of the folder")
+        else:
+            layers = list(project.mapLayers().values())
+            if len(layers) != 10 or not all(l.isValid() for l in layers):
+                failures.append(f"project layers: {[(l.name(), l.isValid()) for l in layers]}")
+            if not project.crs().authid().startswith("EPSG:45"):
+                failures.append(f"project CRS {project.crs().authid()}, expected a CGCS2000 Gauss-Kruger zone")
+        project.clear()
+        render = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "render_map.py"),
+                                 os.path.join(moved, "q.qgz"), os.path.join(tmp, "project.png"), "--width", "600"],
+                                capture_output=True, text=True)
+        if render.returncode != 0 or not non_blank(os.path.join(tmp, "project.png")):
+            failures.append(f"render_map.py: {render.stdout} {render.stderr[-500:]}")
+
+        # Activity patches: the field team's drop-downs.
+        scene = os.path.join(tmp, "scene")
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "make_activity_scene.py"), "--out", scene,
+                        "--size", "800"], check=True, capture_output=True)
+        patches = os.path.join(tmp, "patches.gpkg")
+        done = subprocess.run([redline, "activity", "--before", "before.tif", "--after", "after.tif", "--bands",
+                               "blue=1,green=2,red=3,nir=4,swir1=5", "--before-mask", "before_scl.tif",
+                               "--after-mask", "after_scl.tif", "--redline", "redline.gpkg", "--quiet",
+                               "--out", patches], cwd=scene, capture_output=True, text=True)
+        if done.returncode != 0:
+            failures.append("redline activity failed: " + done.stderr[-500:])
+        else:
+            layer = QgsVectorLayer(f"{patches}|layername=activity_patches", "patches", "ogr")
+            for field in ("status", "verdict", "activity_class", "change_type"):
+                widget = layer.editorWidgetSetup(layer.fields().indexOf(field))
+                if widget.type() != "ValueMap":
+                    failures.append(f"activity_patches.{field}: widget {widget.type()!r}, want a ValueMap drop-down")
+            if layer.renderer().type() != "categorizedSymbol":
+                failures.append(f"activity_patches renderer {layer.renderer().type()}")
+            if not project.read(patches[:-5] + ".qgz"):
+                failures.append("patches.qgz does not open")
+            project.clear()
+            del layer
         app.exitQgis()
     for f in failures:
         print("FAIL", f)
