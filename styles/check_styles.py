@@ -42,6 +42,10 @@ EXPECTED = {
     "qa_area_mismatch": ("singleSymbol", None, True),
     "qa_zones": ("categorizedSymbol", "kind", False),
     "activity_patches": ("categorizedSymbol", "change_type", True),
+    "diff_gained": ("singleSymbol", None, False),
+    "diff_lost": ("singleSymbol", None, False),
+    "diff_unchanged": ("singleSymbol", None, False),
+    "diff_type_changed": ("singleSymbol", None, True),
 }
 ZONE_BREAKS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 100)]
 QA_ZONE_KINDS = {"gap", "overlap", "outside"}
@@ -50,7 +54,8 @@ CATEGORY_VALUES = {"kind": QA_ZONE_KINDS,
 
 # Drawing order for --render, bottom first.
 DRAW_ORDER = ["zones", "forest", "redline", "protected", "district", "qa_zones", "qa_outside",
-              "qa_overlap", "qa_area_mismatch", "qa_repaired", "activity_patches"]
+              "qa_overlap", "qa_area_mismatch", "qa_repaired", "activity_patches",
+              "diff_unchanged", "diff_gained", "diff_lost", "diff_type_changed"]
 TITLES = {
     "district": "区界", "zones": "乡镇 (生态保护红线占比)", "redline": "生态保护红线",
     "protected": "自然保护地", "forest": "森林", "qa_outside": "质检：区界外部分",

@@ -138,6 +138,11 @@ LAYERS = {
         ("kind", "string", "问题类型"),
         ("area_m2", "double", "面积 (m²)"),
     ],
+    # redline diff: the red line before and after an adjustment.
+    "diff_gained": [("part_id", "integer", "图斑编号"), ("area_m2", "double", "调入面积 (m²)"), ("area_ha", "double", "调入面积 (公顷)")],
+    "diff_lost": [("part_id", "integer", "图斑编号"), ("area_m2", "double", "调出面积 (m²)"), ("area_ha", "double", "调出面积 (公顷)")],
+    "diff_unchanged": [("part_id", "integer", "图斑编号"), ("area_m2", "double", "保留面积 (m²)"), ("area_ha", "double", "保留面积 (公顷)")],
+    "diff_type_changed": [("old_type", "string", "调整前类型"), ("new_type", "string", "调整后类型"), ("area_m2", "double", "面积 (m²)")],
     # redline activity (docs/activity.md): one feature per suspected patch, for field verification.
     "activity_patches": [
         ("patch_id", "string", "图斑编号"),
@@ -407,6 +412,28 @@ def style_qa_zones(layer):
     layer.setDisplayExpression('"kind"')
 
 
+def style_diff_gained(layer):
+    layer.setRenderer(single(symbol(fill("#1a9850", 0.55), outline("#006837", 0.4))))
+    layer.setDisplayExpression("'调入 ' || \"part_id\"")
+
+
+def style_diff_lost(layer):
+    layer.setRenderer(single(symbol(hatch("#d73027", 45, spacing=1.5, width=0.35), outline("#a50026", 0.6))))
+    layer.setDisplayExpression("'调出 ' || \"part_id\"")
+
+
+def style_diff_unchanged(layer):
+    layer.setRenderer(single(symbol(fill("#bdbdbd", 0.45), outline("#969696", 0.2))))
+    layer.setDisplayExpression("'保留 ' || \"part_id\"")
+
+
+def style_diff_type_changed(layer):
+    layer.setRenderer(single(symbol(hatch("#fd8d3c", 135, spacing=1.5, width=0.35), outline("#d94801", 0.8))))
+    layer.setLabeling(labels('"old_type" || \' → \' || "new_type"', 8, "#7f2704"))
+    layer.setLabelsEnabled(True)
+    layer.setDisplayExpression('"old_type" || \' → \' || "new_type"')
+
+
 def style_activity_patches(layer):
     # Fill by change type; the outline says whether the field team has been: dashed while the
     # patch waits for verification, solid once verified.
@@ -445,6 +472,10 @@ STYLES = {
     "qa_area_mismatch": style_qa_area_mismatch,
     "qa_zones": style_qa_zones,
     "activity_patches": style_activity_patches,
+    "diff_gained": style_diff_gained,
+    "diff_lost": style_diff_lost,
+    "diff_unchanged": style_diff_unchanged,
+    "diff_type_changed": style_diff_type_changed,
 }
 
 

@@ -16,6 +16,7 @@ int coverage_command(const std::vector<std::string>& args);
 int classes_command(const std::vector<std::string>& args);
 int activity_command(const std::vector<std::string>& args);
 int batch_command(const std::vector<std::string>& args);
+int diff_command(const std::vector<std::string>& args);
 
 /// The options of `redline coverage` (also the keys of its option files).
 boost::program_options::options_description coverage_option_descriptions();

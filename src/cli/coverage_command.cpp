@@ -173,20 +173,7 @@ CoverageOptions coverage_options_from(const po::variables_map& vm)
     return o;
 }
 
-/// @p s padded with spaces to @p width terminal columns (CJK characters take two).
 namespace {
-
-std::string pad(const std::string& s, int width)
-{
-    int columns = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        columns += len == 3 ? 2 : 1; // U+0800..U+FFFF: CJK and full-width forms in practice
-        i += len;
-    }
-    return s + std::string(std::size_t(std::max(0, width - columns)), ' ');
-}
 
 void print_share(const char* label, const ShareFigure* f)
 {

@@ -23,6 +23,7 @@ Commands:
              red line from two-date imagery, as patches for field verification with image chips
   batch      run coverage (and activity) for many districts or townships from a job file, in
              parallel, with a summary table and an HTML report
+  diff       compare two versions of the red line: area gained, lost, unchanged and changed in type
   classes    list the land-cover / land-use class tables of the layer catalogue
   version    print the version
 
@@ -56,11 +57,13 @@ int main(int argc, char** argv)
             return cli::activity_command(args);
         if (command == "batch")
             return cli::batch_command(args);
+        if (command == "diff")
+            return cli::diff_command(args);
         if (command == "version" || command == "--version") {
             std::printf("redline %s\n", REDLINE_VERSION);
             return 0;
         }
-        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, classes, version "
+        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, diff, classes, version "
                              "(redline --help)\n", command.c_str());
         return 2;
     } catch (const Cancelled&) {

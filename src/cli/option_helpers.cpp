@@ -94,6 +94,18 @@ std::vector<std::string> get_all(const po::variables_map& vm, const std::string&
     return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>();
 }
 
+std::string pad(const std::string& s, int width)
+{
+    int columns = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        columns += len == 3 ? 2 : 1; // U+0800..U+FFFF: CJK and full-width forms in practice
+        i += len;
+    }
+    return s + std::string(std::size_t(std::max(0, width - columns)), ' ');
+}
+
 bool stderr_is_terminal()
 {
     return ::isatty(STDERR_FILENO) == 1;

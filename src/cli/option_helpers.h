@@ -26,6 +26,9 @@ std::string get(const po::variables_map& vm, const std::string& name);
 /// All values of a repeatable option (empty when absent).
 std::vector<std::string> get_all(const po::variables_map& vm, const std::string& name);
 
+/// @p s padded with spaces to @p width terminal columns (CJK characters take two).
+std::string pad(const std::string& s, int width);
+
 /// True when stderr is a terminal (progress then redraws one line).
 bool stderr_is_terminal();
 
