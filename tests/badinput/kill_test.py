@@ -6,7 +6,8 @@
 
 The run: `redline coverage` on a copy of sample_data/ with every layer and a 4x upsampled copy of
 landcover.tif (gdalwarp -tr 7.5 7.5, so the land-cover pass takes a moment), writing
-OUT/o.gpkg, OUT/o.json and OUT/o.csv into a folder that already holds a complete previous
+OUT/o.gpkg, OUT/o.json and OUT/o.csv (and OUT/o.qgz, the QGIS project, when redline writes one)
+into a folder that already holds a complete previous
 output ("old": the same run without --zones and with other targets, so every file differs).
 
 Each SIGKILL round puts the old outputs back, starts the run, kills it with SIGKILL after a
@@ -14,7 +15,8 @@ random delay (seeded; a third of the rounds anywhere in the run, two thirds whil
 being written: after the first temporary output appears) and checks each output: it must be the complete old one or the complete new one
 (the GeoPackage opens with OGR, passes SQLite's integrity check and has the old or the new layers
 with their feature counts; the JSON parses and equals the old or the new; the CSV parses and
-equals the old or the new, byte for byte). Hidden temporaries (.o.redline-partial-PID.*) that
+equals the old or the new, byte for byte; the .qgz is a whole zip with a .qgs that parses as XML
+and equals the old or the new). Hidden temporaries (.o.redline-partial-PID.*) that
 killed runs leave are expected; after the last round one complete run must remove them all.
 
 Each SIGINT round (rounds/4, at least 3) does the same with SIGINT (half during the work, half
@@ -27,6 +29,8 @@ its own temporaries left). Temporaries of killed runs that the next complete run
 are reported (NOT CLEANED) and fail the test only with --require-cleanup.
 """
 import argparse
+import csv
+import io
 import json
 import os
 import random
@@ -37,6 +41,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from xml.etree import ElementTree
 
 from osgeo import gdal, ogr
 
@@ -45,7 +51,7 @@ ogr.UseExceptions()
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-OUTPUTS = ("o.gpkg", "o.json", "o.csv")
+OUTPUTS = ["o.gpkg", "o.json", "o.csv"]  # and o.qgz, the QGIS project beside the GeoPackage, when redline writes one
 MARKER = ".redline-partial-"
 
 
@@ -102,9 +108,19 @@ def state_of(path):
             return ("json", json.dumps(json.loads(data.decode("utf-8")), sort_keys=True))
         except (ValueError, UnicodeDecodeError) as e:
             return ("broken", f"JSON does not parse: {e}")
+    if path.endswith(".qgz"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if z.testzip() is not None:
+                    return ("broken", "a member of the zip is damaged")
+                projects = [n for n in z.namelist() if n.endswith(".qgs")]
+                if not projects:
+                    return ("broken", "no .qgs in the .qgz")
+                ElementTree.fromstring(z.read(projects[0]))
+        except (zipfile.BadZipFile, ElementTree.ParseError) as e:
+            return ("broken", f"not a whole QGIS project: {e}")
+        return ("qgz", data)
     try:
-        import csv
-        import io
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         if not rows:
             return ("broken", "CSV is empty")
@@ -120,7 +136,7 @@ def classify(out, refs):
         st = state_of(os.path.join(out, name))
         if st == refs["old"][name]:
             result[name] = "old"
-        elif st == refs["new"][name]:
+        elif st == refs["new"][name] and st != refs["old"][name]:
             result[name] = "new"
         elif st[0] == "broken":
             result[name] = f"BROKEN: {st[1]}"
@@ -186,6 +202,11 @@ def main():
         os.makedirs(out)
         refs = {}
         durations = []
+        subprocess.run(command(redline, sample, landcover, out, False), env=env, capture_output=True, timeout=600)
+        if os.path.exists(os.path.join(out, "o.qgz")):
+            OUTPUTS.append("o.qgz")
+        for name in os.listdir(out):
+            os.remove(os.path.join(out, name))
         for which in ("old", "new"):
             started = time.monotonic()
             done = subprocess.run(command(redline, sample, landcover, out, which == "old"), env=env,
@@ -201,7 +222,7 @@ def main():
             broken = [n for n, st in refs[which].items() if st[0] in ("broken", "missing")]
             if broken:
                 raise SystemExit(f"the {which} reference output is broken: {broken}")
-        same = [n for n in OUTPUTS if refs["old"][n] == refs["new"][n]]
+        same = [n for n in OUTPUTS if refs["old"][n] == refs["new"][n] and n != "o.qgz"]  # the project may not change
         if same:
             raise SystemExit(f"old and new outputs must differ, but these are equal: {same}")
         # a second new run, over the old outputs: when do the outputs start being written, how long
