@@ -191,14 +191,18 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         throw InputError("--min-area must be a non-negative area in m²");
     for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
                              std::make_pair("--csv", &options.csv_path) })
-        if (!out.second->empty())
+        if (!out.second->empty()) {
             check_output_path(*out.second, out.first);
+            remove_stale_temporaries(*out.second);
+        }
     for (const auto& out : { options.out_gpkg, options.json_path, options.csv_path })
         for (const auto& in : { options.before.path, options.after.path, options.before.mask, options.after.mask,
                                 options.redline.path })
             if (!out.empty() && !in.empty() && canonical_path(out) == canonical_path(in))
                 throw InputError("output " + out + " is also an input; redline never overwrites an input: choose "
                                  "another output name");
+    if (!options.out_gpkg.empty())
+        check_geopackage_name(options.out_gpkg, "--out");
 
     // 1. The two dates and how to read them.
     ImageSpec before, after;
@@ -340,7 +344,10 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
           });
         if (sample_before[0].size() < 100)
             throw InputError("too few valid pixels inside the red line (" + std::to_string(sample_before[0].size()) +
-                             "): are the images cloud-free there, and does the red line overlap them?");
+                             " in the sample): every pixel there is nodata or masked in one of the dates. Check "
+                             "that the images cover the red line, their nodata values (--before-nodata, "
+                             "--after-nodata), and the masks (--before-mask, --after-mask with --mask-convention " +
+                             options.mask_convention + "): a mask of another area or convention leaves out everything");
     }
     result.normalization = fit_relative_normalization(sample_before, sample_after);
     // Brightness strata, and how much each band differs between the dates in each of them.

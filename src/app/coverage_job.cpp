@@ -135,11 +135,22 @@ LayerReport load_layer(Opened& opened, const std::string& role, const OGRSpatial
     for (const auto& w : src.warnings())
         warnings.push_back(w);
     r.features = r.layer.features.size();
+    if (r.layer.features.empty())
+        throw InputError(r.option + " " + r.source + ": no polygon features" +
+                         (opened.spec.where.empty() ? " (the layer is empty)"
+                                                    : " match the filter '" + opened.spec.where + "'") +
+                         "; check the file, the layer and the filter");
     r.repaired = repair_invalid(ctx, meter, r.layer);
-    if (r.repaired)
-        warnings.push_back(r.option + " " + r.source + ": " + std::to_string(r.repaired) +
-                           " invalid geometr" + (r.repaired == 1 ? "y was" : "ies were") +
-                           " repaired with GEOS MakeValid (see qa.layers." + role + ".repaired)");
+    if (r.repaired) {
+        std::string which;
+        std::size_t listed = 0;
+        for (const auto& f : r.layer.features)
+            if (f.repaired && listed++ < 5)
+                which += (which.empty() ? "" : ", ") + std::string("FID ") + std::to_string(f.fid) + " " + f.id;
+        warnings.push_back(r.option + " " + r.source + ": " + std::to_string(r.repaired) + " invalid geometr" +
+                           (r.repaired == 1 ? "y was" : "ies were") + " repaired with GEOS MakeValid (" + which +
+                           (r.repaired > 5 ? ", ..." : "") + "; see qa.layers." + role + ".repaired)");
+    }
     if (!r.area_field.empty())
         r.area_check = check_area_attribute(ctx, meter, r.layer, area_tolerance);
     return r;
@@ -209,8 +220,12 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     refuse_outputs_over_inputs(options);
     for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
                              std::make_pair("--csv", &options.csv_path) })
-        if (!out.second->empty())
+        if (!out.second->empty()) {
             check_output_path(*out.second, out.first);
+            remove_stale_temporaries(*out.second); // left by a run that was killed
+        }
+    if (!options.out_gpkg.empty())
+        check_geopackage_name(options.out_gpkg, "--out");
     for (const auto& c : options.checks) {
         const bool have = (c.key == "redline" && options.redline) || (c.key == "protected" && options.protected_areas) ||
                           (c.key == "forest" && (!options.landcover.empty() || options.landuse));
@@ -351,14 +366,20 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         qa.overlap_m2 = meter.geodesic(ctx, qa.overlaps.get());
         const double noise = 1e-6 * district.area_m2;
         if (qa.gap_m2 > noise)
-            warnings.push_back("the zones leave " + fixed(qa.gap_m2 / 1e6, 4) +
+            warnings.push_back(options.zones->option + " " + zr.source + ": the zones leave " + fixed(qa.gap_m2 / 1e6, 4) +
                                " km² of the district uncovered (layer qa_zones, kind 'gap'): zone shares do not add up "
                                "to the district's");
-        if (qa.overlap_m2 > noise)
-            warnings.push_back("zones overlap each other on " + fixed(qa.overlap_m2 / 1e6, 4) +
-                               " km² (layer qa_zones, kind 'overlap'): that area counts in more than one zone");
+        if (qa.overlap_m2 > noise) {
+            std::string pairs;
+            for (std::size_t i = 0; i < overlaps.size() && i < 5; ++i)
+                pairs += (pairs.empty() ? "" : ", ") + zr.layer.features[overlaps[i].a].id + " and " +
+                         zr.layer.features[overlaps[i].b].id;
+            warnings.push_back(options.zones->option + " " + zr.source + ": zones overlap each other on " +
+                               fixed(qa.overlap_m2 / 1e6, 4) + " km² (" + pairs + (overlaps.size() > 5 ? ", ..." : "") +
+                               "; layer qa_zones, kind 'overlap'): that area counts in more than one zone");
+        }
         if (qa.outside_m2 > noise)
-            warnings.push_back("zones reach " + fixed(qa.outside_m2 / 1e6, 4) +
+            warnings.push_back(options.zones->option + " " + zr.source + ": zones reach " + fixed(qa.outside_m2 / 1e6, 4) +
                                " km² beyond the district boundary (layer qa_zones, kind 'outside'); zones were clipped "
                                "to the district");
         result.zones_qa = std::move(qa);
@@ -369,6 +390,13 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         step(at, what);
         LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, options.area_field_tolerance, warnings);
         r.figures = analyse_layer(ctx, meter, r.layer, district.geometry.get(), options.survey_area);
+        // A layer wholly outside the district is not a share of 0 %: it is the wrong layer, or a
+        // layer in the wrong CRS (e.g. a Gauss-Krüger zone other than the one it was drawn in).
+        if (r.figures->inside_m2 <= 0.0 && r.figures->dissolved_m2 > 0.0)
+            throw InputError(r.option + " " + r.source + " (" + fixed(r.figures->dissolved_m2 / 1e6, 3) +
+                             " km², CRS " + r.crs + ") does not overlap the district (it lies wholly outside): is it "
+                             "the right layer, and is its CRS the one it was drawn in (for Gauss-Krüger data: the "
+                             "right zone)?");
         return &r;
     };
     const LayerReport* redline_report = nullptr;

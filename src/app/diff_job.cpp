@@ -79,8 +79,12 @@ DiffResult run_diff(const DiffOptions& options, const GeosContext& ctx, const Pr
     DiffResult r;
     r.version = REDLINE_VERSION;
     for (const auto* out : { &options.out_gpkg, &options.json_path, &options.csv_path })
-        if (!out->empty())
+        if (!out->empty()) {
             check_output_path(*out, out == &options.out_gpkg ? "--out" : out == &options.json_path ? "--json" : "--csv");
+            remove_stale_temporaries(*out);
+        }
+    if (!options.out_gpkg.empty())
+        check_geopackage_name(options.out_gpkg, "--out");
 
     step(0.02, "reading the two versions");
     // The working CRS: longitude/latitude on the old version's datum.

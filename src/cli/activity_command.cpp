@@ -184,7 +184,7 @@ int activity_command(const std::vector<std::string>& args)
         return 0;
     }
 
-    const ActivityOptions o = activity_options_from(vm);
+    const ActivityOptions o = options_naming_config(vm, [&] { return activity_options_from(vm); });
     const GeosContext ctx;
     ProgressPrinter progress(vm.count("quiet") > 0);
     ActivityResult r = run_activity(o, ctx, std::ref(progress));

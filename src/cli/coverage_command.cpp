@@ -320,7 +320,7 @@ int coverage_command(const std::vector<std::string>& args)
         std::cout << usage << "\n" << all << std::flush;
         return 0;
     }
-    const CoverageOptions options = coverage_options_from(vm);
+    const CoverageOptions options = options_naming_config(vm, [&] { return coverage_options_from(vm); });
     const GeosContext ctx;
     ProgressPrinter progress(vm.count("quiet") > 0);
     const CoverageResult result = run_coverage(options, ctx, std::ref(progress));

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 namespace redline::cli {
@@ -54,9 +55,18 @@ void parse_options(const std::vector<std::string>& args, const po::options_descr
         po::store(parser.run(), vm);
         if (vm.count("config")) {
             const std::string path = vm["config"].as<std::string>();
-            std::ifstream in(path);
-            if (!in)
+            std::ifstream file(path, std::ios::binary);
+            if (!file)
                 throw InputError("--config " + path + ": cannot open the file");
+            std::ostringstream raw;
+            raw << file.rdbuf();
+            std::string text = raw.str();
+            // Windows editors save UTF-8 with a byte-order mark, or UTF-16.
+            if (text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+                text.erase(0, 3);
+            if (text.compare(0, 2, "\xFF\xFE") == 0 || text.compare(0, 2, "\xFE\xFF") == 0)
+                throw InputError("--config " + path + ": the file is UTF-16; save it as UTF-8");
+            std::istringstream in(text);
             // Values given on the command line win: po::store keeps the first value stored.
             const std::size_t slash = path.rfind('/');
             const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);

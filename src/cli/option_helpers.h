@@ -1,5 +1,7 @@
 #pragma once
 
+#include "error.h"
+
 #include <boost/program_options.hpp>
 
 #include <string>
@@ -16,6 +18,21 @@ namespace po = boost::program_options;
 void parse_options(const std::vector<std::string>& args, const po::options_description& visible,
                    const po::positional_options_description* positional, po::variables_map& vm,
                    const std::vector<std::string>& path_options = {});
+
+/// Runs @p convert (turning parsed options into a job's options); when it rejects a value and the
+/// options came partly from --config FILE, the message says so.
+template<typename Convert>
+auto options_naming_config(const po::variables_map& vm, Convert convert) -> decltype(convert())
+{
+    try {
+        return convert();
+    } catch (const Error& e) {
+        if (!vm.count("config"))
+            throw;
+        throw InputError(std::string(e.what()) + " (options from the command line or --config " +
+                         vm["config"].as<std::string>() + ")");
+    }
+}
 
 /// @p path made relative to @p base_dir when it is a relative file path (not "PG:...", "/vsi...").
 std::string resolve_relative(const std::string& path, const std::string& base_dir);

@@ -66,6 +66,15 @@ BandMapping BandMapping::parse(const std::string& text, const std::string& optio
         if (required.second == 0)
             throw InputError(option + " '" + text + "': the " + required.first +
                              " band is missing (blue, green, red and nir are required; swir1 is optional)");
+    // One band in two roles makes every index that compares them zero: surely a typo.
+    const std::pair<const char*, int> roles[] = { { "blue", m.blue },        { "green", m.green },
+                                                  { "red", m.red },          { "nir", m.nir },
+                                                  { "swir1", m.swir1.value_or(0) }, { "swir2", m.swir2.value_or(0) } };
+    for (std::size_t i = 0; i < 6; ++i)
+        for (std::size_t j = i + 1; j < 6; ++j)
+            if (roles[i].second && roles[i].second == roles[j].second)
+                throw InputError(option + " '" + text + "': " + roles[i].first + " and " + roles[j].first +
+                                 " are both band " + std::to_string(roles[i].second) + "; each role needs its own band");
     return m;
 }
 

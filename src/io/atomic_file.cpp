@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -49,6 +50,16 @@ void check_output_path(const std::string& path, const std::string& option)
         throw OutputError(option + " " + path + ": is a directory; give a file name");
     if (::access(dir.c_str(), W_OK) != 0)
         throw OutputError(option + " " + path + ": cannot write in " + dir.string() + " (" + std::strerror(errno) + ")");
+}
+
+void check_geopackage_name(const std::string& path, const std::string& option)
+{
+    std::string ext = fs::path(path).extension().string();
+    for (char& c : ext)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (ext != ".gpkg")
+        throw OutputError(option + " " + path + ": redline writes a GeoPackage; name it *.gpkg (e.g. " +
+                          fs::path(path).replace_extension(".gpkg").string() + ")");
 }
 
 AtomicOutput::AtomicOutput(const std::string& final_path, const std::string& option)

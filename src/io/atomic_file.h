@@ -36,6 +36,9 @@ private:
 /// is writable and it is not a folder itself. Throws OutputError naming @p option.
 void check_output_path(const std::string& path, const std::string& option);
 
+/// A GeoPackage output must be named *.gpkg: QGIS and GDAL go by the extension.
+void check_geopackage_name(const std::string& path, const std::string& option);
+
 /// Removes stale temporary outputs a killed run may have left beside @p final_path.
 void remove_stale_temporaries(const std::string& final_path);
 

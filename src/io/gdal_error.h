@@ -24,8 +24,9 @@ public:
 
     /// The last error message (empty when none), for appending to our own message.
     std::string last_error() const;
-    /// Warnings seen so far.
+    /// Warnings and errors seen so far.
     const std::vector<std::string>& warnings() const { return m_warnings; }
+    const std::vector<std::string>& errors() const { return m_errors; }
     void clear();
 
 private:

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "gdal_error.h"
 #include "text.h"
+#include "vector_source.h"
 
 #include <gdal_utils.h>
 
@@ -30,12 +31,8 @@ GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& opt
 {
     CplErrorCapture capture;
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
-    if (!ds) {
-        VSIStatBufL st;
-        const bool exists = VSIStatL(path.c_str(), &st) == 0;
-        throw InputError(option + " " + path + ": " + (exists ? "GDAL cannot read it as a raster" : "no such file") +
-                         gdal_says(capture));
-    }
+    if (!ds)
+        throw InputError(option + " " + path + ": " + why_unreadable(path, "raster") + gdal_says(capture));
     return ds;
 }
 
@@ -164,8 +161,25 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
         if (!d->spec.mask_path.empty()) {
             const std::string what = d->spec.option + "-mask " + d->spec.mask_path;
             d->mask_source = open_raster(d->spec.mask_path, d->spec.option + "-mask");
+            const GDALDataType mt = d->mask_source->GetRasterBand(1)->GetRasterDataType();
+            if (d->mask_source->GetRasterCount() != 1 || GDALDataTypeIsFloating(mt))
+                throw InputError(what + ": a quality mask is one band of integer codes (e.g. Sentinel-2 SCL); this "
+                                        "raster has " +
+                                 std::to_string(d->mask_source->GetRasterCount()) + " band(s) of " +
+                                 GDALGetDataTypeName(mt) + ": is it the image itself?");
             const Grid mg = grid_of(*d->mask_source, d->spec.option + "-mask", d->spec.mask_path);
             const OGRSpatialReference& ms = srs_of(*d->mask_source, d->spec.option + "-mask", d->spec.mask_path);
+            {
+                // A mask of another scene would leave out every pixel, silently: refuse it by name.
+                SrsPtr from = clone_srs(ms);
+                TransformPtr ct(OGRCreateCoordinateTransformation(from.get(), m_srs.get()));
+                const Box mb = mg.extent(), b = m_grid.extent();
+                double xmin = 0, ymin = 0, xmax = 0, ymax = 0;
+                if (!ct || !ct->TransformBounds(mb.xmin, mb.ymin, mb.xmax, mb.ymax, &xmin, &ymin, &xmax, &ymax, 21) ||
+                    std::min(b.xmax, xmax) <= std::max(b.xmin, xmin) || std::min(b.ymax, ymax) <= std::max(b.ymin, ymin))
+                    throw InputError(what + " does not overlap " + d->spec.option + " " + d->spec.path +
+                                     ": is it the mask of this scene?");
+            }
             if (same_crs(ms, *m_srs) && same_grid(mg, m_grid)) {
                 d->mask = d->mask_source->GetRasterBand(1);
             } else {

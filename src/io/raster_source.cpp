@@ -3,6 +3,7 @@
 #include "error.h"
 #include "gdal_error.h"
 #include "text.h"
+#include "vector_source.h"
 
 #include <cmath>
 
@@ -16,12 +17,8 @@ RasterSource::RasterSource(const std::string& path, int band, const std::string&
     gdal_init();
     CplErrorCapture capture;
     m_dataset.reset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
-    if (!m_dataset) {
-        VSIStatBufL st;
-        const bool exists = VSIStatL(path.c_str(), &st) == 0;
-        throw InputError(option + " " + path + ": " + (exists ? "GDAL cannot read it as a raster" : "no such file") +
-                         gdal_says(capture));
-    }
+    if (!m_dataset)
+        throw InputError(option + " " + path + ": " + why_unreadable(path, "raster") + gdal_says(capture));
     const int bands = m_dataset->GetRasterCount();
     if (band < 1 || band > bands)
         throw InputError(option + " " + path + ": band " + std::to_string(band) + " does not exist (the raster has " +
@@ -52,7 +49,8 @@ RasterSource::RasterSource(const std::string& path, int band, const std::string&
     const GDALDataType type = m_band->GetRasterDataType();
     if (GDALDataTypeIsFloating(type) || GDALDataTypeIsComplex(type))
         throw InputError(option + " " + path + ": band " + std::to_string(band) + " holds " +
-                         GDALGetDataTypeName(type) + " values; a land-cover raster holds integer class codes");
+                         GDALGetDataTypeName(type) + " values; a land-cover raster holds integer class codes (if "
+                         "they are whole numbers, convert it: gdal_translate -ot Byte " + path + " classes.tif)");
     int has_nodata = 0;
     const double nd = m_band->GetNoDataValue(&has_nodata);
     if (has_nodata && std::isfinite(nd) && nd == std::floor(nd) && nd >= -2147483648.0 && nd <= 2147483647.0)

@@ -18,8 +18,15 @@ void write_csv(const CsvTable& table, const std::string& path, const std::string
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("CSV");
     if (!driver)
         throw OutputError(option + " " + path + ": GDAL's CSV driver is missing");
+    // The CSV driver makes a folder of any name not ending in .csv: write as *.csv, then rename.
+    const std::string written = out.temp_path() + ".csv";
+    struct Remove
     {
-        GDALDatasetUniquePtr ds(driver->Create(out.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        std::string path;
+        ~Remove() { VSIUnlink(path.c_str()); }
+    } cleanup{ written };
+    {
+        GDALDatasetUniquePtr ds(driver->Create(written.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds)
             throw OutputError(option + " " + path + ": cannot create the file" + gdal_says(capture));
         CPLStringList lco;
@@ -42,6 +49,8 @@ void write_csv(const CsvTable& table, const std::string& path, const std::string
         }
         ds->FlushCache();
     }
+    if (VSIRename(written.c_str(), out.temp_path().c_str()) != 0)
+        throw OutputError(option + " " + path + ": cannot finish the file" + gdal_says(capture));
     out.commit();
 }
 

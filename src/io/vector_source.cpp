@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <regex>
 
 namespace redline {
 
@@ -68,6 +69,118 @@ std::string list_names(const std::vector<std::string>& names)
 }
 
 } // namespace
+
+namespace {
+
+/// A coordinate as a message shows it: 3 decimals, or scientific notation when absurd.
+std::string coordinate_text(double v)
+{
+    if (std::isfinite(v) && std::abs(v) < 1e9)
+        return fixed(v, 3);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+} // namespace
+
+std::string why_unreadable(const std::string& path, const char* kind)
+{
+    VSIStatBufL st;
+    if (VSIStatL(path.c_str(), &st) != 0)
+        return "no such file";
+    if (VSI_ISDIR(st.st_mode))
+        return "is a folder, not a " + std::string(kind) + " file (for a FileGDB folder, check its name ends in .gdb)";
+    if (st.st_size == 0)
+        return "the file is empty (0 bytes): a copy or download that failed?";
+    return std::string("GDAL cannot read it as a ") + kind + " (damaged, or not a format GDAL reads)";
+}
+
+void VectorSource::check_geojson_crs() const
+{
+    // The GeoJSON driver quietly falls back to WGS 84 for a "crs" name it cannot resolve.
+    if (!m_dataset || !m_dataset->GetDriver() || std::string(m_dataset->GetDriver()->GetDescription()) != "GeoJSON")
+        return;
+    VSILFILE* f = VSIFOpenL(m_path.c_str(), "rb");
+    if (!f)
+        return;
+    std::string head(65536, '\0');
+    head.resize(VSIFReadL(&head[0], 1, head.size(), f));
+    VSIFCloseL(f);
+    static const std::regex crs_name(R"re("crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*"([^"]*)")re");
+    std::smatch m;
+    if (!std::regex_search(head, m, crs_name))
+        return;
+    const std::string name = m[1].str();
+    OGRSpatialReference test;
+    CplErrorCapture quiet;
+    if (test.SetFromUserInput(name.c_str()) != OGRERR_NONE)
+        throw InputError(m_spec.option + " " + m_path + ": its CRS \"" + name +
+                         "\" is not one GDAL/PROJ knows (GDAL would read the layer as WGS 84); give the layer a "
+                         "known CRS, e.g. ogr2ogr -a_srs EPSG:4490 fixed.geojson " + m_path);
+}
+
+void VectorSource::check_coordinates(const OGRGeometry& geom, bool projected, const std::string& where,
+                                     const std::string& crs_name) const
+{
+    // Vertex by vertex, so the message can show the offending one (the envelope skips NaN).
+    bool swapped_candidate = !projected;
+    std::string first_bad;
+    auto visit = [&](const OGRLinearRing& ring) {
+        for (const OGRPoint& p : ring) {
+            const double x = p.getX(), y = p.getY();
+            const std::string at = "(" + coordinate_text(x) + ", " + coordinate_text(y) + ")";
+            if (!std::isfinite(x) || !std::isfinite(y))
+                throw InputError(where + ": vertex " + at + " has a NaN or infinite coordinate; fix or delete the feature");
+            if (projected ? (std::abs(x) > 1e8 || std::abs(y) > 1e8) : (std::abs(x) > 540 || std::abs(y) > 90)) {
+                if (first_bad.empty())
+                    first_bad = at;
+                if (!projected && !(std::abs(y) <= 180 && std::abs(x) <= 90))
+                    swapped_candidate = false;
+            } else if (!projected && std::abs(x) > 90) {
+                swapped_candidate = false;
+            }
+        }
+    };
+    const OGRwkbGeometryType t = wkbFlatten(geom.getGeometryType());
+    auto polygon = [&](const OGRPolygon* p) {
+        for (const OGRLinearRing* ring : *p)
+            visit(*ring);
+    };
+    if (t == wkbPolygon)
+        polygon(geom.toPolygon());
+    else if (t == wkbMultiPolygon)
+        for (const OGRPolygon* p : *geom.toMultiPolygon())
+            polygon(p);
+    if (first_bad.empty())
+        return;
+    if (projected)
+        throw InputError(where + ": vertex " + first_bad + " lies implausibly far from the origin of " + crs_name +
+                         "; fix or delete the feature, or check the layer's CRS");
+    if (swapped_candidate)
+        throw InputError(where + ": vertex " + first_bad + " reads as (latitude, longitude): the layer's x and y look "
+                         "swapped; swap them, e.g. ogr2ogr fixed.gpkg " + m_path +
+                         " -dialect SQLite -sql \"SELECT SwapCoords(geometry) AS geometry, * FROM " + m_layer_name +
+                         "\" (the geometry column may be named geom)");
+    throw InputError(where + ": vertex " + first_bad + " is not a longitude/latitude, yet the layer's CRS is " +
+                     crs_name + "; the CRS is probably wrong (assign the right one with ogr2ogr -a_srs)");
+}
+
+std::string VectorSource::utf8_text(const char* text, std::int64_t fid, const std::string& field)
+{
+    std::string s = text ? text : "";
+    if (is_utf8(s))
+        return s;
+    // Chinese text in a non-UTF-8 file is GBK in practice; read it so, and say so.
+    char* recoded = CPLRecode(s.c_str(), "CP936", CPL_ENC_UTF8);
+    std::string out = recoded ? recoded : s;
+    CPLFree(recoded);
+    if (!m_recoded++) {
+        m_first_recoded_fid = fid;
+        m_first_recoded_field = field;
+    }
+    return out;
+}
 
 VectorSource::VectorSource(const VectorSpec& spec)
   : m_spec(spec)
@@ -131,10 +244,15 @@ void VectorSource::open(const std::optional<std::string>& encoding)
     }
     m_dataset.reset(GDALDataset::Open(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                       nullptr, open_options.List(), nullptr));
-    if (!m_dataset) {
-        const std::string why = file_exists(m_path) ? "GDAL cannot read it as a vector layer" : "no such file";
-        throw InputError(m_spec.option + " " + m_path + ": " + why + gdal_says(capture));
-    }
+    if (!m_dataset)
+        throw InputError(m_spec.option + " " + m_path + ": " + why_unreadable(m_path, "vector layer") + gdal_says(capture));
+    // GDAL opens a layer whose CRS it cannot resolve and falls back to none or to WGS 84,
+    // reporting the failure only as an error message: a wrong CRS would move every area.
+    check_geojson_crs();
+    for (const std::string& e : capture.errors())
+        if (e.find("crs not found") != std::string::npos || e.find("proj_create") != std::string::npos)
+            throw InputError(m_spec.option + " " + m_path + ": its CRS is not one GDAL/PROJ knows (" + e +
+                             "); assign a known one, e.g. ogr2ogr -a_srs EPSG:4490 fixed.gpkg " + m_path);
     const int count = m_dataset->GetLayerCount();
     std::vector<std::string> names;
     for (int i = 0; i < count; ++i)
@@ -147,7 +265,13 @@ void VectorSource::open(const std::optional<std::string>& encoding)
     } else if (count == 1) {
         m_layer = m_dataset->GetLayer(0);
     } else if (count == 0) {
-        throw InputError(m_spec.option + " " + m_path + ": the source holds no layer");
+        std::string hint;
+        if (is_shapefile_path(m_path) && !file_exists(sibling(m_path, ".shx")) && !file_exists(sibling(m_path, ".SHX")))
+            hint = " (its .shx index file is missing: copy it beside the .shp, or let GDAL rebuild it with "
+                   "--config SHAPE_RESTORE_SHX YES in ogr2ogr)";
+        else if (to_lower(m_path).find(".zip") != std::string::npos)
+            hint = " (a zipped Shapefile needs its .shp, .shx and .dbf inside the zip)";
+        throw InputError(m_spec.option + " " + m_path + ": the source holds no layer" + hint);
     } else {
         throw InputError(m_spec.option + " " + m_path + ": the source holds " + std::to_string(count) +
                          " layers (" + list_names(names) + "); pick one with " + m_spec.option +
@@ -161,6 +285,10 @@ void VectorSource::open(const std::optional<std::string>& encoding)
                          ": not a valid OGR SQL filter" + gdal_says(capture));
 
     const OGRSpatialReference* srs = m_layer->GetSpatialRef();
+    if (!srs && is_shapefile_path(m_path) && (file_exists(sibling(m_path, ".prj")) || file_exists(sibling(m_path, ".PRJ"))))
+        throw InputError(m_spec.option + " " + m_label + ": its .prj file " + sibling(m_path, ".prj") +
+                         " does not describe a CRS GDAL/PROJ knows" + gdal_says(capture) +
+                         "; replace it, e.g. ogr2ogr -a_srs EPSG:4545 fixed.shp " + m_path);
     if (!srs)
         throw InputError(m_spec.option + " " + m_label +
                          ": the layer has no CRS. Assign the one it was drawn in, e.g. "
@@ -194,8 +322,13 @@ int VectorSource::field_index(const std::string& name, const char* what) const
         std::vector<std::string> fields;
         for (int i = 0; i < defn->GetFieldCount(); ++i)
             fields.push_back(defn->GetFieldDefn(i)->GetNameRef());
+        if (fields.empty() && is_shapefile_path(m_path) && !file_exists(sibling(m_path, ".dbf")) &&
+            !file_exists(sibling(m_path, ".DBF")))
+            throw InputError(m_spec.option + " " + m_label + ": no field '" + name + "' for the " + what +
+                             ": the Shapefile's attribute file " + sibling(m_path, ".dbf") +
+                             " is missing; copy it beside the .shp");
         throw InputError(m_spec.option + " " + m_label + ": no field '" + name + "' for the " + what +
-                         "; its fields are: " + list_names(fields));
+                         "; its fields are: " + (fields.empty() ? std::string("(none)") : list_names(fields)));
     }
     return index;
 }
@@ -292,12 +425,14 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
     const int area_index = m_spec.area_field.empty() ? -1 : field_index(m_spec.area_field, "area");
 
     std::size_t without_geometry = 0, closed = 0;
+    std::string empty_fids, closed_fids;
     m_layer->ResetReading();
     for (auto& feature : *m_layer) {
         const std::string where = m_spec.option + " " + m_label + ", feature FID " + std::to_string(feature->GetFID());
         const OGRGeometry* g = feature->GetGeometryRef();
         if (!g || g->IsEmpty()) {
-            ++without_geometry;
+            if (without_geometry++ < 5)
+                empty_fids += (empty_fids.empty() ? "" : ", ") + std::to_string(feature->GetFID());
             continue;
         }
         std::unique_ptr<OGRGeometry> geom(g->hasCurveGeometry() ? g->getLinearGeometry() : g->clone());
@@ -306,25 +441,18 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
         if (!geom)
             throw InputError(where + ": is a " + OGRGeometryTypeToName(g->getGeometryType()) +
                              ", not a polygon; give a polygon layer (convert lines with QGIS 'Lines to polygons')");
-        OGREnvelope env;
-        geom->getEnvelope(&env);
-        if (!std::isfinite(env.MinX) || !std::isfinite(env.MaxX) || !std::isfinite(env.MinY) || !std::isfinite(env.MaxY))
-            throw InputError(where + ": has NaN or infinite coordinates; fix or delete the feature");
-        if (!projected && (env.MinY < -90 || env.MaxY > 90 || env.MinX < -540 || env.MaxX > 540))
-            throw InputError(where + ": coordinates (" + fixed(env.MinX, 3) + ", " + fixed(env.MinY, 3) +
-                             ") are not longitude/latitude, yet the layer's CRS is " + out.crs_name +
-                             "; the CRS is probably wrong (assign the right one with ogr2ogr -a_srs)");
-        if (close_open_rings(*geom)) {
-            ++closed;
-        }
+        check_coordinates(*geom, projected, where, out.crs_name);
+        if (close_open_rings(*geom) && closed++ < 5)
+            closed_fids += (closed_fids.empty() ? "" : ", ") + std::to_string(feature->GetFID());
         if (min_ring_points(*geom) < 4)
             throw InputError(where + ": has a ring of fewer than 4 points, which encloses no area; fix or delete it");
 
         PolygonFeature pf;
         pf.fid = feature->GetFID();
-        pf.id = id_index >= 0 ? feature->GetFieldAsString(id_index) : std::to_string(pf.fid);
-        pf.name = name_index >= 0 ? feature->GetFieldAsString(name_index) : "";
-        pf.code = code_index >= 0 ? feature->GetFieldAsString(code_index) : "";
+        pf.id = id_index >= 0 ? utf8_text(feature->GetFieldAsString(id_index), pf.fid, m_id_field)
+                              : std::to_string(pf.fid);
+        pf.name = name_index >= 0 ? utf8_text(feature->GetFieldAsString(name_index), pf.fid, m_name_field) : "";
+        pf.code = code_index >= 0 ? utf8_text(feature->GetFieldAsString(code_index), pf.fid, m_spec.code_field) : "";
         if (area_index >= 0 && feature->IsFieldSetAndNotNull(area_index))
             pf.area_attribute_m2 = feature->GetFieldAsDouble(area_index) * m_spec.area_unit_m2;
         if (projected)
@@ -343,10 +471,17 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
     }
     if (without_geometry)
         m_warnings.push_back(m_label + ": " + std::to_string(without_geometry) +
-                             " feature(s) without geometry were skipped");
+                             " feature(s) without geometry were skipped (FID " + empty_fids +
+                             (without_geometry > 5 ? ", ..." : "") + ")");
     if (closed)
         m_warnings.push_back(m_label + ": " + std::to_string(closed) +
-                             " feature(s) had rings whose last point was not the first; they were closed");
+                             " feature(s) had rings whose last point was not the first; they were closed (FID " +
+                             closed_fids + (closed > 5 ? ", ..." : "") + ")");
+    if (m_recoded)
+        m_warnings.push_back(m_label + ": " + std::to_string(m_recoded) +
+                             " attribute value(s) were not UTF-8 and were read as GBK (CP936), first in field " +
+                             m_first_recoded_field + " at FID " + std::to_string(m_first_recoded_fid) +
+                             "; store text as UTF-8 to be sure");
     return out;
 }
 

@@ -5,6 +5,9 @@
 #include "polygon_layer.h"
 
 #include <gdal_priv.h>
+#include <ogr_geometry.h>
+
+#include <cstdint>
 
 #include <optional>
 #include <string>
@@ -57,6 +60,10 @@ private:
     void open(const std::optional<std::string>& encoding);
     int field_index(const std::string& name, const char* what) const;
     std::optional<std::string> detect_encoding();
+    void check_geojson_crs() const;
+    void check_coordinates(const OGRGeometry& geom, bool projected, const std::string& where,
+                           const std::string& crs_name) const;
+    std::string utf8_text(const char* text, std::int64_t fid, const std::string& field);
 
     VectorSpec m_spec;
     std::string m_path;
@@ -68,7 +75,13 @@ private:
     OGRLayer* m_layer = nullptr;
     SrsPtr m_srs;
     std::vector<std::string> m_warnings;
+    std::size_t m_recoded = 0;
+    std::int64_t m_first_recoded_fid = 0;
+    std::string m_first_recoded_field;
 };
+
+/// Why GDAL could not open @p path, in words a user can act on (missing, a folder, empty, damaged).
+std::string why_unreadable(const std::string& path, const char* kind);
 
 /// Splits "path|layername=NAME" into path and layer name (empty when absent).
 void split_layer_suffix(const std::string& text, std::string& path, std::string& layer);
