@@ -10,7 +10,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <regex>
 
 namespace redline {
 
@@ -107,11 +106,21 @@ void VectorSource::check_geojson_crs() const
     std::string head(65536, '\0');
     head.resize(VSIFReadL(&head[0], 1, head.size(), f));
     VSIFCloseL(f);
-    static const std::regex crs_name(R"re("crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*"([^"]*)")re");
-    std::smatch m;
-    if (!std::regex_search(head, m, crs_name))
+    // "crs": { "type": "name", "properties": { "name": "..." } }: the key "name" after "properties".
+    const std::size_t crs = head.find("\"crs\"");
+    const std::size_t properties = crs == std::string::npos ? crs : head.find("\"properties\"", crs);
+    const std::size_t key = properties == std::string::npos ? properties : head.find("\"name\"", properties);
+    if (key == std::string::npos || key > crs + 300)
         return;
-    const std::string name = m[1].str();
+    std::size_t i = key + 6;
+    while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r' || head[i] == ':'))
+        ++i;
+    if (i >= head.size() || head[i] != '"')
+        return;
+    const std::size_t close = head.find('"', i + 1);
+    if (close == std::string::npos)
+        return;
+    const std::string name = head.substr(i + 1, close - i - 1);
     OGRSpatialReference test;
     CplErrorCapture quiet;
     if (test.SetFromUserInput(name.c_str()) != OGRERR_NONE)
