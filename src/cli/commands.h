@@ -15,6 +15,7 @@ namespace redline::cli {
 int coverage_command(const std::vector<std::string>& args);
 int classes_command(const std::vector<std::string>& args);
 int activity_command(const std::vector<std::string>& args);
+int ledger_command(const std::vector<std::string>& args);
 int batch_command(const std::vector<std::string>& args);
 int diff_command(const std::vector<std::string>& args);
 

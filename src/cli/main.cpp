@@ -23,6 +23,7 @@ Commands:
              red line from two-date imagery, as patches for field verification with image chips
   batch      run coverage (and activity) for many districts or townships from a job file, in
              parallel, with a summary table and an HTML report
+  ledger     the patch ledger (台账) across campaigns: merge activity patches, import field verdicts, summary
   diff       compare two versions of the red line: area gained, lost, unchanged and changed in type
   classes    list the land-cover / land-use class tables of the layer catalogue
   version    print the version
@@ -55,6 +56,8 @@ int main(int argc, char** argv)
             return cli::classes_command(args);
         if (command == "activity")
             return cli::activity_command(args);
+        if (command == "ledger")
+            return cli::ledger_command(args);
         if (command == "batch")
             return cli::batch_command(args);
         if (command == "diff")
