@@ -2,7 +2,8 @@
 # Installs everything redline needs to build, test and run its demo, from Debian's packages.
 #   scripts/setup.sh            build + test dependencies (GDAL, GEOS, PROJ, Boost, GoogleTest, Python GDAL)
 #   scripts/setup.sh --qgis     also QGIS (qgis_process, PyQGIS) for the benchmark and the QGIS tests
-#   scripts/setup.sh --all      QGIS, and clang with its libFuzzer runtime for scripts/fuzz.sh
+#   scripts/setup.sh --all      QGIS, clang with its libFuzzer runtime for scripts/fuzz.sh, and
+#                               PostgreSQL + PostGIS for the ledger tests (scripts/postgis.sh)
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,9 @@ if [[ "${1:-}" == "--qgis" || "${1:-}" == "--all" ]]; then
 fi
 if [[ "${1:-}" == "--fuzz" || "${1:-}" == "--all" ]]; then
     packages+=(clang libclang-rt-14-dev)
+fi
+if [[ "${1:-}" == "--all" ]]; then
+    packages+=(postgresql postgresql-15-postgis-3)
 fi
 
 missing=()

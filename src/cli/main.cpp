@@ -66,7 +66,7 @@ int main(int argc, char** argv)
             std::printf("redline %s\n", REDLINE_VERSION);
             return 0;
         }
-        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, diff, classes, version "
+        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, diff, ledger, classes, version "
                              "(redline --help)\n", command.c_str());
         return 2;
     } catch (const Cancelled&) {
