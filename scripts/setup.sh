@@ -2,8 +2,11 @@
 # Installs everything redline needs to build, test and run its demo, from Debian's packages.
 #   scripts/setup.sh            build + test dependencies (GDAL, GEOS, PROJ, Boost, GoogleTest, Python GDAL)
 #   scripts/setup.sh --qgis     also QGIS (qgis_process, PyQGIS) for the benchmark and the QGIS tests
-#   scripts/setup.sh --all      QGIS, clang with its libFuzzer runtime for scripts/fuzz.sh, and
-#                               PostgreSQL + PostGIS for the ledger tests (scripts/postgis.sh)
+#   scripts/setup.sh --cluster  also Slurm (slurmctld, slurmd, client), munge and Open MPI's mpirun, for
+#                               the cluster tests (scripts/cluster/slurm_local.sh, docs/cluster.md)
+#   scripts/setup.sh --all      QGIS, clang with its libFuzzer runtime for scripts/fuzz.sh,
+#                               PostgreSQL + PostGIS for the ledger tests (scripts/postgis.sh), and
+#                               the --cluster packages
 set -euo pipefail
 
 packages=(
@@ -22,6 +25,9 @@ if [[ "${1:-}" == "--fuzz" || "${1:-}" == "--all" ]]; then
 fi
 if [[ "${1:-}" == "--all" ]]; then
     packages+=(postgresql postgresql-15-postgis-3)
+fi
+if [[ "${1:-}" == "--cluster" || "${1:-}" == "--all" ]]; then
+    packages+=(slurmctld slurmd slurm-client munge openmpi-bin)
 fi
 
 missing=()
