@@ -9,6 +9,7 @@
 
 #include <cpl_json.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -182,19 +183,28 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
 
 BatchResult run_batch(const BatchOptions& options, const BatchObserver& observer)
 {
+    BatchResult result = run_batch_units(options, observer, 0, options.units.size());
+    write_batch_summary(result, options);
+    return result;
+}
+
+BatchResult run_batch_units(const BatchOptions& options, const BatchObserver& observer, std::size_t first, std::size_t end)
+{
     gdal_init();
+    end = std::min(end, options.units.size());
+    first = std::min(first, end);
     BatchResult result;
-    result.units.resize(options.units.size());
+    result.units.resize(end - first);
     std::error_code ec;
     fs::create_directories(options.out_dir, ec);
     if (ec || !fs::is_directory(options.out_dir, ec))
         throw OutputError("--out-dir " + options.out_dir + ": cannot create the folder (" + ec.message() + ")");
 
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const int jobs = std::max(1, std::min(int(options.units.size()), options.jobs));
+    const int jobs = std::max(1, std::min(int(end - first), options.jobs));
     // Units in parallel share the cores: each raster pass gets its share.
     const int threads_per_unit = std::max(1, int(cores) / jobs);
-    std::atomic<std::size_t> next{ 0 };
+    std::atomic<std::size_t> next{ first };
     std::atomic<bool> stop{ false };
     std::mutex report;
     BatchObserver guarded = observer;
@@ -213,7 +223,7 @@ BatchResult run_batch(const BatchOptions& options, const BatchObserver& observer
     auto worker = [&] {
         while (true) {
             const std::size_t i = next++;
-            if (i >= options.units.size())
+            if (i >= end)
                 return;
             UnitSummary s;
             if (stop) {
@@ -224,7 +234,7 @@ BatchResult run_batch(const BatchOptions& options, const BatchObserver& observer
                 s = run_unit(options.units[i], options, guarded, threads_per_unit);
             }
             std::lock_guard<std::mutex> lock(report);
-            result.units[i] = s;
+            result.units[i - first] = s;
             if (observer.finished)
                 observer.finished(s);
         }
@@ -236,7 +246,6 @@ BatchResult run_batch(const BatchOptions& options, const BatchObserver& observer
     for (auto& t : pool)
         t.join();
     result.interrupted = stop;
-    write_batch_summary(result, options);
     return result;
 }
 

@@ -83,4 +83,9 @@ struct BatchObserver
 /// the others still run.
 BatchResult run_batch(const BatchOptions& options, const BatchObserver& observer);
 
+/// Runs units [first, end) only (as run_batch does) and writes no summary: a shard of a cluster
+/// run (see batch_shards.h).
+BatchResult run_batch_units(const BatchOptions& options, const BatchObserver& observer, std::size_t first,
+                            std::size_t end);
+
 } // namespace redline

@@ -203,8 +203,10 @@ std::string join_codes(const std::set<std::string>& codes)
 
 } // namespace
 
-CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress)
+CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress,
+                            const RasterPassStrategy* raster_pass)
 {
+    const bool raster_only = raster_pass && raster_pass->raster_only;
     gdal_init();
     const Step step = [&](double f, const std::string& what) {
         if (progress && !progress(f, what))
@@ -220,7 +222,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     refuse_outputs_over_inputs(options);
     for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
                              std::make_pair("--csv", &options.csv_path) })
-        if (!out.second->empty()) {
+        if (!out.second->empty() && !raster_only) {
             check_output_path(*out.second, out.first);
             remove_stale_temporaries(*out.second); // left by a run that was killed
         }
@@ -401,9 +403,9 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     };
     const LayerReport* redline_report = nullptr;
     const LayerReport* protected_report = nullptr;
-    if (redline.source)
+    if (redline.source && !raster_only)
         redline_report = measure_layer(redline, "redline", 0.10, "dissolving the red line");
-    if (protected_areas.source)
+    if (protected_areas.source && !raster_only)
         protected_report = measure_layer(protected_areas, "protected", 0.16, "dissolving the protected areas");
     auto fill_share = [&](UnitResult& u, const LayerReport* r, std::optional<ShareFigure>& out, bool is_district) {
         if (!r)
@@ -436,7 +438,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     }
     const bool use_mask = mask_geometry && !result.forest_codes.masked.empty();
 
-    if (landuse.source) {
+    if (landuse.source && !raster_only) {
         step(0.24, "dissolving forest land");
         LayerReport& lr = result.layers["landuse"] = load_layer(landuse, "landuse", *working, ctx, meter, options.area_field_tolerance, warnings);
         std::vector<const GEOSGeometry*> full, masked;
@@ -524,16 +526,18 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         const ProgressFn raster_progress = [&](double f, const std::string& what) {
             return !progress || progress(0.30 + 0.65 * f, what);
         };
-        RasterPassResult pass = run_raster_pass(input, *working, ctx, units, raster_progress);
+        RasterPass reader(input, *working, ctx, units);
+        RasterPassResult pass = raster_pass && raster_pass->run ? raster_pass->run(reader, raster_progress)
+                                                                : reader.run(raster_progress);
         pass.report.table = table ? table->name() : "";
         result.raster = pass.report;
         // The district's class areas: its own entry, or the sum of the zones and gaps in a fixed order.
         const std::size_t district_index = result.zones.size();
         if (zones_tile) {
-            ZoneClassAreas sum;
+            ZoneClassTotals sum;
             bool covered = true;
             for (std::size_t i = 0; i < pass.units.size(); ++i) {
-                sum.merge(pass.units[i]);
+                sum.add(pass.units[i]);
                 covered = covered && pass.fully_covered[i];
             }
             pass.units.resize(district_index + 1);
@@ -554,7 +558,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         const auto full = int_codes(result.forest_codes.full);
         const auto masked = int_codes(result.forest_codes.masked);
         auto fill_forest = [&](UnitResult& u, std::size_t index) {
-            const ZoneClassAreas& areas = pass.units[index];
+            const ZoneClassTotals& areas = pass.units[index];
             ForestFigure f;
             f.source = "landcover";
             double forest = 0, masked_all = 0, masked_in = 0;
@@ -588,6 +592,9 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
             warnings.push_back("the land-cover raster misses " + fixed(district.forest->outside_data_m2 / 1e6, 3) +
                                " km² of the district: that area counts as not forest");
     }
+
+    if (raster_only)
+        return result;
 
     // 7. Checks: every unit against every figure; verifications of the district reconciled.
     step(0.96, "checking the figures");

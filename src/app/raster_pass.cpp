@@ -3,7 +3,6 @@
 #include "error.h"
 #include "ordered_pipeline.h"
 #include "projected_cell_areas.h"
-#include "raster_source.h"
 #include "reproject_rings.h"
 #include "text.h"
 
@@ -13,33 +12,32 @@
 
 namespace redline {
 
-RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
-                                 const std::vector<RasterPassUnit>& units, const ProgressFn& progress)
+RasterPass::RasterPass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
+                       const std::vector<RasterPassUnit>& units)
+  : m_input(input)
+  , m_raster(std::make_unique<RasterSource>(input.path, input.band, "--landcover"))
 {
-    RasterSource raster(input.path, input.band, "--landcover");
     if (input.nodata)
-        raster.set_nodata(input.nodata);
-    const Grid& grid = raster.grid();
+        m_raster->set_nodata(input.nodata);
+    const Grid& grid = m_raster->grid();
 
-    RasterPassResult result;
-    RasterReport& report = result.report;
+    RasterReport& report = m_report;
     report.path = input.path;
     report.band = input.band;
-    report.crs = label(raster.srs());
-    report.data_type = raster.data_type_name();
-    report.cell_area_method = cell_area_method(raster.srs());
+    report.crs = label(m_raster->srs());
+    report.data_type = m_raster->data_type_name();
+    report.cell_area_method = cell_area_method(m_raster->srs());
     report.cell_dx = grid.dx();
     report.cell_dy = grid.dy();
     report.cols = grid.cols();
     report.rows = grid.rows();
-    report.nodata = raster.nodata();
+    report.nodata = m_raster->nodata();
 
     // Windows are a whole number of blocks; the rasterizers index edges by the window height.
-    const std::vector<Window> all_windows = grid.block_windows(raster.block_cols(), raster.block_rows(), 1 << 20);
+    const std::vector<Window> all_windows = grid.block_windows(m_raster->block_cols(), m_raster->block_rows(), 1 << 20);
     const int band_rows = all_windows.empty() ? 256 : all_windows.front().rows;
 
-    const Reprojection to_raster(working, raster.srs(), 0.0, "--landcover " + input.path);
-    std::vector<RasterZone> zones;
+    const Reprojection to_raster(working, m_raster->srs(), 0.0, "--landcover " + input.path);
     Window footprint;
     const Box extent = grid.extent();
     for (const RasterPassUnit& u : units) {
@@ -49,8 +47,8 @@ RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialRefer
         if (u.in_mask)
             z.in_mask = std::make_shared<CoverageRasterizer>(grid, reproject_to_rings(ctx, u.in_mask, to_raster), band_rows);
         const Box b = rings.bounds();
-        result.fully_covered.push_back(!b.empty() && b.xmin >= extent.xmin && b.xmax <= extent.xmax &&
-                                       b.ymin >= extent.ymin && b.ymax <= extent.ymax);
+        m_fully_covered.push_back(!b.empty() && b.xmin >= extent.xmin && b.xmax <= extent.xmax &&
+                                  b.ymin >= extent.ymin && b.ymax <= extent.ymax);
         if (footprint.empty())
             footprint = z.zone->footprint();
         else if (!z.zone->footprint().empty()) {
@@ -59,26 +57,49 @@ RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialRefer
             const int c1 = std::max(footprint.col_end(), f.col_end()), r1 = std::max(footprint.row_end(), f.row_end());
             footprint = Window{ c0, r0, c1 - c0, r1 - r0 };
         }
-        zones.push_back(std::move(z));
+        m_zones.push_back(std::move(z));
     }
     if (footprint.empty())
         throw InputError("--landcover " + input.path + ": the raster (extent " + fixed(extent.xmin, 3) + ", " +
                          fixed(extent.ymin, 3) + " – " + fixed(extent.xmax, 3) + ", " + fixed(extent.ymax, 3) + " in " +
                          report.crs + ") does not cover the district; is it the right raster, or its CRS wrong?");
 
-    std::vector<Window> windows;
     for (const Window& w : all_windows)
         if (!w.intersection(footprint).empty())
-            windows.push_back(w);
-    report.windows_read = windows.size();
+            m_windows.push_back(w);
+}
+
+RasterPass::~RasterPass() = default;
+
+const Grid& RasterPass::grid() const
+{
+    return m_raster->grid();
+}
+
+RasterPassResult RasterPass::empty_result() const
+{
+    RasterPassResult result;
+    result.units.assign(m_zones.size(), ZoneClassTotals{});
+    result.fully_covered = m_fully_covered;
+    result.report = m_report;
+    return result;
+}
+
+RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const ProgressFn& progress)
+{
+    RasterPassResult result = empty_result();
+    end = std::min(end, m_windows.size());
+    first = std::min(first, end);
+    const std::vector<Window> windows(m_windows.begin() + std::ptrdiff_t(first), m_windows.begin() + std::ptrdiff_t(end));
+    result.report.windows_read = windows.size();
 
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const int threads = int(std::max<std::size_t>(
-      1, std::min<std::size_t>(windows.size(), input.threads > 0 ? std::size_t(input.threads) : hw)));
-    report.threads = threads;
+      1, std::min<std::size_t>(windows.size(), m_input.threads > 0 ? std::size_t(m_input.threads) : hw)));
+    result.report.threads = threads;
 
-    result.units.assign(units.size(), ZoneClassAreas{});
     using Partial = ZonalAccumulator::WindowResult;
+    const Grid& grid = m_raster->grid();
     auto make_worker = [&](int thread) {
         // GDAL datasets and PROJ transformations are not shared between threads: the first
         // thread reuses the source opened above, the others open their own.
@@ -93,14 +114,15 @@ RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialRefer
             std::vector<double> areas;
         };
         auto w = std::make_shared<Worker>();
-        w->source = &raster;
+        w->source = m_raster.get();
         if (thread > 0) {
-            w->own = std::make_shared<RasterSource>(input.path, input.band, "--landcover");
-            if (input.nodata)
-                w->own->set_nodata(input.nodata);
+            w->own = std::make_shared<RasterSource>(m_input.path, m_input.band, "--landcover");
+            if (m_input.nodata)
+                w->own->set_nodata(m_input.nodata);
             w->source = w->own.get();
         }
-        w->cell_areas = make_cell_areas(grid, raster.srs());
+        w->cell_areas = make_cell_areas(grid, m_raster->srs());
+        const std::vector<RasterZone>& zones = m_zones;
         return [w, &windows, &zones](std::size_t i) {
             const Window& win = windows[i];
             ValueWindow cells;
@@ -121,11 +143,18 @@ RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialRefer
     std::size_t done = 0;
     run_ordered<Partial>(windows.size(), threads, make_worker, [&](std::size_t, Partial&& partial) {
         for (const auto& zone_areas : partial)
-            result.units[zone_areas.first].merge(zone_areas.second);
+            result.units[zone_areas.first].add(zone_areas.second);
         ++done;
         return !progress || progress(double(done) / double(windows.size()), "reading the land-cover raster");
     });
     return result;
+}
+
+RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
+                                 const std::vector<RasterPassUnit>& units, const ProgressFn& progress)
+{
+    RasterPass pass(input, working, ctx, units);
+    return pass.run(progress);
 }
 
 } // namespace redline

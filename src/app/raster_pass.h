@@ -1,9 +1,14 @@
 #pragma once
 
 #include "coverage_job.h"
+#include "grid.h"
+#include "raster_source.h"
 #include "zonal_accumulator.h"
 
 #include <ogr_spatialref.h>
+
+#include <functional>
+#include <memory>
 
 namespace redline {
 
@@ -17,7 +22,7 @@ struct RasterPassUnit
 /// @brief Class areas of each unit, and whether the raster covers the unit entirely.
 struct RasterPassResult
 {
-    std::vector<ZoneClassAreas> units;
+    std::vector<ZoneClassTotals> units;
     std::vector<bool> fully_covered;
     RasterReport report;
 };
@@ -31,9 +36,54 @@ struct RasterInput
     int threads = 0;                     ///< 0: every core
 };
 
-/// Reads the raster window by window (only windows that meet a unit), in parallel, and adds every
-/// cell to each unit it overlaps, weighted by exact coverage fraction × ellipsoidal cell area.
-/// Windows are merged in a fixed order, so results do not depend on the thread count.
+/// @brief The raster pass: every cell added to each unit it overlaps, weighted by exact coverage
+/// fraction × ellipsoidal cell area.
+///
+/// The raster is read window by window (whole blocks, about a million cells), only the windows
+/// that meet a unit, in parallel. Windows are numbered in reading order; a cluster run reads a
+/// range of them per shard (see coverage_shards.h). Units' class areas are exact sums over windows
+/// (ClassAreaTotals), so any grouping of windows (threads, shards) gives the same bits.
+class RasterPass
+{
+public:
+    RasterPass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
+               const std::vector<RasterPassUnit>& units);
+    ~RasterPass();
+    RasterPass(const RasterPass&) = delete;
+    RasterPass& operator=(const RasterPass&) = delete;
+
+    /// The windows that meet a unit, in reading order.
+    const std::vector<Window>& windows() const { return m_windows; }
+    const Grid& grid() const;
+
+    /// Reads windows [first, end) and returns every unit's class areas over them.
+    RasterPassResult run(std::size_t first, std::size_t end, const ProgressFn& progress);
+    /// Reads every window.
+    RasterPassResult run(const ProgressFn& progress) { return run(0, m_windows.size(), progress); }
+    /// The result's report and coverage flags, with no class areas (nothing read).
+    RasterPassResult empty_result() const;
+
+private:
+    RasterInput m_input;
+    std::unique_ptr<RasterSource> m_raster;
+    std::vector<RasterZone> m_zones;
+    std::vector<Window> m_windows;
+    std::vector<bool> m_fully_covered;
+    RasterReport m_report;
+};
+
+/// @brief How run_coverage() does its raster pass, when not all in one process: a shard of a
+/// cluster run reads its range of windows, the merge adds the shards' results up instead of reading.
+struct RasterPassStrategy
+{
+    /// Given the prepared pass (units rasterized, windows numbered), returns the class areas.
+    std::function<RasterPassResult(RasterPass& pass, const ProgressFn& progress)> run;
+    /// Stop after the raster pass: the red line, protected areas, land use, checks and outputs are
+    /// the merge's business, not a shard's.
+    bool raster_only = false;
+};
+
+/// Reads the whole raster (see RasterPass).
 RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
                                  const std::vector<RasterPassUnit>& units, const ProgressFn& progress);
 

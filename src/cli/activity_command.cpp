@@ -173,23 +173,8 @@ ActivityOptions activity_options_from(const po::variables_map& vm)
     return o;
 }
 
-int activity_command(const std::vector<std::string>& args)
+void print_activity_summary(const ActivityResult& r, const ActivityOptions& o)
 {
-    const po::options_description all = activity_option_descriptions();
-    po::variables_map vm;
-    parse_options(args, all, nullptr, vm,
-                  { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" });
-    if (vm.count("help") || args.empty()) {
-        std::cout << usage << "\n" << all << std::flush;
-        return 0;
-    }
-
-    const ActivityOptions o = options_naming_config(vm, [&] { return activity_options_from(vm); });
-    const GeosContext ctx;
-    ProgressPrinter progress(vm.count("quiet") > 0);
-    ActivityResult r = run_activity(o, ctx, std::ref(progress));
-    write_activity_outputs(r, o, ctx, std::ref(progress));
-
     std::map<std::string, std::pair<int, double>> by_type;
     double total = 0;
     for (const auto& p : r.patches) {
@@ -221,6 +206,26 @@ int activity_command(const std::vector<std::string>& args)
         if (!p->empty())
             std::printf(" %s", p->c_str());
     std::printf("\n");
+}
+
+int activity_command(const std::vector<std::string>& args)
+{
+    const po::options_description all = activity_option_descriptions();
+    po::variables_map vm;
+    parse_options(args, all, nullptr, vm,
+                  { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" });
+    if (vm.count("help") || args.empty()) {
+        std::cout << usage << "\n" << all << std::flush;
+        return 0;
+    }
+
+    const ActivityOptions o = options_naming_config(vm, [&] { return activity_options_from(vm); });
+    const GeosContext ctx;
+    ProgressPrinter progress(vm.count("quiet") > 0);
+    ActivityResult r = run_activity(o, ctx, std::ref(progress));
+    write_activity_outputs(r, o, ctx, std::ref(progress));
+
+    print_activity_summary(r, o);
     return 0;
 }
 

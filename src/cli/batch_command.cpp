@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -356,7 +357,7 @@ private:
 
 } // namespace
 
-int batch_command(const std::vector<std::string>& args)
+po::options_description batch_option_descriptions()
 {
     po::options_description options("Options");
     options.add_options()("config", po::value<std::string>()->value_name("JOB.ini"), "the job file (required)")(
@@ -364,24 +365,17 @@ int batch_command(const std::vector<std::string>& args)
       "jobs", po::value<int>()->default_value(1)->value_name("N"), "units run at once")(
       "force", "redo units even when nothing changed since their last run")("quiet,q", "no progress")(
       "help,h", "this help");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(options).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(std::string(e.what()) + "; see redline batch --help");
-    }
-    if (vm.count("help") || args.empty()) {
-        std::cout << usage << "\n" << options << std::flush;
-        return 0;
-    }
+    return options;
+}
+
+BatchOptions batch_options_from(const po::variables_map& vm)
+{
     for (const char* required : { "config", "out-dir" })
         if (!vm.count(required))
             throw InputError(std::string("--") + required + " is required (see redline batch --help)");
     const int jobs = vm["jobs"].as<int>();
     if (jobs < 1)
         throw InputError("--jobs must be at least 1");
-
     const JobFile job = read_job_file(vm["config"].as<std::string>());
     BatchOptions batch;
     batch.job_file = job.path;
@@ -389,14 +383,23 @@ int batch_command(const std::vector<std::string>& args)
     batch.jobs = jobs;
     batch.force = vm.count("force") > 0;
     batch.units = build_units(job);
+    return batch;
+}
 
-    BatchProgress progress(batch.units.size(), vm.count("quiet") > 0);
+BatchObserver batch_progress_observer(std::size_t units, bool quiet)
+{
+    auto progress = std::make_shared<BatchProgress>(units, quiet);
     BatchObserver observer;
-    observer.started = [&](const std::string& u) { progress.started(u); };
-    observer.progress = [&](const std::string& u, double f, const std::string& s) { return progress.progress(u, f, s); };
-    observer.finished = [&](const UnitSummary& s) { progress.finished(s); };
-    const BatchResult result = run_batch(batch, observer);
+    observer.started = [progress](const std::string& u) { progress->started(u); };
+    observer.progress = [progress](const std::string& u, double f, const std::string& s) {
+        return progress->progress(u, f, s);
+    };
+    observer.finished = [progress](const UnitSummary& s) { progress->finished(s); };
+    return observer;
+}
 
+void print_batch_table(const BatchResult& result, const BatchOptions& batch)
+{
     std::printf("%-24s %-12s %10s %10s %10s %10s  %s\n", "unit", "status", "area km²", "redline %", "protect %",
                 "forest %", "targets");
     for (const auto& u : result.units) {
@@ -410,6 +413,25 @@ int batch_command(const std::vector<std::string>& args)
             std::printf("    %s\n", u.error.c_str());
     }
     std::printf("\nWrote %s/summary.json, summary.csv, report.html and one folder per unit.\n", batch.out_dir.c_str());
+}
+
+int batch_command(const std::vector<std::string>& args)
+{
+    const po::options_description options = batch_option_descriptions();
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(options).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(std::string(e.what()) + "; see redline batch --help");
+    }
+    if (vm.count("help") || args.empty()) {
+        std::cout << usage << "\n" << options << std::flush;
+        return 0;
+    }
+    const BatchOptions batch = batch_options_from(vm);
+    const BatchResult result = run_batch(batch, batch_progress_observer(batch.units.size(), vm.count("quiet") > 0));
+    print_batch_table(result, batch);
     if (result.interrupted)
         return 130;
     return result.exit_status();

@@ -83,6 +83,8 @@ std::optional<VectorSpec> layer_spec(const po::variables_map& vm, const std::str
 
 } // namespace
 
+
+
 CoverageOptions coverage_options_from(const po::variables_map& vm)
 {
     CoverageOptions o;
@@ -181,7 +183,9 @@ void print_share(const char* label, const ShareFigure* f)
         std::printf("  %-10s %14.4f km²  %9.4f %%\n", label, f->area_m2 / 1e6, f->share_pct);
 }
 
-void print_summary(const CoverageResult& r, const CoverageOptions& o)
+} // namespace
+
+void print_coverage_summary(const CoverageResult& r, const CoverageOptions& o)
 {
     const UnitResult& d = r.district;
     std::printf("District %s %s: %.4f km²\n", d.id.c_str(), d.name.c_str(), d.area_m2 / 1e6);
@@ -235,8 +239,6 @@ void print_summary(const CoverageResult& r, const CoverageOptions& o)
         std::printf("\n");
     }
 }
-
-} // namespace
 
 po::options_description coverage_option_descriptions()
 {
@@ -325,7 +327,7 @@ int coverage_command(const std::vector<std::string>& args)
     ProgressPrinter progress(vm.count("quiet") > 0);
     const CoverageResult result = run_coverage(options, ctx, std::ref(progress));
     write_coverage_outputs(result, options, ctx);
-    print_summary(result, options);
+    print_coverage_summary(result, options);
     return result.exit_status();
 }
 

@@ -25,6 +25,11 @@ Commands:
              parallel, with a summary table and an HTML report
   ledger     the patch ledger (台账) across campaigns: merge activity patches, import field verdicts, summary
   diff       compare two versions of the red line: area gained, lost, unchanged and changed in type
+  plan       split a coverage, activity or batch run into shards for a cluster (Slurm arrays,
+             Kubernetes Indexed Jobs, MPI); then run, missing and merge:
+  run        run shards of a plan (index from the scheduler's environment, or --shard K)
+  missing    the shards of a plan without a result, as sbatch --array= takes them
+  merge      the planned command's outputs from its shards' results, exactly as one run's
   classes    list the land-cover / land-use class tables of the layer catalogue
   version    print the version
 
@@ -62,11 +67,19 @@ int main(int argc, char** argv)
             return cli::batch_command(args);
         if (command == "diff")
             return cli::diff_command(args);
+        if (command == "plan")
+            return cli::plan_command(args);
+        if (command == "run")
+            return cli::run_command(args);
+        if (command == "missing")
+            return cli::missing_command(args);
+        if (command == "merge")
+            return cli::merge_command(args);
         if (command == "version" || command == "--version") {
             std::printf("redline %s\n", REDLINE_VERSION);
             return 0;
         }
-        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, diff, ledger, classes, version "
+        std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, diff, ledger, plan, run, missing, merge, classes, version "
                              "(redline --help)\n", command.c_str());
         return 2;
     } catch (const Cancelled&) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "class_area_totals.h"
 #include "class_histogram.h"
 #include "coverage_fraction.h"
 
@@ -30,6 +31,25 @@ struct ZoneClassAreas
         all.merge(other.all);
         in_mask.merge(other.in_mask);
     }
+};
+
+/// @brief A zone's class areas over many windows, summed exactly (independent of window order).
+struct ZoneClassTotals
+{
+    ClassAreaTotals all;
+    ClassAreaTotals in_mask;
+
+    void add(const ZoneClassAreas& window)
+    {
+        all.add(window.all);
+        in_mask.add(window.in_mask);
+    }
+    void add(const ZoneClassTotals& other)
+    {
+        all.add(other.all);
+        in_mask.add(other.in_mask);
+    }
+    bool operator==(const ZoneClassTotals& o) const { return all == o.all && in_mask == o.in_mask; }
 };
 
 /// @brief The cells of one raster window: values, nodata rule and cell areas.

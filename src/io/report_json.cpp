@@ -160,6 +160,29 @@ JsonWriter& JsonWriter::value(double v, int decimals)
     return *this;
 }
 
+JsonWriter& JsonWriter::exact(double v)
+{
+    before_value();
+    if (!std::isfinite(v)) {
+        m_out += "null";
+        return *this;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    m_out += buf;
+    return *this;
+}
+
+JsonWriter& JsonWriter::raw(const std::string& json)
+{
+    before_value();
+    std::size_t end = json.size();
+    while (end > 0 && (json[end - 1] == '\n' || json[end - 1] == ' '))
+        --end;
+    m_out.append(json, 0, end);
+    return *this;
+}
+
 JsonWriter& JsonWriter::value(std::int64_t v)
 {
     before_value();

@@ -24,6 +24,11 @@ public:
     JsonWriter& value(const char* s) { return value(std::string(s)); }
     JsonWriter& value(double v, int decimals); ///< NaN and infinities become null
     JsonWriter& value(std::int64_t v);
+    /// A double with 17 significant digits: read back (strtod) to the same bits, for the
+    /// intermediate files of a sharded run. NaN and infinities become null.
+    JsonWriter& exact(double v);
+    /// A complete JSON value written elsewhere (an object's text), inserted as it is.
+    JsonWriter& raw(const std::string& json);
     JsonWriter& value(int v) { return value(std::int64_t(v)); }
     JsonWriter& value(std::size_t v) { return value(std::int64_t(v)); }
     JsonWriter& value(bool b);

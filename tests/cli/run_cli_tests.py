@@ -14,7 +14,9 @@ Each file in cases/ describes one invocation, PROJ-test style:
     json: FILE key.path=value          (a JSON output's field equals value; numbers within 1e-9 relative)
     json: FILE key.path~value±tol      (a number within tol: for figures computed independently)
 
-{sample} is sample_data/, {tmp} the case's temporary directory, {root} the source tree. Run with
+{sample} is sample_data/, {tmp} the case's temporary directory, {root} the source tree, {redline}
+the binary (for setup lines). Scheduler variables (SLURM_*, OMPI_*, ...) are removed from the
+environment, so cases behave the same inside a cluster job. Run with
 --update to rewrite the golden files from the current output (then review the diff).
 """
 import argparse
@@ -27,6 +29,10 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+SCHEDULER_PREFIXES = ("SLURM_", "OMPI_", "PMI_", "PMIX_", "JOB_COMPLETION_INDEX", "AWS_BATCH_", "PBS_", "SGE_",
+                      "LSB_")
 
 
 def parse_case(path):
@@ -62,13 +68,14 @@ def run_case(redline, path, update):
     name = os.path.splitext(os.path.basename(path))[0]
     failures = []
     with tempfile.TemporaryDirectory(prefix=f"redline-cli-{name}-") as tmp:
-        subst = {"sample": os.path.join(ROOT, "sample_data"), "tmp": tmp, "root": ROOT}
+        subst = {"sample": os.path.join(ROOT, "sample_data"), "tmp": tmp, "root": ROOT, "redline": redline}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(SCHEDULER_PREFIXES)}
+        env.update(REDLINE_DATA_DIR=ROOT, LC_ALL="C.UTF-8")
         for command in case["setup"]:
-            done = subprocess.run(command.format(**subst), shell=True, cwd=tmp, capture_output=True, text=True)
+            done = subprocess.run(command.format(**subst), shell=True, cwd=tmp, capture_output=True, text=True, env=env)
             if done.returncode != 0:
                 return [f"setup failed: {command}\n{done.stderr}"]
         args = [a.format(**subst) for a in shlex.split(case["args"])]
-        env = dict(os.environ, REDLINE_DATA_DIR=ROOT, LC_ALL="C.UTF-8")
         done = subprocess.run([redline] + args, cwd=tmp, capture_output=True, text=True, env=env, timeout=300)
         out = done.stdout.replace(tmp, "{tmp}").replace(subst["sample"], "{sample}")
         err = done.stderr.replace(tmp, "{tmp}").replace(subst["sample"], "{sample}")
