@@ -448,7 +448,8 @@ def cmd_report(a):
             key, label, status, wall, rss, mpix = p[:6]
             runs[key] = {"label": label, "status": status, "wall": float(wall) if wall else None,
                          "rss": float(rss) / 1024.0 if rss else None, "mpix": float(mpix) if mpix else None,
-                         "note": p[6] if len(p) > 6 else ""}
+                         "note": p[6] if len(p) > 6 else "",
+                         "cpu": float(p[7]) if len(p) > 7 and p[7] else None}
 
     def ok(k):
         return k in runs and runs[k]["status"] == "ok" and runs[k]["wall"]
@@ -458,7 +459,7 @@ def cmd_report(a):
     print("      " + a.data)
     print()
     ref = "redline_t0" if ok("redline_t0") else None
-    hdr = "%-60s %8s %8s %8s %9s" % ("run", "wall s", "peak MB", "Mpix/s", "x redline")
+    hdr = "%-60s %8s %7s %8s %8s %9s" % ("run", "wall s", "CPU s", "peak MB", "Mpix/s", "x redline")
     print(hdr)
     print("-" * len(hdr))
     for k, r in runs.items():
@@ -468,10 +469,11 @@ def cmd_report(a):
             continue
         mps = r["mpix"] / r["wall"] if r["mpix"] and r["wall"] > 0 else None
         ratio = r["wall"] / runs[ref]["wall"] if ref and not k.startswith(("mem", "redline_scene")) else None
-        print("%-60s %8.2f %8s %8s %9s" % (r["label"], r["wall"], fmt(r["rss"], "8.0f"), fmt(mps, "8.1f"),
-                                            fmt(ratio, "9.2f")) + ("  " + r["note"] if r["note"] else ""))
-    print("(Mpix/s = image cells (one date) / wall s; x redline = wall / 'redline activity, all threads, "
-          "--no-chips'; memory rows: one run each)")
+        print("%-60s %8.2f %7s %8s %8s %9s" % (r["label"], r["wall"], fmt(r["cpu"], "7.1f"), fmt(r["rss"], "8.0f"),
+                                                fmt(mps, "8.1f"), fmt(ratio, "9.2f"))
+              + ("  " + r["note"] if r["note"] else ""))
+    print("(CPU s = user + sys of the fastest run; Mpix/s = image cells (one date) / wall s; x redline = wall / "
+          "'redline activity, all threads, --no-chips'; memory rows: one run each)")
 
     status = 0
     # --- results -------------------------------------------------------------------------------
@@ -558,6 +560,13 @@ def cmd_report(a):
         ratio_line("redline all threads / read limit", "redline_t0", best_read, "same, all cores")
     ratio_line("redline 1 thread / all threads", "redline_t1", "redline_t0",
                "speed-up on %d cores" % os.cpu_count())
+    if ok("redline_t1") and ok("redline_t0") and runs["redline_t1"]["cpu"] and runs["redline_t0"]["cpu"]:
+        print("  %-46s %7.2f  (CPU s %.1f -> %.1f: extra work done by the threads; 1.0 = none)" % (
+            "redline CPU time, all threads / 1 thread", runs["redline_t0"]["cpu"] / runs["redline_t1"]["cpu"],
+            runs["redline_t1"]["cpu"], runs["redline_t0"]["cpu"]))
+        if runs["redline_t0"]["wall"] > runs["redline_t1"]["wall"]:
+            print("  note: all threads were slower than 1 thread: other processes on the CPUs, and/or the extra "
+                  "CPU time of the threads above")
     ratio_line("redline with chips / without", "redline_chips", "redline_t0", "cost of the PNG chips")
     ratio_line("naive NDVI peer / redline (all threads)", "ndvi", "redline_t0", ">1: redline faster")
     ratio_line("naive NDVI peer / redline 1 thread", "ndvi", "redline_t1", "both single-threaded")
