@@ -1,4 +1,5 @@
 #include "activity_job.h"
+#include "activity_stages.h"
 
 #include "area_meter.h"
 #include "atomic_file.h"
@@ -20,6 +21,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <set>
+#include <stdexcept>
 #include <thread>
 #include <unistd.h>
 
@@ -174,24 +177,69 @@ void read_windows(const std::vector<Window>& windows, int threads, MakeReader ma
       2, owner);
 }
 
+/// A component that may become a patch: grown from a strong cell, scoring on average at least the
+/// threshold, and at least half the minimum mapping unit (the final area test is on the outline).
+bool could_be_patch(const PatchStats& s, double min_area_m2)
+{
+    return s.strong > 0 && s.mean(s.score) >= 1.0 && s.area() >= 0.5 * min_area_m2;
+}
+
+/// The outlines of the components @p out keeps, by component (root label).
+void collect_polygons(LabelRaster& labels, PatchLabeler& labeler, ChangeComponents& out)
+{
+    auto polygons = labels.polygonize();
+    for (auto& kv : polygons) {
+        const std::int32_t root = labeler.root(kv.first);
+        if (!out.stats.count(root))
+            continue;
+        for (auto& g : kv.second)
+            out.polygons[root].push_back(std::move(g));
+    }
+}
+
 } // namespace
 
-ActivityResult run_activity(const ActivityOptions& options, const GeosContext& ctx, const ProgressFn& progress)
+/// What the stages share: the images, the red line on the image grid, the zones.
+struct ActivityRun::State
+{
+    ImageSpec before, after;
+    std::unique_ptr<ImagePair> images;
+    SrsPtr working;
+    std::unique_ptr<AreaMeter> meter;
+    PolygonLayer redline;
+    std::optional<PolygonLayer> zones;
+    std::shared_ptr<const CoverageRasterizer> rasterizer;
+    Window footprint;
+    std::vector<Window> samples;
+    int threads = 1;
+    std::string work_parent; ///< where temporary label rasters go
+    bool calibrated = false;
+};
+
+ActivityRun::~ActivityRun() = default;
+
+ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx, const ProgressFn& progress,
+                         bool check_outputs)
+  : m_state(std::make_unique<State>())
+  , m_options(options)
+  , m_ctx(ctx)
+  , m_progress(progress)
 {
     gdal_init();
     auto step = [&](double f, const std::string& what) {
         if (progress && !progress(f, what))
             throw Cancelled();
     };
+    State& st = *m_state;
     const Catalogue catalogue;
-    ActivityResult result;
+    ActivityResult& result = m_result;
     result.version = REDLINE_VERSION;
     result.min_area_m2 = options.min_area_m2;
     if (!(options.min_area_m2 >= 0))
         throw InputError("--min-area must be a non-negative area in m²");
     for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
                              std::make_pair("--csv", &options.csv_path) })
-        if (!out.second->empty()) {
+        if (!out.second->empty() && check_outputs) {
             check_output_path(*out.second, out.first);
             remove_stale_temporaries(*out.second);
         }
@@ -205,7 +253,8 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         check_geopackage_name(options.out_gpkg, "--out");
 
     // 1. The two dates and how to read them.
-    ImageSpec before, after;
+    ImageSpec& before = st.before;
+    ImageSpec& after = st.after;
     before.option = "--before";
     after.option = "--after";
     before.path = options.before.path;
@@ -229,7 +278,8 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
     result.after_spec = after;
 
     step(0.01, "opening the images");
-    const ImagePair images(before, after);
+    st.images = std::make_unique<ImagePair>(before, after);
+    const ImagePair& images = *st.images;
     const Grid& grid = images.grid();
     result.image_crs = label(images.srs());
     result.pixel_dx = grid.dx();
@@ -263,14 +313,16 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
             redline_spec.name_candidates = schema.name;
     }
     VectorSource redline_source(redline_spec);
-    const SrsPtr working = geographic_of(redline_source.srs());
-    result.ellipsoid = ellipsoid_of(*working);
-    const AreaMeter meter(result.ellipsoid);
-    result.working_srs = clone_srs(*working);
+    st.working = geographic_of(redline_source.srs());
+    result.ellipsoid = ellipsoid_of(*st.working);
+    st.meter = std::make_unique<AreaMeter>(result.ellipsoid);
+    const AreaMeter& meter = *st.meter;
+    result.working_srs = clone_srs(*st.working);
     result.output_srs = clone_srs(redline_source.srs());
     result.area_method = "geodesic area (Karney 2013, PROJ geod_polygonarea) on the " + result.ellipsoid.name +
-                         " ellipsoid in " + label(*working);
-    PolygonLayer redline = redline_source.read(*working, ctx, "redline");
+                         " ellipsoid in " + label(*st.working);
+    st.redline = redline_source.read(*st.working, ctx, "redline");
+    PolygonLayer& redline = st.redline;
     for (const auto& w : redline_source.warnings())
         result.warnings.push_back(w);
     const std::size_t repaired = repair_invalid(ctx, meter, redline);
@@ -281,15 +333,14 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         throw InputError(options.redline.option + " " + redline_source.source_label() + ": no polygon features");
     GeomPtr redline_union = union_all(ctx, geometries_of(redline));
     result.redline_extent = bounds(ctx, redline_union.get());
-    const Reprojection to_image(*working, images.srs(), 0.0, "--redline");
-    auto rasterizer =
+    const Reprojection to_image(*st.working, images.srs(), 0.0, "--redline");
+    st.rasterizer =
       std::make_shared<const CoverageRasterizer>(grid, reproject_to_rings(ctx, redline_union.get(), to_image), 64);
-    const Window footprint = rasterizer->footprint();
-    if (footprint.empty())
+    st.footprint = st.rasterizer->footprint();
+    if (st.footprint.empty())
         throw InputError("--redline " + redline_source.source_label() +
                          " does not overlap the images: the red line and the imagery cover different places");
 
-    std::optional<PolygonLayer> zones;
     if (options.zones) {
         VectorSpec zspec = *options.zones;
         const Catalogue::Schema schema = catalogue.schema("zones");
@@ -298,11 +349,14 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         if (zspec.name_candidates.empty())
             zspec.name_candidates = schema.name;
         VectorSource zsource(zspec);
-        zones = zsource.read(*working, ctx, "zones");
-        repair_invalid(ctx, meter, *zones);
+        st.zones = zsource.read(*st.working, ctx, "zones");
+        repair_invalid(ctx, meter, *st.zones);
     }
 
-    const std::vector<Window> windows = block_tiles(footprint, images.block_cols(), images.block_rows());
+    m_tiles = block_tiles(st.footprint, images.block_cols(), images.block_rows());
+    for (const Window& t : m_tiles)
+        if (m_bands.empty() || m_bands.back().row0 != t.row0)
+            m_bands.push_back(Window{ st.footprint.col0, t.row0, st.footprint.cols, t.rows });
     // Each tile reads a one-cell halo from the blocks around it: the cache must hold three rows
     // of blocks of every band so that none is decompressed twice. Memory grows with the image's
     // width, not its size.
@@ -311,24 +365,44 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         if (needed > GDALGetCacheMax64())
             GDALSetCacheMax64(needed);
     }
-    const std::vector<Window> samples = sample_windows(windows, std::size_t(3) << 19);
+    st.samples = sample_windows(m_tiles, std::size_t(3) << 19);
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const int threads = options.threads > 0 ? options.threads : int(hw);
+    st.threads = options.threads > 0 ? options.threads : int(hw);
+    if (check_outputs) {
+        const fs::path p(options.out_gpkg.empty() ? "." : options.out_gpkg);
+        st.work_parent = p.parent_path().empty() ? std::string(".") : p.parent_path().string();
+    } else {
+        st.work_parent = fs::temp_directory_path().string(); // a shard's node-local scratch
+    }
+}
+
+ActivityCalibration ActivityRun::calibrate()
+{
+    State& st = *m_state;
+    const ProgressFn& progress = m_progress;
+    auto step = [&](double f, const std::string& what) {
+        if (progress && !progress(f, what))
+            throw Cancelled();
+    };
+    ActivityCalibration cal;
+    const ImageSpec& before = st.before;
+    const ImageSpec& after = st.after;
+    const int threads = st.threads;
 
     // 3. Relative radiometric normalisation on pseudo-invariant pixels inside the red line.
     step(0.06, "normalising the after image to the before image");
-    const std::size_t band_count = result.swir ? 5 : 4;
+    const std::size_t band_count = m_result.swir ? 5 : 4;
     std::vector<std::vector<float>> sample_before(band_count), sample_after(band_count);
     {
         std::size_t eligible = 0;
         // Pixels in the sample windows inside the red line, thinned to about 400,000.
-        for (const Window& w : samples)
+        for (const Window& w : st.samples)
             eligible += w.size();
         const std::size_t thin = std::max<std::size_t>(1, eligible / 400000);
         std::size_t seen = 0;
         read_windows(
-          samples, threads,
-          [&] { return std::make_shared<ChangeWindowReader>(before, after, rasterizer, nullptr, nullptr, true, false); },
+          st.samples, threads,
+          [&] { return std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, nullptr, nullptr, true, false); },
           [&](std::size_t, const WindowChange& c) {
               for (std::size_t i = 0; i < c.window.size(); ++i) {
                   if (!c.valid[i] || c.inside[i] < 0.5f)
@@ -347,9 +421,9 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
                              " in the sample): every pixel there is nodata or masked in one of the dates. Check "
                              "that the images cover the red line, their nodata values (--before-nodata, "
                              "--after-nodata), and the masks (--before-mask, --after-mask with --mask-convention " +
-                             options.mask_convention + "): a mask of another area or convention leaves out everything");
+                             m_options.mask_convention + "): a mask of another area or convention leaves out everything");
     }
-    result.normalization = fit_relative_normalization(sample_before, sample_after);
+    cal.normalization = fit_relative_normalization(sample_before, sample_after);
     // Brightness strata, and how much each band differs between the dates in each of them.
     {
         const std::size_t n = sample_before[0].size();
@@ -360,18 +434,18 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
             brightness[i] /= float(band_count);
         }
         std::vector<float> sorted = brightness;
-        result.thresholds.strata = Strata::quantiles(sorted, 8);
-        const int strata = result.thresholds.strata.count();
-        result.thresholds.band_sigma.assign(std::size_t(strata), std::vector<float>(band_count, 1.0f));
+        cal.thresholds.strata = Strata::quantiles(sorted, 8);
+        const int strata = cal.thresholds.strata.count();
+        cal.thresholds.band_sigma.assign(std::size_t(strata), std::vector<float>(band_count, 1.0f));
         for (std::size_t k = 0; k < band_count; ++k) {
             std::vector<std::vector<float>> residual(static_cast<std::size_t>(strata));
             for (std::size_t i = 0; i < n; ++i)
-                residual[std::size_t(result.thresholds.strata.of(brightness[i]))].push_back(
-                  sample_before[k][i] - result.normalization[k].apply(sample_after[k][i]));
-            for (int st = 0; st < strata; ++st)
-                result.thresholds.band_sigma[std::size_t(st)][k] =
-                  residual[std::size_t(st)].size() >= 10 ? float(robust_stats(residual[std::size_t(st)]).sigma)
-                                                         : float(result.normalization[k].rmse);
+                residual[std::size_t(cal.thresholds.strata.of(brightness[i]))].push_back(
+                  sample_before[k][i] - cal.normalization[k].apply(sample_after[k][i]));
+            for (int s = 0; s < strata; ++s)
+                cal.thresholds.band_sigma[std::size_t(s)][k] =
+                  residual[std::size_t(s)].size() >= 10 ? float(robust_stats(residual[std::size_t(s)]).sigma)
+                                                        : float(cal.normalization[k].rmse);
         }
     }
     sample_before.clear();
@@ -381,15 +455,15 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
     // each brightness stratum; one threshold in sigmas per component over all strata.
     step(0.12, "choosing the change thresholds");
     {
-        const int strata = result.thresholds.strata.count();
+        const int strata = cal.thresholds.strata.count();
         std::array<std::vector<std::vector<float>>, change_component_count> values;
         for (auto& v : values)
             v.resize(std::size_t(strata));
         read_windows(
-          samples, threads,
+          st.samples, threads,
           [&] {
-              return std::make_shared<ChangeWindowReader>(before, after, rasterizer, &result.normalization,
-                                                          &result.thresholds, false, false);
+              return std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, &cal.normalization,
+                                                          &cal.thresholds, false, false);
           },
           [&](std::size_t, const WindowChange& c) {
               for (std::size_t i = 0; i < c.window.size(); ++i)
@@ -400,26 +474,53 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
               return !progress || progress(0.14, "choosing the change thresholds");
           });
         for (int k = 0; k < change_component_count; ++k) {
-            auto& baseline = result.thresholds.baseline[std::size_t(k)];
+            auto& baseline = cal.thresholds.baseline[std::size_t(k)];
             baseline.resize(std::size_t(strata));
             std::vector<float> z;
-            for (int st = 0; st < strata; ++st) {
-                std::vector<float>& v = values[std::size_t(k)][std::size_t(st)];
+            for (int s = 0; s < strata; ++s) {
+                std::vector<float>& v = values[std::size_t(k)][std::size_t(s)];
                 std::vector<float> copy = v;
-                baseline[std::size_t(st)] = robust_stats(copy);
+                baseline[std::size_t(s)] = robust_stats(copy);
                 for (float x : v)
-                    z.push_back(float((x - baseline[std::size_t(st)].median) / baseline[std::size_t(st)].sigma));
+                    z.push_back(float((x - baseline[std::size_t(s)].median) / baseline[std::size_t(s)].sigma));
             }
-            result.thresholds.component[std::size_t(k)] = choose_threshold(z, options.threshold);
+            cal.thresholds.component[std::size_t(k)] = choose_threshold(z, m_options.threshold);
         }
     }
+    use_calibration(cal);
+    return cal;
+}
 
-    // 5. The full pass: classify every cell in the red line and label connected patches.
-    const std::string out_dir = [&] {
-        const fs::path p(options.out_gpkg.empty() ? "." : options.out_gpkg);
-        return p.parent_path().empty() ? std::string(".") : p.parent_path().string();
-    }();
-    const std::string work_dir = out_dir + "/.redline-work-" + std::to_string(::getpid());
+void ActivityRun::use_calibration(const ActivityCalibration& c)
+{
+    m_result.normalization = c.normalization;
+    m_result.thresholds = c.thresholds;
+    m_state->calibrated = true;
+}
+
+ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
+{
+    State& st = *m_state;
+    if (!st.calibrated)
+        throw std::logic_error("ActivityRun::detect before calibration");
+    const ProgressFn& progress = m_progress;
+    const Window& footprint = st.footprint;
+    end = std::min(end, m_bands.size());
+    ChangeComponents out;
+    out.col0 = footprint.col0;
+    out.cols = footprint.cols;
+    if (first >= end)
+        return out;
+    out.row0 = m_bands[first].row0;
+    out.row_end = m_bands[end - 1].row_end();
+    std::vector<Window> windows;
+    for (const Window& t : m_tiles)
+        if (t.row0 >= out.row0 && t.row0 < out.row_end)
+            windows.push_back(t);
+
+    // 5. Classify every cell in the red line and label connected patches.
+    const std::string work_dir = st.work_parent + "/.redline-work-" + std::to_string(::getpid()) + "-" +
+                                 std::to_string(out.row0);
     fs::create_directories(work_dir);
     struct WorkDirGuard
     {
@@ -430,8 +531,10 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
             fs::remove_all(path, ec);
         }
     } guard{ work_dir };
-    LabelRaster labels(work_dir, grid, images.srs());
+    const Grid& grid = st.images->grid();
+    LabelRaster labels(work_dir, grid, out.row0, out.row_end - out.row0);
     PatchLabeler labeler(footprint.cols);
+    std::vector<std::int32_t> first_labels, last_labels;
     {
         std::vector<std::int32_t> row_labels(std::size_t(grid.cols()), 0);
         int band_row0 = -1, band_rows = 0;
@@ -441,14 +544,18 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
                 const std::int32_t* l = labeler.band_row(r);
                 std::copy(l, l + footprint.cols, row_labels.begin() + footprint.col0);
                 labels.write_row(r, row_labels);
+                if (r == out.row0)
+                    first_labels.assign(l, l + footprint.cols);
+                if (r == out.row_end - 1)
+                    last_labels.assign(l, l + footprint.cols);
             }
         };
         std::size_t done = 0;
         read_windows(
-          windows, threads,
+          windows, st.threads,
           [&] {
-              return std::make_shared<ChangeWindowReader>(before, after, rasterizer, &result.normalization,
-                                                          &result.thresholds, false);
+              return std::make_shared<ChangeWindowReader>(st.before, st.after, st.rasterizer, &m_result.normalization,
+                                                          &m_result.thresholds, false);
           },
           [&](std::size_t, const WindowChange& c) {
               const Window& w = c.window;
@@ -456,9 +563,9 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
                   if (c.inside[i] <= 0.0f)
                       continue;
                   if (c.valid[i])
-                      ++result.pixels_analysed;
+                      ++out.pixels_analysed;
                   else
-                      ++result.pixels_masked;
+                      ++out.pixels_masked;
               }
               if (w.row0 != band_row0) {
                   if (band_rows)
@@ -489,46 +596,76 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         if (band_rows)
             flush_band();
     }
-    std::vector<std::pair<std::int32_t, PatchStats>> components = labeler.finish();
+    for (auto& kv : labeler.finish())
+        out.stats.emplace(kv.first, kv.second);
+    out.first_row.assign(std::size_t(footprint.cols), 0);
+    out.last_row.assign(std::size_t(footprint.cols), 0);
+    std::set<std::int32_t> on_edges;
+    for (std::size_t c = 0; c < first_labels.size(); ++c)
+        if (first_labels[c])
+            on_edges.insert(out.first_row[c] = labeler.root(first_labels[c]));
+    for (std::size_t c = 0; c < last_labels.size(); ++c)
+        if (last_labels[c])
+            on_edges.insert(out.last_row[c] = labeler.root(last_labels[c]));
+    // Components wholly inside these rows that cannot become patches are dropped here; those on
+    // the first or last row may still grow into one when joined with the rows beyond.
+    for (auto it = out.stats.begin(); it != out.stats.end();)
+        if (!on_edges.count(it->first) && !could_be_patch(it->second, m_options.min_area_m2))
+            it = out.stats.erase(it);
+        else
+            ++it;
+    collect_polygons(labels, labeler, out);
+    return out;
+}
+
+ActivityResult ActivityRun::build_patches(ChangeComponents components)
+{
+    State& st = *m_state;
+    const GeosContext& ctx = m_ctx;
+    const AreaMeter& meter = *st.meter;
+    const ActivityOptions& options = m_options;
+    ActivityResult& result = m_result;
+    PolygonLayer& redline = st.redline;
+    auto step = [&](double f, const std::string& what) {
+        if (m_progress && !m_progress(f, what))
+            throw Cancelled();
+    };
+    result.pixels_analysed = components.pixels_analysed;
+    result.pixels_masked = components.pixels_masked;
 
     // 6. Patches: hysteresis (grown from a cell above the threshold, and scoring on average at
     // least the threshold: a few strong cells in a halo of weak ones are noise), a first size
     // filter on the cells, then polygons.
     step(0.78, "building the patches");
     std::map<std::int32_t, const PatchStats*> kept;
-    for (const auto& c : components)
-        if (c.second.strong > 0 && c.second.mean(c.second.score) >= 1.0 && c.second.area_m2 >= 0.5 * options.min_area_m2)
+    for (const auto& c : components.stats)
+        if (could_be_patch(c.second, options.min_area_m2))
             kept[c.first] = &c.second;
-    auto polygons = labels.polygonize();
-    std::map<std::int32_t, std::vector<OGRGeometry*>> by_root;
-    for (auto& kv : polygons) {
-        const std::int32_t root = labeler.root(kv.first);
-        if (!kept.count(root))
-            continue;
-        for (auto& g : kv.second)
-            by_root[root].push_back(g.get());
-    }
-    const Reprojection to_working(images.srs(), *working, 0.0, "patches");
+    const Reprojection to_working(st.images->srs(), *st.working, 0.0, "patches");
     const auto redline_geoms = geometries_of(redline);
     std::vector<Box> redline_boxes;
     for (const auto* g : redline_geoms)
         redline_boxes.push_back(bounds(ctx, g));
     std::vector<PreparedPtr> zone_prepared;
-    if (zones)
-        for (const auto& z : zones->features)
+    if (st.zones)
+        for (const auto& z : st.zones->features)
             zone_prepared.push_back(prepare(ctx, z.geometry.get()));
-    const double cell_area_estimate = kept.empty() ? 0.0 : kept.begin()->second->area_m2 / double(kept.begin()->second->pixels);
+    const double cell_area_estimate =
+      kept.empty() ? 0.0 : kept.begin()->second->area() / double(kept.begin()->second->pixels);
     std::map<std::string, int> id_uses;
-    for (auto& kv : by_root) {
-        const PatchStats& s = *kept[kv.first];
+    for (const auto& kv : kept) {
+        const PatchStats& s = *kv.second;
+        const auto pieces_it = components.polygons.find(kv.first);
+        if (pieces_it == components.polygons.end())
+            continue;
         OGRMultiPolygon multi;
-        for (OGRGeometry* g : kv.second)
-            multi.addGeometry(g);
+        for (const auto& g : pieces_it->second)
+            multi.addGeometry(g.get());
         std::unique_ptr<OGRGeometry> merged(multi.UnionCascaded());
         if (!merged)
             merged.reset(multi.clone());
         if (!to_working.apply(*merged))
-            throw Error("a patch cannot be transformed to " + label(*working));
+            throw Error("a patch cannot be transformed to " + label(*st.working));
         GeomPtr patch(merged->exportToGEOS(ctx.handle()), GeomDeleter{ ctx.handle() });
         if (!patch)
             continue;
@@ -569,12 +706,12 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
             }
             p.lon = at.x;
             p.lat = at.y;
-            if (zones) {
+            if (st.zones) {
                 GeomPtr pt = take(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), at.x, at.y), "point");
-                for (std::size_t z = 0; z < zones->features.size(); ++z)
+                for (std::size_t z = 0; z < st.zones->features.size(); ++z)
                     if (GEOSPreparedContains_r(ctx.handle(), zone_prepared[z].get(), pt.get()) == 1) {
-                        p.zone_id = zones->features[z].id;
-                        p.zone_name = zones->features[z].name;
+                        p.zone_id = st.zones->features[z].id;
+                        p.zone_name = st.zones->features[z].name;
                         break;
                     }
             }
@@ -602,7 +739,7 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
             const int use = id_uses[p.patch_id]++;
             if (use)
                 p.patch_id += "-" + std::to_string(use + 1);
-            p.window = Window{ s.col_min + footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1 };
+            p.window = Window{ s.col_min + st.footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1 };
             p.geometry = std::move(piece.second);
             result.patches.push_back(std::move(p));
         }
@@ -624,7 +761,16 @@ ActivityResult run_activity(const ActivityOptions& options, const GeosContext& c
         result.redlines.push_back(s);
     }
     step(0.85, "patches ready");
-    return result;
+    return std::move(m_result);
+}
+
+ActivityResult run_activity(const ActivityOptions& options, const GeosContext& ctx, const ProgressFn& progress)
+{
+    ActivityRun run(options, ctx, progress);
+    run.calibrate();
+    std::vector<ChangeComponents> all;
+    all.push_back(run.detect(0, run.bands().size()));
+    return run.build_patches(join_components(std::move(all)));
 }
 
 } // namespace redline

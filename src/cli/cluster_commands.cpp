@@ -1,6 +1,7 @@
 // `redline plan`, `run`, `missing`, `merge`: a coverage, activity or batch run split into shards
 // that any scheduler (Slurm arrays, Kubernetes Indexed Jobs, MPI launchers, ...) can run, and
 // merged exactly. redline schedules nothing itself.
+#include "activity_shards.h"
 #include "batch_shards.h"
 #include "commands.h"
 #include "coverage_outputs.h"
@@ -372,7 +373,16 @@ int plan_command(const std::vector<std::string>& args)
         plan.tiling = "the units of " + b.job_file + ", in the file's order";
         default_shards = b.units.size();
     } else {
-        throw InputError("redline plan: activity plans are not available yet");
+        const ActivityOptions o = activity_options_from(cvm);
+        add_inputs(inputs, o);
+        ActivityTiling tiling = plan_activity_tiles(o, ctx, std::ref(progress));
+        weights = tiling.cells;
+        plan.tiling = tiling.description;
+        plan.job_json = tiling.calibration_json;
+        double cells = 0;
+        for (double w : weights)
+            cells += w;
+        default_shards = std::size_t(std::ceil(cells / double(64 << 20)));
     }
     plan.tiles = weights.size();
     std::size_t shards = std::min<std::size_t>(1000, std::max<std::size_t>(1, default_shards));
@@ -472,6 +482,10 @@ int run_command(const std::vector<std::string>& args)
                 CoverageOptions o = coverage_options_from(cvm);
                 o.threads = threads;
                 result = run_coverage_shard(o, ctx, s.first, s.end, plan.tiles, std::ref(progress));
+            } else if (plan.command == "activity") {
+                ActivityOptions o = activity_options_from(cvm);
+                o.threads = threads;
+                result = run_activity_shard(o, ctx, plan.job_json, s.first, s.end, plan.tiles, std::ref(progress));
             } else if (plan.command == "batch") {
                 BatchOptions b = batch_options_from(cvm);
                 if (threads > 0)
@@ -574,6 +588,16 @@ int merge_command(const std::vector<std::string>& args)
         write_coverage_outputs(result, o, ctx);
         print_coverage_summary(result, o);
         return result.exit_status();
+    }
+    if (plan.command == "activity") {
+        ActivityOptions o = activity_options_from(cvm);
+        o.threads = threads;
+        const GeosContext ctx;
+        ProgressPrinter progress(quiet);
+        ActivityResult result = merge_activity_shards(o, ctx, plan.job_json, results, plan.tiles, std::ref(progress));
+        write_activity_outputs(result, o, ctx, std::ref(progress));
+        print_activity_summary(result, o);
+        return 0;
     }
     if (plan.command == "batch") {
         const BatchOptions b = batch_options_from(cvm);

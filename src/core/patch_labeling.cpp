@@ -8,20 +8,28 @@ void PatchStats::merge(const PatchStats& o)
 {
     pixels += o.pixels;
     strong += o.strong;
-    area_m2 += o.area_m2;
-    ndvi_before += o.ndvi_before;
-    ndvi_after += o.ndvi_after;
-    water_before += o.water_before;
-    water_after += o.water_after;
-    bare_before += o.bare_before;
-    bare_after += o.bare_after;
-    score += o.score;
+    area_m2.add(o.area_m2);
+    ndvi_before.add(o.ndvi_before);
+    ndvi_after.add(o.ndvi_after);
+    water_before.add(o.water_before);
+    water_after.add(o.water_after);
+    bare_before.add(o.bare_before);
+    bare_after.add(o.bare_after);
+    score.add(o.score);
     for (std::size_t k = 0; k < votes.size(); ++k)
         votes[k] += o.votes[k];
     row_min = std::min(row_min, o.row_min);
     row_max = std::max(row_max, o.row_max);
     col_min = std::min(col_min, o.col_min);
     col_max = std::max(col_max, o.col_max);
+}
+
+bool PatchStats::operator==(const PatchStats& o) const
+{
+    return pixels == o.pixels && strong == o.strong && area_m2 == o.area_m2 && ndvi_before == o.ndvi_before &&
+           ndvi_after == o.ndvi_after && water_before == o.water_before && water_after == o.water_after &&
+           bare_before == o.bare_before && bare_after == o.bare_after && score == o.score && votes == o.votes &&
+           row_min == o.row_min && row_max == o.row_max && col_min == o.col_min && col_max == o.col_max;
 }
 
 ChangeType PatchStats::type() const
@@ -115,14 +123,14 @@ void PatchLabeler::label_pixel(int row, int col, const PixelRow& p, int i)
     PatchStats& s = m_stats[std::size_t(label)];
     ++s.pixels;
     s.strong += p.level[i] >= 2;
-    s.area_m2 += p.cell_area[i];
-    s.ndvi_before += p.ndvi_before[i];
-    s.ndvi_after += p.ndvi_after[i];
-    s.water_before += p.water_before[i];
-    s.water_after += p.water_after[i];
-    s.bare_before += p.bare_before[i];
-    s.bare_after += p.bare_after[i];
-    s.score += p.score[i];
+    s.area_m2.add(p.cell_area[i]);
+    s.ndvi_before.add(p.ndvi_before[i]);
+    s.ndvi_after.add(p.ndvi_after[i]);
+    s.water_before.add(p.water_before[i]);
+    s.water_after.add(p.water_after[i]);
+    s.bare_before.add(p.bare_before[i]);
+    s.bare_after.add(p.bare_after[i]);
+    s.score.add(p.score[i]);
     ++s.votes[p.type[i]];
     s.row_min = std::min(s.row_min, row);
     s.row_max = std::max(s.row_max, row);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "change_scoring.h"
+#include "exact_sum.h"
 
 #include <array>
 #include <cstdint>
@@ -9,20 +10,25 @@
 namespace redline {
 
 /// @brief What a patch's pixels add up to.
+///
+/// Sums are exact (ExactSum): a patch cut by the edge between two shards of a cluster run and
+/// joined again has the statistics, to the last bit, of the patch labelled in one piece.
 struct PatchStats
 {
     std::int64_t pixels = 0;
     std::int64_t strong = 0; ///< pixels scoring ≥ 1
-    double area_m2 = 0;      ///< Σ ellipsoidal cell areas
-    double ndvi_before = 0, ndvi_after = 0, water_before = 0, water_after = 0, bare_before = 0, bare_after = 0;
-    double score = 0;
+    ExactSum area_m2;        ///< Σ ellipsoidal cell areas
+    ExactSum ndvi_before, ndvi_after, water_before, water_after, bare_before, bare_after;
+    ExactSum score;
     std::array<std::int64_t, change_type_count> votes{};
     int row_min = 1 << 30, row_max = -1, col_min = 1 << 30, col_max = -1;
 
     void merge(const PatchStats& o);
-    /// Means are sums until finish(): divide by pixels.
-    double mean(double sum) const { return pixels ? sum / double(pixels) : 0.0; }
+    /// The mean of a per-pixel sum.
+    double mean(const ExactSum& sum) const { return pixels ? sum.value() / double(pixels) : 0.0; }
+    double area() const { return area_m2.value(); }
     ChangeType type() const;
+    bool operator==(const PatchStats& o) const;
 };
 
 /// @brief The attributes of one row of pixels, for the patch statistics.

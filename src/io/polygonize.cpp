@@ -10,6 +10,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+
 namespace redline {
 
 struct LabelRaster::Impl
@@ -18,24 +21,29 @@ struct LabelRaster::Impl
     GDALRasterBand* band = nullptr;
 };
 
-LabelRaster::LabelRaster(const std::string& work_dir, const Grid& grid, const OGRSpatialReference& srs)
-  : m_impl(std::make_unique<Impl>())
+LabelRaster::LabelRaster(const std::string& work_dir, const Grid& grid, int row0, int rows)
+  : m_grid(grid)
+  , m_row0(row0)
+  , m_impl(std::make_unique<Impl>())
 {
+    if (rows < 0)
+        rows = grid.rows() - row0;
     gdal_init();
     CplErrorCapture capture;
-    m_path = work_dir + "/labels-" + std::to_string(::getpid()) + ".tif";
+    static std::atomic<int> serial{ 0 };
+    m_path = work_dir + "/labels-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".tif";
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLStringList options;
     options.SetNameValue("COMPRESS", "DEFLATE");
     options.SetNameValue("BIGTIFF", "IF_SAFER");
     options.SetNameValue("TILED", "NO");
     options.SetNameValue("BLOCKYSIZE", "16");
-    m_impl->dataset.reset(gtiff->Create(m_path.c_str(), grid.cols(), grid.rows(), 1, GDT_Int32, options.List()));
+    m_impl->dataset.reset(gtiff->Create(m_path.c_str(), grid.cols(), std::max(1, rows), 1, GDT_Int32, options.List()));
     if (!m_impl->dataset)
         throw OutputError("cannot create the temporary label raster " + m_path + gdal_says(capture));
-    double gt[6] = { grid.x_left(), grid.dx(), 0, grid.y_top(), 0, -grid.dy() };
+    // Cell units: GDALPolygonize then traces exact integer corners, placed on the grid afterwards.
+    double gt[6] = { 0, 1, 0, 0, 0, 1 };
     m_impl->dataset->SetGeoTransform(gt);
-    m_impl->dataset->SetSpatialRef(&srs);
     m_impl->band = m_impl->dataset->GetRasterBand(1);
     m_impl->band->SetNoDataValue(0);
 }
@@ -49,7 +57,7 @@ LabelRaster::~LabelRaster()
 void LabelRaster::write_row(int row, const std::vector<std::int32_t>& labels)
 {
     CplErrorCapture capture;
-    if (m_impl->band->RasterIO(GF_Write, 0, row, int(labels.size()), 1, const_cast<std::int32_t*>(labels.data()),
+    if (m_impl->band->RasterIO(GF_Write, 0, row - m_row0, int(labels.size()), 1, const_cast<std::int32_t*>(labels.data()),
                                int(labels.size()), 1, GDT_Int32, 0, 0, nullptr) != CE_None)
         throw OutputError("cannot write the temporary label raster " + m_path + " (is the disk full?)" +
                           gdal_says(capture));
@@ -71,11 +79,22 @@ std::map<std::int32_t, std::vector<std::unique_ptr<OGRGeometry>>> LabelRaster::p
                        OGRLayer::ToHandle(layer), 0, options.List(), nullptr, nullptr) != CE_None)
         throw Error("polygonising the change patches failed" + gdal_says(capture));
     std::map<std::int32_t, std::vector<std::unique_ptr<OGRGeometry>>> out;
+    auto place = [&](OGRLinearRing* ring) {
+        for (int i = 0; ring && i < ring->getNumPoints(); ++i)
+            ring->setPoint(i, m_grid.x_of(ring->getX(i)), m_grid.y_of(ring->getY(i) + m_row0));
+    };
     layer->ResetReading();
     for (auto& f : *layer) {
         const std::int32_t label = f->GetFieldAsInteger(0);
-        if (OGRGeometry* g = f->StealGeometry())
-            out[label].emplace_back(g);
+        OGRGeometry* g = f->StealGeometry();
+        if (!g)
+            continue;
+        if (auto* polygon = dynamic_cast<OGRPolygon*>(g)) {
+            place(polygon->getExteriorRing());
+            for (int r = 0; r < polygon->getNumInteriorRings(); ++r)
+                place(polygon->getInteriorRing(r));
+        }
+        out[label].emplace_back(g);
     }
     return out;
 }
