@@ -25,6 +25,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -241,6 +242,17 @@ def main():
         print("SKIP: " + why)
         return cc.SKIP
     slurm_dir = tempfile.mkdtemp(prefix="redline_slurm_")
+    # The daemons outlive this process if it is killed (ctest's timeout sends SIGKILL, so no
+    # `finally` runs): a watchdog, detached so that kill does not reach it, stops them once this
+    # process is gone. SIGTERM and SIGHUP become KeyboardInterrupt, so `finally` runs for those.
+    watchdog = ("while kill -0 %d 2>/dev/null; do sleep 2; done; bash %s stop %s >/dev/null 2>&1; rm -rf %s"
+                % (os.getpid(), shlex.quote(SCRIPT), shlex.quote(slurm_dir), shlex.quote(slurm_dir)))
+    subprocess.run(["setsid", "bash", "-c", "(%s) </dev/null >/dev/null 2>&1 &" % watchdog], check=False)
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt("signal %d" % signum)
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGHUP, interrupted)
     started = False
     try:
         t0 = time.monotonic()
