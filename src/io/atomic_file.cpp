@@ -19,14 +19,26 @@ namespace {
 
 const char* const temp_marker = ".redline-partial-";
 
+/// This machine's name, as it may appear in a file name.
+std::string this_host()
+{
+    char buf[256] = {};
+    ::gethostname(buf, sizeof buf - 1);
+    std::string host;
+    for (const char* c = buf; *c; ++c)
+        host += (std::isalnum(static_cast<unsigned char>(*c)) || *c == '-') ? *c : '_';
+    return host.empty() ? "host" : host;
+}
+
 std::string temp_name_for(const fs::path& final_path)
 {
-    // .NAME.redline-partial-PID.EXT: hidden, unique per process, same directory (so the rename
+    // .NAME.redline-partial-PID@HOST.EXT: hidden, unique per process and machine (the shards of a
+    // cluster run write beside each other on a shared file system), same directory (so the rename
     // is atomic), same extension.
     const std::string stem = final_path.stem().string();
     const std::string ext = final_path.extension().string();
     const fs::path dir = final_path.parent_path();
-    const std::string name = "." + stem + temp_marker + std::to_string(::getpid()) + ext;
+    const std::string name = "." + stem + temp_marker + std::to_string(::getpid()) + "@" + this_host() + ext;
     return (dir.empty() ? fs::path(name) : dir / name).string();
 }
 
@@ -97,9 +109,14 @@ void remove_stale_temporaries(const std::string& final_path)
         const std::string name = entry.path().filename().string();
         if (name.compare(0, prefix.size(), prefix) != 0)
             continue;
-        // Only files of processes that no longer run: another run may be writing right now.
+        // Only files of processes of this machine that no longer run: another run, here or on
+        // another machine sharing the folder, may be writing right now.
         const std::string rest = name.substr(prefix.size());
-        const long pid = std::strtol(rest.c_str(), nullptr, 10);
+        char* end = nullptr;
+        const long pid = std::strtol(rest.c_str(), &end, 10);
+        if (end && *end == '@' && std::string(end + 1).compare(0, this_host().size() + 1, this_host() + ".") != 0 &&
+            std::string(end + 1) != this_host())
+            continue;
         if (pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM))
             continue;
         fs::remove(entry.path(), ec);

@@ -16,7 +16,7 @@ being written: after the first temporary output appears) and checks each output:
 (the GeoPackage opens with OGR, passes SQLite's integrity check and has the old or the new layers
 with their feature counts; the JSON parses and equals the old or the new; the CSV parses and
 equals the old or the new, byte for byte; the .qgz is a whole zip with a .qgs that parses as XML
-and equals the old or the new). Hidden temporaries (.o.redline-partial-PID.*) that
+and equals the old or the new). Hidden temporaries (.o.redline-partial-PID@HOST.*) that
 killed runs leave are expected; after the last round one complete run must remove them all.
 
 Each SIGINT round (rounds/4, at least 3) does the same with SIGINT (half during the work, half
@@ -150,7 +150,8 @@ def classify(out, refs):
 def partials(out, pid=None):
     names = sorted(n for n in os.listdir(out) if MARKER in n)
     if pid is not None:
-        names = [n for n in names if f"{MARKER}{pid}." in n or n.endswith(f"{MARKER}{pid}")]
+        # .NAME.redline-partial-PID@HOST.EXT (files), .NAME.redline-partial-PID (the chips folder)
+        names = [n for n in names if f"{MARKER}{pid}@" in n or f"{MARKER}{pid}." in n or n.endswith(f"{MARKER}{pid}")]
     return names
 
 
