@@ -17,8 +17,9 @@
 # Options (before PLAN):
 #   --shards N          how many shards to plan (default: redline's choice)
 #   --limit L           at most L array tasks at once (default 32): %L of --array
-#   --out F.gpkg, --json F.json, --csv F.csv, --out-dir DIR
-#                       the merge's outputs (--out-dir for batch plans); at least one
+#   --out F.gpkg, --json F.json, --csv F.csv
+#                       the merge's outputs, instead of those given to the planned command (a
+#                       batch plan's summary always goes to its planned --out-dir)
 #   --sbatch 'OPTS'     more sbatch options for every job, e.g. '--partition=gis --time=02:00:00
 #                       --cpus-per-task=4 --mem=8G --account=PROJECT' (word-split, so no spaces
 #                       inside a value)
@@ -55,7 +56,7 @@ while (($#)); do
     case $1 in
     --shards) shards=${2:?--shards needs a number}; shift 2 ;;
     --limit) limit=${2:?--limit needs a number}; shift 2 ;;
-    --out | --json | --csv | --out-dir) merge_args+=("$1" "${2:?$1 needs a path}"); shift 2 ;;
+    --out | --json | --csv) merge_args+=("$1" "${2:?$1 needs a path}"); shift 2 ;;
     --sbatch) read -r -a extra <<<"${2:?--sbatch needs options}"; sbatch_opts+=("${extra[@]}"); shift 2 ;;
     --redline) redline=${2:?--redline needs a path}; shift 2 ;;
     --resubmit) resubmit=1; shift ;;
@@ -68,7 +69,6 @@ done
 (($# >= 1)) || die "usage: $0 [OPTIONS] PLAN SUBCOMMAND [OPTIONS...] | $0 [OPTIONS] --resubmit PLAN"
 plan=$1
 shift
-((${#merge_args[@]})) || die "name the merge's outputs: --out F.gpkg, --json F.json, --csv F.csv or --out-dir DIR"
 [[ $limit =~ ^[1-9][0-9]*$ ]] || die "--limit must be a positive number, not $limit"
 command -v sbatch >/dev/null || die "no sbatch on PATH: run this where Slurm's client commands are"
 if [[ -z $redline ]]; then
@@ -82,12 +82,12 @@ redline=$(abs "$redline")
 plan=$(abs "$plan")
 for ((i = 1; i < ${#merge_args[@]}; i += 2)); do
     merge_args[i]=$(abs "${merge_args[i]}")
-    mkdir -p "$(dirname "${merge_args[i]}")" # redline creates no output folders but --out-dir
+    mkdir -p "$(dirname "${merge_args[i]}")" # redline creates no output folders
 done
 logs=$plan.logs
 mkdir -p "$logs"
 
-quote() { printf '%q ' "$@"; }
+quote() { (($# == 0)) || printf '%q ' "$@"; }
 run_cmd="exec $(quote "$redline" run --plan "$plan")"
 merge_cmd="$(quote "$redline" merge --plan "$plan" "${merge_args[@]}"); status=\$?; echo \"redline merge exit status \$status\"; exit \$status"
 
