@@ -1,5 +1,6 @@
 #include "coverage_shards.h"
 
+#include "atomic_file.h"
 #include "error.h"
 #include "raster_pass.h"
 #include "report_json.h"
@@ -42,6 +43,14 @@ ClassAreaTotals read_totals(const CPLJSONObject& o)
 
 CoverageTiling plan_coverage_tiles(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress)
 {
+    // The merge writes the outputs: a folder that does not exist must surface now, not after the
+    // whole array has run.
+    for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
+                             std::make_pair("--csv", &options.csv_path) })
+        if (!out.second->empty())
+            check_output_path(*out.second, out.first);
+    if (!options.out_gpkg.empty())
+        check_geopackage_name(options.out_gpkg, "--out");
     CoverageTiling tiling;
     if (options.landcover.empty()) {
         tiling.description = "no land-cover raster: nothing to read in shards; the merge does the vector work";

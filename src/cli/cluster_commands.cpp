@@ -362,6 +362,10 @@ int plan_command(const std::vector<std::string>& args)
         default_shards = std::size_t(std::ceil(cells / double(256 << 20)));
     } else if (command == "batch") {
         const BatchOptions b = batch_options_from(cvm);
+        std::error_code ec;
+        fs::create_directories(b.out_dir, ec);
+        if (ec || !fs::is_directory(b.out_dir))
+            throw OutputError("--out-dir " + b.out_dir + ": cannot create the folder" + (ec ? " (" + ec.message() + ")" : ""));
         inputs.emplace_back("--config", b.job_file);
         for (const auto& u : b.units) {
             if (u.coverage)
