@@ -14,8 +14,13 @@ if [[ ! -f "$build/CMakeCache.txt" ]]; then
     cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_CXX_COMPILER=clang++ -DREDLINE_FUZZ=ON -DBUILD_TESTING=OFF -DBUILD_CLI=OFF >/dev/null
 fi
-cmake --build "$build" --parallel "$(nproc)" --target fuzz_class_table fuzz_band_mapping fuzz_mask_convention \
-    fuzz_figure_values fuzz_option_file >/dev/null
+# The build's output is kept out of the way, and shown when the build fails.
+if ! cmake --build "$build" --parallel "$(nproc)" --target fuzz_class_table fuzz_band_mapping fuzz_mask_convention \
+        fuzz_figure_values fuzz_option_file >"$build/fuzz-build.log" 2>&1; then
+    echo "fuzz: building the fuzz targets with clang failed; the errors:" >&2
+    grep -E -B2 -A6 'error|FAILED' "$build/fuzz-build.log" | tail -60 >&2
+    exit 1
+fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0

@@ -276,7 +276,6 @@ LedgerStore::LedgerStore(const std::string& target, const std::string& option, M
   , m_option(option)
   , m_name(mask_password(target))
   , m_label(option + " " + m_name)
-  , m_mode(mode)
 {
     gdal_init();
     const bool exists = file_exists(target);

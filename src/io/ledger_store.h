@@ -146,7 +146,6 @@ private:
     std::string m_option;
     std::string m_name;
     std::string m_label;
-    Mode m_mode;
     bool m_created = false;
     bool m_in_transaction = false;
     std::unique_ptr<AtomicOutput> m_new_file;
