@@ -207,6 +207,11 @@ run_timed redline_t1 "redline coverage forest, 1 thread" "$MPIX" "" -- \
 run_timed redline_t0 "redline coverage forest, all threads ($NCPU)" "$MPIX" "" -- \
     "$REDLINE" "${RL_RASTER[@]}" --threads 0 --json "$R/redline_t0.json"
 
+# a'. one whole-district polygon (no townships): a single large polygon must not take a slow path
+run_timed redline_whole "redline coverage forest, whole district, all threads" "$MPIX" "" -- \
+    "$REDLINE" coverage --boundary "$D/boundary.gpkg" --landcover "$D/landcover.tif" --forest-classes "$FC" -q \
+    --threads 0 --json "$R/redline_whole.json"
+
 # b. read limit
 run_timed read_gdalinfo "read limit: gdalinfo -hist (1 thread)" "$MPIX" "" -- \
     gdalinfo -hist "$D/landcover.tif"
@@ -256,6 +261,8 @@ fi
 run_timed redline_vec "redline coverage red line only (vector)" "" "" -- \
     "$REDLINE" coverage --boundary "$D/boundary.gpkg" --zones "$D/townships.gpkg" --zone-id XZQDM \
     --redline "$D/redline.shp" -q --json "$R/redline_vec.json"
+# what part of that is the process start-up (loading GDAL and its ~115 shared libraries)
+run_timed redline_startup "  (redline start-up alone: --version)" "" "" -- "$REDLINE" --version
 SQL="WITH rl AS (SELECT ST_Union(geom) AS g FROM redline)
 SELECT t.XZQDM AS XZQDM, ST_Area(t.geom) AS zone_area, ST_Area(ST_Intersection(t.geom, rl.g)) AS rl_area
 FROM townships t, rl

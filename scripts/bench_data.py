@@ -650,6 +650,18 @@ def cmd_report(a):
             d = max(abs(base[k] - oth.get(k, float("nan"))) / max(base[k], 1.0) for k in base)
             agree["self_" + other] = d * 100.0
             print(f"  redline 1 thread vs {label:<26} max relative diff of forest m2 {d:.2e}")
+    # the district's forest area, from the per-township run and from the whole-district run
+    district_forest = {}
+    for name in ("redline_t0.json", "redline_whole.json"):
+        path = os.path.join(rd, name)
+        if os.path.exists(path):
+            with open(path) as f:
+                district_forest[name] = (json.load(f).get("district", {}).get("forest") or {}).get("area_m2")
+    a, b = district_forest.get("redline_t0.json"), district_forest.get("redline_whole.json")
+    if a and b:
+        d = abs(a - b) / a
+        agree["self_whole"] = d * 100.0
+        print(f"  redline per township vs whole district      district forest m2 relative diff {d:.2e}")
     rv = os.path.join(rd, "redline_vec.json")
     sq = os.path.join(rd, "sqlite.csv")
     if os.path.exists(rv) and os.path.exists(sq):
@@ -696,10 +708,16 @@ def cmd_report(a):
         print(f"  {'QGIS less its start-up / redline':<44} {net / runs['redline_t0']['wall']:7.2f}  "
               f"(zonal statistics alone, {net:.2f} s)")
     ratio_line("gdal_rasterize+bincount / redline", "bincount", "redline_t0", ">1: redline faster")
+    ratio_line("whole district / per township", "redline_whole", "redline_t0",
+               "all threads; <= 1: one large polygon takes no slow path")
     ratio_line("redline 1 thread / all threads", "redline_t1", "redline_t0",
                f"raster-pass speed-up on {os.cpu_count()} cores")
     ratio_line("ogr2ogr SQLite / redline (red line only)", "vec_sqlite", "redline_vec",
                ">1: redline faster")
+    if ok("redline_vec") and ok("redline_startup"):
+        net = runs["redline_vec"]["wall"] - runs["redline_startup"]["wall"]
+        print(f"  {'redline red line only, less its start-up':<44} {net:7.2f}  (s: read, repair, dissolve, "
+              f"clip and measure the red line per township; start-up {runs['redline_startup']['wall']:.2f} s)")
     for prefix, what in (("mem_", "GDAL's default block cache"), ("memc_", "GDAL_CACHEMAX=16")):
         mem = [(k, r) for k, r in runs.items() if k.startswith(prefix) and r["status"] == "ok"]
         if len(mem) < 2:

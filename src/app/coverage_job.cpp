@@ -11,6 +11,7 @@
 #include "text.h"
 
 #include <algorithm>
+#include <thread>
 #include <cmath>
 #include <set>
 
@@ -391,7 +392,8 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     auto measure_layer = [&](Opened& opened, const std::string& role, double at, const char* what) {
         step(at, what);
         LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, options.area_field_tolerance, warnings);
-        r.figures = analyse_layer(ctx, meter, r.layer, district.geometry.get(), options.survey_area);
+        const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+        r.figures = analyse_layer(ctx, meter, r.layer, district.geometry.get(), options.survey_area, threads);
         // A layer wholly outside the district is not a share of 0 %: it is the wrong layer, or a
         // layer in the wrong CRS (e.g. a Gauss-Krüger zone other than the one it was drawn in).
         if (r.figures->inside_m2 <= 0.0 && r.figures->dissolved_m2 > 0.0)

@@ -117,15 +117,15 @@ AreaFieldCheck check_area_attribute(const GeosContext& ctx, const AreaMeter& met
 }
 
 LayerFigures analyse_layer(const GeosContext& ctx, const AreaMeter& meter, const PolygonLayer& layer,
-                           const GEOSGeometry* district, bool survey)
+                           const GEOSGeometry* district, bool survey, int threads)
 {
     LayerFigures out;
     out.features = layer.features.size();
     const auto geoms = geometries_of(layer);
-    std::vector<double> areas;
-    for (const auto& f : layer.features) {
-        const double a = meter.geodesic(ctx, f.geometry.get());
-        areas.push_back(a);
+    const std::vector<double> areas = meter.geodesic_each(ctx, geoms, threads);
+    for (std::size_t i = 0; i < layer.features.size(); ++i) {
+        const auto& f = layer.features[i];
+        const double a = areas[i];
         out.sum_of_parts_m2 += a;
         out.area_as_drawn_sum_m2 += f.repaired ? f.area_as_drawn_m2 : a;
         out.repaired += f.repaired ? 1 : 0;

@@ -91,8 +91,9 @@ struct LayerFigures
 };
 
 /// Dissolves @p layer, clips it to @p district and measures every variant.
+/// The features are measured on up to @p threads threads (the figures do not depend on it).
 LayerFigures analyse_layer(const GeosContext& ctx, const AreaMeter& meter, const PolygonLayer& layer,
-                           const GEOSGeometry* district, bool survey);
+                           const GEOSGeometry* district, bool survey, int threads = 1);
 
 /// Geometry pointers of a layer's features (non-owning), in feature order.
 std::vector<const GEOSGeometry*> geometries_of(const PolygonLayer& layer);

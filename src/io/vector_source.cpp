@@ -135,15 +135,19 @@ void VectorSource::check_coordinates(const OGRGeometry& geom, bool projected, co
     // Vertex by vertex, so the message can show the offending one (the envelope skips NaN).
     bool swapped_candidate = !projected;
     std::string first_bad;
+    // The text of a vertex is only made for a message: formatting every vertex cost a seventh of a
+    // vector-only run.
+    auto text = [](double x, double y) { return "(" + coordinate_text(x) + ", " + coordinate_text(y) + ")"; };
     auto visit = [&](const OGRLinearRing& ring) {
-        for (const OGRPoint& p : ring) {
-            const double x = p.getX(), y = p.getY();
-            const std::string at = "(" + coordinate_text(x) + ", " + coordinate_text(y) + ")";
+        const int n = ring.getNumPoints();
+        for (int i = 0; i < n; ++i) {
+            const double x = ring.getX(i), y = ring.getY(i);
             if (!std::isfinite(x) || !std::isfinite(y))
-                throw InputError(where + ": vertex " + at + " has a NaN or infinite coordinate; fix or delete the feature");
+                throw InputError(where + ": vertex " + text(x, y) +
+                                 " has a NaN or infinite coordinate; fix or delete the feature");
             if (projected ? (std::abs(x) > 1e8 || std::abs(y) > 1e8) : (std::abs(x) > 540 || std::abs(y) > 90)) {
                 if (first_bad.empty())
-                    first_bad = at;
+                    first_bad = text(x, y);
                 if (!projected && !(std::abs(y) <= 180 && std::abs(x) <= 90))
                     swapped_candidate = false;
             } else if (!projected && std::abs(x) > 90) {

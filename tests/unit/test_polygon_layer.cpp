@@ -98,3 +98,33 @@ TEST(PolygonLayer, AreaAttributesThatDisagreeAreExplained)
     EXPECT_NE(check.mismatches[1].likely_cause.find("+12.00 %"), std::string::npos) << check.mismatches[1].likely_cause;
     EXPECT_NE(check.mismatches[2].likely_cause.find("planar"), std::string::npos) << check.mismatches[2].likely_cause;
 }
+
+TEST(AreaMeter, MeasuringOnThreadsGivesEveryFeatureItsOwnAreaToTheBit)
+{
+    // Enough vertices (~60 features × ~1,000) that the measurement really splits over threads.
+    const GeosContext ctx;
+    const Ellipsoid e = Ellipsoid::cgcs2000();
+    const AreaMeter meter(e);
+    std::vector<GeomPtr> owned;
+    std::vector<const GEOSGeometry*> geoms;
+    std::vector<double> closed_form;
+    for (int i = 0; i < 60; ++i) {
+        const double lat0 = 20.0 + 0.3 * i, dlon = 0.05 + 0.01 * (i % 7), dlat = 0.1 + 0.02 * (i % 5);
+        owned.push_back(from_rings(ctx, Rings{ { Ring{ box_ring(100.0, lat0, 100.0 + dlon, lat0 + dlat, 0.0005), false } } }));
+        geoms.push_back(owned.back().get());
+        closed_form.push_back(e.quadrangle_area(lat0, lat0 + dlat, dlon));
+    }
+    const std::vector<double> one = meter.geodesic_each(ctx, geoms, 1);
+    ASSERT_EQ(one.size(), geoms.size());
+    for (std::size_t i = 0; i < geoms.size(); ++i) {
+        EXPECT_EQ(one[i], meter.geodesic(ctx, geoms[i])) << "feature " << i;
+        EXPECT_NEAR(one[i] / closed_form[i], 1.0, 1e-7) << "feature " << i;
+    }
+    for (int threads : { 2, 3, 7, 100 }) {
+        const std::vector<double> many = meter.geodesic_each(ctx, geoms, threads);
+        ASSERT_EQ(many.size(), one.size());
+        for (std::size_t i = 0; i < one.size(); ++i)
+            EXPECT_EQ(many[i], one[i]) << threads << " threads, feature " << i;
+    }
+    EXPECT_TRUE(meter.geodesic_each(ctx, {}, 4).empty());
+}
