@@ -349,9 +349,11 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
                 z.geometry = clone(ctx, f.geometry.get());
             else
                 z.geometry = intersection(ctx, f.geometry.get(), district.geometry.get());
-            z.area_m2 = meter.geodesic(ctx, z.geometry.get());
-            if (options.survey_area)
-                z.survey_area_m2 = meter.survey(ctx, z.geometry.get());
+            if (!raster_only) { // a shard only reads cells; the merge measures the zones
+                z.area_m2 = meter.geodesic(ctx, z.geometry.get());
+                if (options.survey_area)
+                    z.survey_area_m2 = meter.survey(ctx, z.geometry.get());
+            }
             result.zones.push_back(std::move(z));
         }
         ZonesQa qa;

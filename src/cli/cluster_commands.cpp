@@ -465,6 +465,7 @@ int run_command(const std::vector<std::string>& args)
     if (shards.empty())
         return 0;
     check_inputs_unchanged(plan);
+    ensure_results_folder(plan);
     int threads = vm["threads"].as<int>();
     if (threads <= 0)
         threads = usable_cpus();

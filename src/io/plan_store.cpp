@@ -232,6 +232,18 @@ std::vector<int> missing_shards(const Plan& plan)
     return out;
 }
 
+void ensure_results_folder(const Plan& plan)
+{
+    const fs::path dir = fs::path(plan.dir) / "results";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir))
+        throw InputError("--plan " + plan.dir + ": cannot make the results folder " + dir.string() + " (" +
+                         (ec ? ec.message() : std::string("a file has that name")) +
+                         "); make the plan folder writable for the shards");
+    check_output_path((dir / "shard-00000.json").string(), "--plan");
+}
+
 void write_shard_result(const Plan& plan, int k, const std::string& result_json, double seconds)
 {
     JsonWriter j;

@@ -62,6 +62,11 @@ void check_inputs_unchanged(const Plan& plan);
 /// True when shard @p k has a complete result of this plan.
 bool shard_done(const Plan& plan, int k);
 
+/// Makes the plan's results folder if it is missing (a user may empty or remove it to run the
+/// shards again); InputError naming it when it cannot be made or written. Called before a shard
+/// runs, so that an unwritable plan folder surfaces before the work, not after it.
+void ensure_results_folder(const Plan& plan);
+
 /// The shards without a complete result, in increasing order.
 std::vector<int> missing_shards(const Plan& plan);
 
