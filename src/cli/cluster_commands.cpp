@@ -250,26 +250,6 @@ void add_inputs(std::vector<std::pair<std::string, std::string>>& out, const Act
         add_input(out, "--zones", o.zones->path);
 }
 
-std::vector<PlanInput> fingerprint_inputs(const std::vector<std::pair<std::string, std::string>>& inputs, bool quiet)
-{
-    std::vector<PlanInput> out;
-    std::set<std::string> seen;
-    for (const auto& in : inputs) {
-        if (!seen.insert(in.first + "\n" + in.second).second)
-            continue;
-        PlanInput pi;
-        pi.option = in.first;
-        pi.path = in.second;
-        for (const auto& file : dataset_files(in.second)) {
-            if (!quiet)
-                std::fprintf(stderr, "hashing %s\n", file.c_str());
-            pi.files.push_back(fingerprint_file(file, true, in.first));
-        }
-        out.push_back(pi);
-    }
-    return out;
-}
-
 /// CPUs this process may use (a scheduler's allocation), for the default thread count.
 int usable_cpus()
 {
@@ -278,6 +258,34 @@ int usable_cpus()
     if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
         return CPU_COUNT(&set);
     return 0;
+}
+
+std::vector<PlanInput> fingerprint_inputs(const std::vector<std::pair<std::string, std::string>>& inputs, bool quiet)
+{
+    std::vector<PlanInput> out;
+    std::vector<FileToFingerprint> files;
+    std::vector<std::size_t> owner; // input of each file
+    std::set<std::string> seen;
+    for (const auto& in : inputs) {
+        if (!seen.insert(in.first + "\n" + in.second).second)
+            continue;
+        PlanInput pi;
+        pi.option = in.first;
+        pi.path = in.second;
+        for (const auto& file : dataset_files(in.second)) {
+            files.push_back({ file, in.first });
+            owner.push_back(out.size());
+        }
+        out.push_back(pi);
+    }
+    // Files are hashed in parallel (a mosaic's many image files); each keeps its place.
+    const auto prints = fingerprint_files(files, std::max(1, usable_cpus()), [&](const std::string& path) {
+        if (!quiet)
+            std::fprintf(stderr, "hashing %s\n", path.c_str());
+    });
+    for (std::size_t i = 0; i < prints.size(); ++i)
+        out[owner[i]].files.push_back(prints[i]);
+    return out;
 }
 
 /// Splits args into `plan`'s own options and the command with its options.

@@ -76,6 +76,46 @@ TEST(FileFingerprint, SizeTimeAndTheSha256SumPrints)
     EXPECT_THROW(fingerprint_file((tmp.path / "nope").string(), true, "--x"), InputError);
 }
 
+TEST(FileFingerprint, ManyFilesOnThreadsKeepTheirOrderAndDigests)
+{
+    TempDir tmp;
+    // NIST FIPS 180-2 examples, and the empty message.
+    const std::vector<std::pair<std::string, std::string>> known = {
+        { "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+        { "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+        { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+    };
+    std::vector<FileToFingerprint> files;
+    std::vector<std::string> expected;
+    for (int i = 0; i < 12; ++i) {
+        const auto& k = known[std::size_t(i) % known.size()];
+        const fs::path p = tmp.path / ("f" + std::to_string(i));
+        write(p, k.first);
+        files.push_back({ p.string(), "--x" });
+        expected.push_back(k.second);
+    }
+    for (int threads : { 1, 3, 16 }) {
+        std::size_t started = 0;
+        const auto prints = fingerprint_files(files, threads, [&](const std::string&) { ++started; });
+        EXPECT_EQ(started, files.size());
+        ASSERT_EQ(prints.size(), files.size());
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            EXPECT_EQ(prints[i].path, files[i].path) << threads << " threads";
+            EXPECT_EQ(prints[i].sha256, expected[i]) << threads << " threads, file " << i;
+        }
+    }
+    // A missing file fails the whole call, naming it, after the other threads stopped.
+    files.insert(files.begin() + 5, { (tmp.path / "nope").string(), "--before" });
+    try {
+        fingerprint_files(files, 3, {});
+        FAIL() << "no error for a missing file";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("--before"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("nope"), std::string::npos) << e.what();
+    }
+}
+
 TEST(FileFingerprint, AShapefileIsAllItsFiles)
 {
     const std::string shp = std::string(REDLINE_SOURCE_DIR) + "/sample_data/redline.shp";
