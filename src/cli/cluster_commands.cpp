@@ -137,7 +137,12 @@ PlannedCommand planned_command(const std::string& name)
 
 std::string absolute(const std::string& path, const std::string& base)
 {
-    return fs::path(resolve_relative(path, base)).lexically_normal().string();
+    const std::string resolved = resolve_relative(path, base);
+    // GDAL virtual paths keep their form: normalising /vsizip//abs/a.zip would drop the slash that
+    // makes the archive's path absolute.
+    if (resolved.compare(0, 4, "/vsi") == 0)
+        return resolved;
+    return fs::path(resolved).lexically_normal().string();
 }
 
 /// The command's options as given (command line, then --config FILE for what the command line
