@@ -92,25 +92,9 @@ done
     die "$PY lacks osgeo/numpy/scipy/shapely/pyproj: run scripts/setup.sh"
 command -v gdalinfo >/dev/null || die "gdalinfo is missing: run scripts/setup.sh (gdal-bin)"
 [[ -f $SCENE_PY ]] || die "missing $SCENE_PY"
-if ((BUILD)) || [[ ! -x $REDLINE ]]; then
-    if [[ $REDLINE == "$ROOT/build/redline" ]]; then
-        command -v ninja >/dev/null && command -v cmake >/dev/null ||
-            die "redline is not built and cmake/ninja are missing: run scripts/setup.sh"
-        if [[ ! -f $ROOT/build/build.ninja ]]; then
-            say "configuring $ROOT/build (Release)"
-            cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-        fi
-        say "building redline"
-        ninja -C "$ROOT/build" redline >/dev/null
-    fi
-    [[ -x $REDLINE ]] || die "no redline binary at $REDLINE (set REDLINE=...)"
-fi
-if [[ -f $ROOT/build/CMakeCache.txt && $REDLINE == "$ROOT/build/redline" ]]; then
-    bt=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$ROOT/build/CMakeCache.txt")
-    [[ $bt == Release ]] || say "WARNING: build/ is a '$bt' build: timings are not representative"
-fi
+. "$ROOT/scripts/bench_common.sh"
+ensure_redline
 "$REDLINE" activity --help >/dev/null 2>&1 || die "$REDLINE has no 'activity' command"
-REDLINE_DESC="$REDLINE, built $(date -r "$REDLINE" '+%F %T'), tree $(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?')"
 
 export GDAL_PAM_ENABLED=NO          # no .aux.xml: gdalinfo -stats must not find cached statistics
 NCPU=$(nproc)

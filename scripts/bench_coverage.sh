@@ -97,24 +97,8 @@ fi
 for t in gdal_rasterize gdalinfo ogr2ogr; do
     command -v "$t" >/dev/null || die "$t is missing: run scripts/setup.sh (gdal-bin)"
 done
-if ((BUILD)) || [[ ! -x $REDLINE ]]; then
-    if [[ $REDLINE == "$ROOT/build/redline" ]]; then
-        command -v ninja >/dev/null && command -v cmake >/dev/null ||
-            die "redline is not built and cmake/ninja are missing: run scripts/setup.sh"
-        if [[ ! -f $ROOT/build/build.ninja ]]; then
-            say "configuring $ROOT/build (Release)"
-            cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-        fi
-        say "building redline"
-        ninja -C "$ROOT/build" redline >/dev/null
-    fi
-    [[ -x $REDLINE ]] || die "no redline binary at $REDLINE (set REDLINE=...)"
-fi
-if [[ -f $ROOT/build/CMakeCache.txt && $REDLINE == "$ROOT/build/redline" ]]; then
-    bt=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$ROOT/build/CMakeCache.txt")
-    [[ $bt == Release ]] || say "WARNING: build/ is a '$bt' build: timings are not representative"
-fi
-REDLINE_DESC="$REDLINE, built $(date -r "$REDLINE" '+%F %T'), tree $(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?')"
+. "$ROOT/scripts/bench_common.sh"
+ensure_redline
 
 export GDAL_PAM_ENABLED=NO          # no .aux.xml: gdalinfo -hist must not find a cached histogram
 export QT_QPA_PLATFORM=offscreen

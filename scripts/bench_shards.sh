@@ -102,25 +102,9 @@ esac
     die "$PY lacks osgeo/numpy/scipy/shapely/pyproj: run scripts/setup.sh"
 command -v xargs >/dev/null && command -v sha256sum >/dev/null || die "xargs/sha256sum are missing (findutils, coreutils)"
 [[ -f $SCENE_PY && -f $COV_PY && -f $ACT_PY && -f $HELP_PY ]] || die "a data script is missing under $ROOT/scripts"
-if ((BUILD)) || [[ ! -x $REDLINE ]]; then
-    if [[ $REDLINE == "$ROOT/build/redline" ]]; then
-        command -v ninja >/dev/null && command -v cmake >/dev/null ||
-            die "redline is not built and cmake/ninja are missing: run scripts/setup.sh"
-        if [[ ! -f $ROOT/build/build.ninja ]]; then
-            say "configuring $ROOT/build (Release)"
-            cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-        fi
-        say "building redline"
-        ninja -C "$ROOT/build" redline >/dev/null
-    fi
-    [[ -x $REDLINE ]] || die "no redline binary at $REDLINE (set REDLINE=...)"
-fi
-if [[ -f $ROOT/build/CMakeCache.txt && $REDLINE == "$ROOT/build/redline" ]]; then
-    bt=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$ROOT/build/CMakeCache.txt")
-    [[ $bt == Release ]] || say "WARNING: build/ is a '$bt' build: timings are not representative"
-fi
+. "$ROOT/scripts/bench_common.sh"
+ensure_redline
 "$REDLINE" plan --help >/dev/null 2>&1 || die "$REDLINE has no 'plan' command (sharded runs)"
-REDLINE_DESC="$REDLINE, built $(date -r "$REDLINE" '+%F %T'), tree $(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?')"
 
 export GDAL_PAM_ENABLED=NO
 NCPU=$(nproc)
