@@ -475,14 +475,15 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
             m_bands.push_back(Window{ st.footprint.col0, t.row0, st.footprint.cols, t.rows });
     // Each tile reads a one-cell halo from the blocks around it, and the threads' readers may be a
     // row of tiles apart: the cache must hold a few rows of blocks of every band so that none is
-    // decompressed twice. Memory grows with the image's width, not its size. Six rows: measured on
-    // the 25 Mpix bench (blocks decoded, counted with a probe on TIFFReadEncodedTile; 4,800 is
-    // every block once), 3.5 rows re-decode nothing with 1-2 threads but 40 % more blocks with 4
-    // threads, 4 rows 2x more with 8 threads, 6 rows none up to 8 threads (only the halo blocks at
-    // the borders of the threads' column shares are decoded twice). Peak RSS is the
-    // same with 3.5, 4 and 6 rows (the detection readers release the rows they have passed).
+    // decompressed twice. Memory grows with the image's width, not its size. 3.5 rows, measured on
+    // the bench (blocks decoded counted with a probe on TIFFReadEncodedTile; peak RSS): with 1 and
+    // 2 threads no block is decoded twice but the halo blocks at the border of the threads' column
+    // shares (2.3-2.7x as many blocks at 2.5 rows), and peak RSS stays the same from 25 to 100 Mpix
+    // (211 MB with 1 thread, 263 MB with 2). 6 rows also spare 4-8 threads the re-decoding (3.5
+    // rows decode 40 % more blocks with 4 threads), but then the cache fills up to its larger
+    // limit on large images: +40-70 MB peak RSS at 100 Mpix, no longer flat.
     {
-        const double cache_rows = 6.0;
+        const double cache_rows = 3.5;
         const GIntBig needed = GIntBig(cache_rows * double(images.block_rows()) * double(images.bytes_per_row()));
         if (needed > GDALGetCacheMax64())
             GDALSetCacheMax64(needed);
