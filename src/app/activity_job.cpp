@@ -118,19 +118,20 @@ double clamp01(double v)
 
 /// Recycles window results between the consumer and the workers: a row band's arrays are tens of
 /// megabytes, and allocating them afresh for every window cost a fifth of the run in page faults.
-class WindowPool
+template<typename Item>
+class ItemPool
 {
 public:
-    std::unique_ptr<WindowChange> take()
+    std::unique_ptr<Item> take()
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         if (m_free.empty())
-            return std::make_unique<WindowChange>();
+            return std::make_unique<Item>();
         auto w = std::move(m_free.back());
         m_free.pop_back();
         return w;
     }
-    void give(std::unique_ptr<WindowChange> w)
+    void give(std::unique_ptr<Item> w)
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_free.push_back(std::move(w));
@@ -138,15 +139,21 @@ public:
 
 private:
     std::mutex m_mutex;
-    std::vector<std::unique_ptr<WindowChange>> m_free;
+    std::vector<std::unique_ptr<Item>> m_free;
 };
 
-/// Reads @p windows through readers made by @p make_reader (one per thread) and hands each result
-/// to @p consume in window order. Each thread takes the windows of its own share of the columns:
-/// a window reads a one-cell halo from the blocks around it, and a thread's GDAL dataset only
-/// caches what that thread decoded.
-template<typename MakeReader, typename Consume>
-void read_windows(const std::vector<Window>& windows, int threads, MakeReader make_reader, Consume consume)
+/// Reads @p windows through readers made by @p make_reader(thread index), one per thread; @p fill
+/// (reader, window, scratch, item) makes each window's result, handed to @p consume in window
+/// order (scratch: a WindowChange of the thread's own, for results that keep less).
+///
+/// Each thread takes the windows of its own share of the columns: a window reads a one-cell halo
+/// from the blocks around it, and a thread's GDAL datasets only cache what that thread decoded.
+/// Up to @p pending results may wait for their turn: the threads work on the same row of windows
+/// at once only if a thread's whole share of a row can wait while the shares to its left are
+/// consumed, so detection passes at least a row of (small) results.
+template<typename Item, typename MakeReader, typename Fill, typename Consume>
+void read_windows(const std::vector<Window>& windows, int threads, std::size_t pending, MakeReader make_reader,
+                  Fill fill, Consume consume)
 {
     int col_min = 1 << 30, col_max = 0;
     for (const Window& w : windows) {
@@ -157,25 +164,134 @@ void read_windows(const std::vector<Window>& windows, int threads, MakeReader ma
         const int centre = windows[i].col0 + windows[i].cols / 2;
         return std::min(thread_count - 1, int(double(centre - col_min) / double(std::max(1, col_max - col_min)) * thread_count));
     };
-    WindowPool pool;
-    using Item = std::unique_ptr<WindowChange>;
-    auto make_worker = [&](int) {
-        std::shared_ptr<ChangeWindowReader> reader = make_reader();
-        return [reader, &windows, &pool](std::size_t i) {
-            Item change = pool.take();
-            reader->read(windows[i], *change);
-            return change;
+    ItemPool<Item> pool;
+    using Ptr = std::unique_ptr<Item>;
+    auto make_worker = [&](int t) {
+        std::shared_ptr<ChangeWindowReader> reader = make_reader(t);
+        auto scratch = std::make_shared<WindowChange>();
+        return [reader, scratch, &windows, &pool, &fill](std::size_t i) {
+            Ptr item = pool.take();
+            fill(*reader, windows[i], *scratch, *item);
+            return item;
         };
     };
-    run_ordered<Item>(
+    const int used = int(std::max<std::size_t>(1, std::min<std::size_t>(windows.size(), std::size_t(std::max(1, threads)))));
+    const int per_thread = int(std::max<std::size_t>(2, (pending + std::size_t(used) - 1) / std::size_t(used)));
+    run_ordered<Ptr>(
       windows.size(), threads, make_worker,
-      [&](std::size_t i, Item&& change) {
-          const bool go_on = consume(i, *change);
-          pool.give(std::move(change));
+      [&](std::size_t i, Ptr&& item) {
+          const bool go_on = consume(i, *item);
+          pool.give(std::move(item));
           return go_on;
       },
-      2, owner);
+      per_thread, owner);
 }
+
+/// What labelling needs of one tile: the level of every cell, and the attributes of the changed
+/// cells only (a few per cent of them), so that a whole row of tiles can wait for its turn in
+/// little memory.
+struct TileChange
+{
+    Window window;
+    std::int64_t analysed = 0, masked = 0; ///< cells inside the red line, valid / not
+    std::vector<std::uint8_t> level;       ///< every cell of the window
+    std::vector<std::uint32_t> at;         ///< the changed cells (level > 0), row-major index
+    std::vector<std::uint8_t> type;
+    std::vector<float> score, ndvi_before, ndvi_after, water_before, water_after, bare_before, bare_after;
+    std::vector<double> cell_area;
+
+    /// Keeps what labelling needs of @p c.
+    void take(const WindowChange& c)
+    {
+        window = c.window;
+        analysed = masked = 0;
+        const std::size_t n = c.window.size();
+        for (std::size_t i = 0; i < n; ++i)
+            if (c.inside[i] > 0.0f) {
+                if (c.valid[i])
+                    ++analysed;
+                else
+                    ++masked;
+            }
+        level.assign(c.level.begin(), c.level.begin() + std::ptrdiff_t(n));
+        at.clear();
+        for (std::size_t i = 0; i < n; ++i)
+            if (level[i])
+                at.push_back(std::uint32_t(i));
+        auto gather = [&](std::vector<float>& out, const std::vector<float>& in) {
+            out.resize(at.size());
+            for (std::size_t j = 0; j < at.size(); ++j)
+                out[j] = in[at[j]];
+        };
+        type.resize(at.size());
+        cell_area.resize(at.size());
+        for (std::size_t j = 0; j < at.size(); ++j) {
+            type[j] = c.type[at[j]];
+            cell_area[j] = c.cell_area[at[j]];
+        }
+        gather(score, c.score);
+        gather(ndvi_before, c.ndvi_before);
+        gather(ndvi_after, c.ndvi_after);
+        gather(water_before, c.water_before);
+        gather(water_after, c.water_after);
+        gather(bare_before, c.bare_before);
+        gather(bare_after, c.bare_after);
+    }
+};
+
+/// The dense rows PatchLabeler reads, rebuilt from a TileChange (cells that did not change are
+/// never read, so only the changed ones are written).
+class TileRows
+{
+public:
+    const std::vector<PixelRow>& rows(const TileChange& t)
+    {
+        const Window& w = t.window;
+        const std::size_t n = w.size();
+        for (auto* v : { &m_score, &m_ndvi_before, &m_ndvi_after, &m_water_before, &m_water_after, &m_bare_before,
+                         &m_bare_after })
+            if (v->size() < n)
+                v->resize(n);
+        if (m_type.size() < n)
+            m_type.resize(n);
+        if (m_cell_area.size() < n)
+            m_cell_area.resize(n);
+        for (std::size_t j = 0; j < t.at.size(); ++j) {
+            const std::size_t i = t.at[j];
+            m_type[i] = t.type[j];
+            m_score[i] = t.score[j];
+            m_ndvi_before[i] = t.ndvi_before[j];
+            m_ndvi_after[i] = t.ndvi_after[j];
+            m_water_before[i] = t.water_before[j];
+            m_water_after[i] = t.water_after[j];
+            m_bare_before[i] = t.bare_before[j];
+            m_bare_after[i] = t.bare_after[j];
+            m_cell_area[i] = t.cell_area[j];
+        }
+        m_rows.resize(std::size_t(w.rows));
+        for (int r = 0; r < w.rows; ++r) {
+            const std::size_t o = std::size_t(r) * w.cols;
+            PixelRow& row = m_rows[std::size_t(r)];
+            row.level = t.level.data() + o;
+            row.type = m_type.data() + o;
+            row.score = m_score.data() + o;
+            row.ndvi_before = m_ndvi_before.data() + o;
+            row.ndvi_after = m_ndvi_after.data() + o;
+            row.water_before = m_water_before.data() + o;
+            row.water_after = m_water_after.data() + o;
+            row.bare_before = m_bare_before.data() + o;
+            row.bare_after = m_bare_after.data() + o;
+            row.cell_area = m_cell_area.data() + o;
+        }
+        return m_rows;
+    }
+
+private:
+    std::vector<std::uint8_t> m_type;
+    std::vector<float> m_score, m_ndvi_before, m_ndvi_after, m_water_before, m_water_after, m_bare_before, m_bare_after;
+    std::vector<double> m_cell_area;
+    std::vector<PixelRow> m_rows;
+};
 
 /// A component that may become a patch: grown from a strong cell, scoring on average at least the
 /// threshold, and at least half the minimum mapping unit (the final area test is on the outline).
@@ -357,11 +473,18 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     for (const Window& t : m_tiles)
         if (m_bands.empty() || m_bands.back().row0 != t.row0)
             m_bands.push_back(Window{ st.footprint.col0, t.row0, st.footprint.cols, t.rows });
-    // Each tile reads a one-cell halo from the blocks around it: the cache must hold three rows
-    // of blocks of every band so that none is decompressed twice. Memory grows with the image's
-    // width, not its size.
+    // Each tile reads a one-cell halo from the blocks around it, and the threads' readers may be a
+    // row of tiles apart: the cache must hold a few rows of blocks of every band so that none is
+    // decompressed twice. Memory grows with the image's width, not its size. 3.5 rows, measured on
+    // the bench (blocks decoded counted with a probe on TIFFReadEncodedTile; peak RSS): with 1 and
+    // 2 threads no block is decoded twice but the halo blocks at the border of the threads' column
+    // shares (2.3-2.7x as many blocks at 2.5 rows), and peak RSS stays the same from 25 to 100 Mpix
+    // (211 MB with 1 thread, 263 MB with 2). 6 rows also spare 4-8 threads the re-decoding (3.5
+    // rows decode 40 % more blocks with 4 threads), but then the cache fills up to its larger
+    // limit on large images: +40-70 MB peak RSS at 100 Mpix, no longer flat.
     {
-        const GIntBig needed = GIntBig(3.5 * double(images.block_rows()) * double(images.bytes_per_row()));
+        const double cache_rows = 3.5;
+        const GIntBig needed = GIntBig(cache_rows * double(images.block_rows()) * double(images.bytes_per_row()));
         if (needed > GDALGetCacheMax64())
             GDALSetCacheMax64(needed);
     }
@@ -389,6 +512,10 @@ ActivityCalibration ActivityRun::calibrate()
     const ImageSpec& after = st.after;
     const int threads = st.threads;
 
+    // The two passes over the sample tiles share each thread's readers: the second finds the
+    // blocks the first decoded in GDAL's cache (each thread takes the same tiles both times).
+    std::vector<std::shared_ptr<ChangeWindowReader>> readers(std::size_t(std::max(1, threads)));
+
     // 3. Relative radiometric normalisation on pseudo-invariant pixels inside the red line.
     step(0.06, "normalising the after image to the before image");
     const std::size_t band_count = m_result.swir ? 5 : 4;
@@ -400,9 +527,15 @@ ActivityCalibration ActivityRun::calibrate()
             eligible += w.size();
         const std::size_t thin = std::max<std::size_t>(1, eligible / 400000);
         std::size_t seen = 0;
-        read_windows(
-          st.samples, threads,
-          [&] { return std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, nullptr, nullptr, true, false); },
+        read_windows<WindowChange>(
+          st.samples, threads, 0,
+          [&](int t) {
+              if (!readers[std::size_t(t)])
+                  readers[std::size_t(t)] =
+                    std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, nullptr, nullptr, true, false);
+              return readers[std::size_t(t)];
+          },
+          [](ChangeWindowReader& reader, const Window& w, WindowChange&, WindowChange& c) { reader.read(w, c); },
           [&](std::size_t, const WindowChange& c) {
               for (std::size_t i = 0; i < c.window.size(); ++i) {
                   if (!c.valid[i] || c.inside[i] < 0.5f)
@@ -459,12 +592,17 @@ ActivityCalibration ActivityRun::calibrate()
         std::array<std::vector<std::vector<float>>, change_component_count> values;
         for (auto& v : values)
             v.resize(std::size_t(strata));
-        read_windows(
-          st.samples, threads,
-          [&] {
-              return std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, &cal.normalization,
-                                                          &cal.thresholds, false, false);
+        read_windows<WindowChange>(
+          st.samples, threads, 0,
+          [&](int t) {
+              auto& reader = readers[std::size_t(t)];
+              if (!reader)
+                  reader = std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, &cal.normalization,
+                                                                &cal.thresholds, false, false);
+              reader->configure(&cal.normalization, &cal.thresholds, false, false);
+              return reader;
           },
+          [](ChangeWindowReader& reader, const Window& w, WindowChange&, WindowChange& c) { reader.read(w, c); },
           [&](std::size_t, const WindowChange& c) {
               for (std::size_t i = 0; i < c.window.size(); ++i)
                   if (c.valid[i] && c.inside[i] >= 0.5f)
@@ -551,22 +689,26 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
             }
         };
         std::size_t done = 0;
-        read_windows(
-          windows, st.threads,
-          [&] {
-              return std::make_shared<ChangeWindowReader>(st.before, st.after, st.rasterizer, &m_result.normalization,
-                                                          &m_result.thresholds, false);
+        // Enough results may wait for every thread to work on the same row of tiles at once.
+        const std::size_t tiles_per_row =
+          std::size_t(std::count_if(windows.begin(), windows.end(), [&](const Window& w) { return w.row0 == out.row0; }));
+        TileRows tile_rows;
+        read_windows<TileChange>(
+          windows, st.threads, tiles_per_row + 2 * std::size_t(std::max(1, st.threads)),
+          [&](int) {
+              auto reader = std::make_shared<ChangeWindowReader>(st.before, st.after, st.rasterizer,
+                                                                 &m_result.normalization, &m_result.thresholds, false);
+              reader->release_passed_rows(true);
+              return reader;
           },
-          [&](std::size_t, const WindowChange& c) {
-              const Window& w = c.window;
-              for (std::size_t i = 0; i < w.size(); ++i) {
-                  if (c.inside[i] <= 0.0f)
-                      continue;
-                  if (c.valid[i])
-                      ++out.pixels_analysed;
-                  else
-                      ++out.pixels_masked;
-              }
+          [](ChangeWindowReader& reader, const Window& w, WindowChange& change, TileChange& t) {
+              reader.read(w, change);
+              t.take(change);
+          },
+          [&](std::size_t, const TileChange& t) {
+              const Window& w = t.window;
+              out.pixels_analysed += t.analysed;
+              out.pixels_masked += t.masked;
               if (w.row0 != band_row0) {
                   if (band_rows)
                       flush_band();
@@ -574,22 +716,7 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
                   band_rows = w.rows;
                   labeler.begin_band(w.row0, w.rows);
               }
-              std::vector<PixelRow> rows(std::size_t(w.rows));
-              for (int r = 0; r < w.rows; ++r) {
-                  const std::size_t o = std::size_t(r) * w.cols;
-                  PixelRow& row = rows[std::size_t(r)];
-                  row.level = c.level.data() + o;
-                  row.type = c.type.data() + o;
-                  row.score = c.score.data() + o;
-                  row.ndvi_before = c.ndvi_before.data() + o;
-                  row.ndvi_after = c.ndvi_after.data() + o;
-                  row.water_before = c.water_before.data() + o;
-                  row.water_after = c.water_after.data() + o;
-                  row.bare_before = c.bare_before.data() + o;
-                  row.bare_after = c.bare_after.data() + o;
-                  row.cell_area = c.cell_area.data() + o;
-              }
-              labeler.add_tile(w.col0 - footprint.col0, w.cols, rows);
+              labeler.add_tile(w.col0 - footprint.col0, w.cols, tile_rows.rows(t));
               ++done;
               return !progress || progress(0.15 + 0.6 * double(done) / double(windows.size()), "detecting change");
           });

@@ -9,6 +9,32 @@
 
 namespace redline {
 
+namespace {
+
+/// The indices of @p n cells (swir1 null: the indices without SWIR), in loops that vectorise.
+void spectral_index_rows(const float* __restrict blue, const float* __restrict green, const float* __restrict red,
+                         const float* __restrict nir, const float* __restrict swir1, std::size_t n,
+                         float* __restrict ndvi, float* __restrict water, float* __restrict bare)
+{
+    if (swir1) {
+        for (std::size_t j = 0; j < n; ++j) {
+            const SpectralIndices i = indices_with_swir(blue[j], green[j], red[j], nir[j], swir1[j]);
+            ndvi[j] = i.ndvi;
+            water[j] = i.water;
+            bare[j] = i.bare;
+        }
+    } else {
+        for (std::size_t j = 0; j < n; ++j) {
+            const SpectralIndices i = indices_without_swir(blue[j], green[j], red[j], nir[j]);
+            ndvi[j] = i.ndvi;
+            water[j] = i.water;
+            bare[j] = i.bare;
+        }
+    }
+}
+
+} // namespace
+
 void apply_normalization(const std::vector<BandFit>& fits, BandWindow& after)
 {
     for (std::size_t k = 0; k < after.bands.size() && k < fits.size(); ++k)
@@ -30,53 +56,115 @@ ChangeWindowReader::ChangeWindowReader(const ImageSpec& before, const ImageSpec&
 {
 }
 
+void ChangeWindowReader::configure(const std::vector<BandFit>* normalization, const ChangeThresholds* thresholds,
+                                   bool keep_bands, bool halo)
+{
+    m_normalization = normalization;
+    m_thresholds = thresholds;
+    m_keep_bands = keep_bands;
+    m_halo = halo;
+}
+
 void ChangeWindowReader::read(const Window& window, WindowChange& out)
 {
     const Grid& grid = m_images.grid();
+    const std::size_t n = window.size();
+    out.window = window;
+
+    // The red line over the window first: a window it does not touch needs no image at all.
+    out.inside.assign(n, 0.0f);
+    if (!m_redline->deltas(window, m_coverage).empty()) {
+        const Window& sub = m_coverage.window;
+        for_each_covered_cell(m_coverage, [&](int r, int c, double f) {
+            out.inside[std::size_t(sub.row0 - window.row0 + r) * window.cols + std::size_t(sub.col0 - window.col0 + c)] =
+              float(f);
+        });
+    } else {
+        // Nothing of it is analysed: every cell outside, invalid, unchanged.
+        out.valid.assign(n, 0);
+        out.stratum.assign(n, 0);
+        for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
+                         &out.bare_after, &out.score })
+            v->assign(n, 0.0f);
+        for (auto& c : out.components)
+            if (m_keep_bands)
+                c.clear();
+            else
+                c.assign(n, std::numeric_limits<float>::quiet_NaN());
+        out.level.assign(n, 0);
+        out.type.assign(n, change_other);
+        out.cell_area.assign(n, 0.0);
+        for (std::size_t k = 0; k < 5; ++k) {
+            out.before_bands[k].clear();
+            out.after_bands[k].clear();
+        }
+        return;
+    }
+
     // The window plus a one-cell halo, clipped to the image; missing halo cells stay invalid.
     const int h = m_halo ? 1 : 0;
     const Window halo = Window{ window.col0 - h, window.row0 - h, window.cols + 2 * h, window.rows + 2 * h }.intersection(
       grid.full_window());
+    if (m_release)
+        m_images.release_rows_above(halo.row0);
     m_images.read(halo, m_before, m_after);
     if (m_normalization)
         apply_normalization(*m_normalization, m_after);
 
     const bool swir = m_images.has_swir();
     const std::size_t band_count = swir ? 5 : 4;
+    const std::size_t stride = std::size_t(window.cols) + 2;
     m_indices.resize(window.rows + 2, window.cols + 2, band_count);
     m_indices.band_sigma.clear();
     if (m_thresholds)
         m_indices.band_sigma = m_thresholds->band_sigma;
     std::fill(m_indices.valid.begin(), m_indices.valid.end(), 0);
-    for (int r = halo.row0; r < halo.row_end(); ++r)
-        for (int c = halo.col0; c < halo.col_end(); ++c) {
-            const std::size_t src = std::size_t(r - halo.row0) * halo.cols + std::size_t(c - halo.col0);
-            const std::size_t dst = std::size_t(r - window.row0 + 1) * (window.cols + 2) + std::size_t(c - window.col0 + 1);
-            const bool ok = m_before.valid[src] && m_after.valid[src];
-            m_indices.valid[dst] = ok;
-            if (!ok)
-                continue;
-            auto idx = [&](const BandWindow& b) {
-                return swir ? indices_with_swir(b.bands[0][src], b.bands[1][src], b.bands[2][src], b.bands[3][src],
-                                                b.bands[4][src])
-                            : indices_without_swir(b.bands[0][src], b.bands[1][src], b.bands[2][src], b.bands[3][src]);
-            };
-            const SpectralIndices ib = idx(m_before), ia = idx(m_after);
-            float brightness = 0.0f;
-            for (std::size_t k = 0; k < band_count; ++k) {
-                m_indices.bands_before[k][dst] = m_before.bands[k][src];
-                m_indices.bands_after[k][dst] = m_after.bands[k][src];
-                brightness += m_before.bands[k][src];
-            }
-            if (m_thresholds)
-                m_indices.stratum[dst] = std::uint8_t(m_thresholds->strata.of(brightness / float(band_count)));
-            m_indices.ndvi_before[dst] = ib.ndvi;
-            m_indices.water_before[dst] = ib.water;
-            m_indices.bare_before[dst] = ib.bare;
-            m_indices.ndvi_after[dst] = ia.ndvi;
-            m_indices.water_after[dst] = ia.water;
-            m_indices.bare_after[dst] = ia.bare;
+    // Row by row over the halo window: bands, validity, indices and strata. Cells without data in
+    // either date get indices too (never read: every consumer tests `valid` first), so that the
+    // loops have no branches.
+    const std::size_t len = std::size_t(halo.cols);
+    for (int r = halo.row0; r < halo.row_end(); ++r) {
+        const std::size_t src = std::size_t(r - halo.row0) * len;
+        const std::size_t dst = std::size_t(r - window.row0 + 1) * stride + std::size_t(halo.col0 - window.col0 + 1);
+        for (std::size_t k = 0; k < band_count; ++k) {
+            std::copy_n(m_before.bands[k].data() + src, len, m_indices.bands_before[k].data() + dst);
+            std::copy_n(m_after.bands[k].data() + src, len, m_indices.bands_after[k].data() + dst);
         }
+        const std::uint8_t* vb = m_before.valid.data() + src;
+        const std::uint8_t* va = m_after.valid.data() + src;
+        std::uint8_t* valid = m_indices.valid.data() + dst;
+        for (std::size_t j = 0; j < len; ++j)
+            valid[j] = std::uint8_t(vb[j] & va[j]);
+        auto indices = [&](const std::vector<std::vector<float>>& b, float* ndvi, float* water, float* bare) {
+            spectral_index_rows(b[0].data() + dst, b[1].data() + dst, b[2].data() + dst, b[3].data() + dst,
+                                swir ? b[4].data() + dst : nullptr, len, ndvi, water, bare);
+        };
+        indices(m_indices.bands_before, m_indices.ndvi_before.data() + dst, m_indices.water_before.data() + dst,
+                m_indices.bare_before.data() + dst);
+        indices(m_indices.bands_after, m_indices.ndvi_after.data() + dst, m_indices.water_after.data() + dst,
+                m_indices.bare_after.data() + dst);
+        if (m_thresholds) {
+            // Strata::of, with the band and edge pointers hoisted out of the loop.
+            std::uint8_t* stratum = m_indices.stratum.data() + dst;
+            const float* before[5] = {};
+            for (std::size_t k = 0; k < band_count; ++k)
+                before[k] = m_indices.bands_before[k].data() + dst;
+            const float* edges = m_thresholds->strata.edges.data();
+            const int edge_count = int(m_thresholds->strata.edges.size());
+            for (std::size_t j = 0; j < len; ++j) {
+                if (!valid[j])
+                    continue;
+                float brightness = 0.0f;
+                for (std::size_t k = 0; k < band_count; ++k)
+                    brightness += before[k][j];
+                const float b = brightness / float(band_count);
+                int s = 0;
+                while (s < edge_count && b >= edges[s])
+                    ++s;
+                stratum[j] = std::uint8_t(s);
+            }
+        }
+    }
     // Fitting the normalisation needs the bands only.
     if (m_keep_bands)
         for (auto& c : out.components)
@@ -87,34 +175,24 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
     if (classify)
         spectral_departure(m_indices, m_departure);
 
-    const std::size_t n = window.size();
-    out.window = window;
-    out.inside.assign(n, 0.0f);
-    if (!m_redline->deltas(window, m_coverage).empty()) {
-        const Window& sub = m_coverage.window;
-        for_each_covered_cell(m_coverage, [&](int r, int c, double f) {
-            out.inside[std::size_t(sub.row0 - window.row0 + r) * window.cols + std::size_t(sub.col0 - window.col0 + c)] =
-              float(f);
-        });
-    }
     out.valid.resize(n);
     out.stratum.resize(n);
     for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
                      &out.bare_after })
         v->resize(n);
-    for (int r = 0; r < window.rows; ++r)
-        for (int c = 0; c < window.cols; ++c) {
-            const std::size_t i = std::size_t(r) * window.cols + c;
-            const std::size_t o = std::size_t(r + 1) * (window.cols + 2) + std::size_t(c + 1);
-            out.valid[i] = m_indices.valid[o];
-            out.stratum[i] = m_indices.stratum[o];
-            out.ndvi_before[i] = m_indices.ndvi_before[o];
-            out.ndvi_after[i] = m_indices.ndvi_after[o];
-            out.water_before[i] = m_indices.water_before[o];
-            out.water_after[i] = m_indices.water_after[o];
-            out.bare_before[i] = m_indices.bare_before[o];
-            out.bare_after[i] = m_indices.bare_after[o];
-        }
+    for (int r = 0; r < window.rows; ++r) {
+        const std::size_t i = std::size_t(r) * window.cols;
+        const std::size_t o = std::size_t(r + 1) * stride + 1;
+        const std::size_t w = std::size_t(window.cols);
+        std::copy_n(m_indices.valid.data() + o, w, out.valid.data() + i);
+        std::copy_n(m_indices.stratum.data() + o, w, out.stratum.data() + i);
+        std::copy_n(m_indices.ndvi_before.data() + o, w, out.ndvi_before.data() + i);
+        std::copy_n(m_indices.ndvi_after.data() + o, w, out.ndvi_after.data() + i);
+        std::copy_n(m_indices.water_before.data() + o, w, out.water_before.data() + i);
+        std::copy_n(m_indices.water_after.data() + o, w, out.water_after.data() + i);
+        std::copy_n(m_indices.bare_before.data() + o, w, out.bare_before.data() + i);
+        std::copy_n(m_indices.bare_after.data() + o, w, out.bare_after.data() + i);
+    }
     m_cell_areas->fill(window, out.cell_area);
 
     if (classify) {

@@ -41,6 +41,15 @@ public:
                        std::shared_ptr<const CoverageRasterizer> redline, const std::vector<BandFit>* normalization,
                        const ChangeThresholds* thresholds, bool keep_bands, bool halo = true);
 
+    /// Changes what read() computes (the arguments as in the constructor), keeping the open
+    /// datasets and whatever their blocks left in GDAL's cache: the calibration passes read the
+    /// same sample tiles twice.
+    void configure(const std::vector<BandFit>* normalization, const ChangeThresholds* thresholds, bool keep_bands,
+                   bool halo);
+    /// For a reader that goes down the image (windows in row order): each read drops the cached
+    /// blocks above its window (ImagePair::release_rows_above).
+    void release_passed_rows(bool release) { m_release = release; }
+
     /// Reads @p window (plus a one-cell halo) and fills @p out.
     void read(const Window& window, WindowChange& out);
     const ImagePair& images() const { return m_images; }
@@ -52,6 +61,7 @@ private:
     const ChangeThresholds* m_thresholds;
     bool m_keep_bands;
     bool m_halo;
+    bool m_release = false;
     std::unique_ptr<CellAreas> m_cell_areas;
     BandWindow m_before, m_after;
     IndexWindow m_indices;

@@ -1,7 +1,9 @@
 #include "change_scoring.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace redline {
@@ -51,6 +53,19 @@ Strata Strata::quantiles(std::vector<float>& brightness, int n)
 
 namespace {
 
+/// @p a where @p keep is all ones, @p b where it is zero: a selection by bits, which vectorises
+/// where a condition on bytes choosing between floats does not.
+inline float pick(std::uint32_t keep, float a, float b)
+{
+    std::uint32_t x, y;
+    std::memcpy(&x, &a, 4);
+    std::memcpy(&y, &b, 4);
+    const std::uint32_t z = (x & keep) | (y & ~keep);
+    float out;
+    std::memcpy(&out, &z, 4);
+    return out;
+}
+
 /// 3×3 minimum and maximum of @p in over valid pixels, for the inner pixels; NaN where no pixel
 /// of the neighbourhood is valid. Either output may be null.
 ///
@@ -65,9 +80,16 @@ void neighbourhood(const std::vector<float>& in, const std::vector<std::uint8_t>
     thread_local std::vector<float> lo_in, hi_in, lo_h, hi_h;
     lo_in.resize(n);
     hi_in.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        lo_in[i] = valid[i] ? in[i] : inf;
-        hi_in[i] = valid[i] ? in[i] : -inf;
+    {
+        const float* __restrict x = in.data();
+        const std::uint8_t* __restrict v = valid.data();
+        float* __restrict lo = lo_in.data();
+        float* __restrict hi = hi_in.data();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t keep = 0u - std::uint32_t(v[i] != 0);
+            lo[i] = pick(keep, x[i], inf);
+            hi[i] = pick(keep, x[i], -inf);
+        }
     }
     lo_h.resize(std::size_t(rows) * std::size_t(ic));
     hi_h.resize(std::size_t(rows) * std::size_t(ic));
@@ -90,19 +112,21 @@ void neighbourhood(const std::vector<float>& in, const std::vector<std::uint8_t>
         const std::vector<float>& h = is_min ? lo_h : hi_h;
         out->resize(std::size_t(ir) * std::size_t(ic));
         for (int r = 0; r < ir; ++r) {
-            const float* r0 = h.data() + std::size_t(r) * ic;
-            const float* r1 = r0 + ic;
-            const float* r2 = r1 + ic;
-            float* o = out->data() + std::size_t(r) * ic;
+            const float* __restrict r0 = h.data() + std::size_t(r) * ic;
+            const float* __restrict r1 = r0 + ic;
+            const float* __restrict r2 = r1 + ic;
+            float* __restrict o = out->data() + std::size_t(r) * ic;
+            // No valid cell around: ±inf, reported as NaN.
             if (is_min)
-                for (int c = 0; c < ic; ++c)
-                    o[c] = std::min(std::min(r0[c], r1[c]), r2[c]);
+                for (int c = 0; c < ic; ++c) {
+                    const float m = std::min(std::min(r0[c], r1[c]), r2[c]);
+                    o[c] = std::fabs(m) == inf ? none : m;
+                }
             else
-                for (int c = 0; c < ic; ++c)
-                    o[c] = std::max(std::max(r0[c], r1[c]), r2[c]);
-            for (int c = 0; c < ic; ++c)
-                if (std::isinf(o[c]))
-                    o[c] = none;
+                for (int c = 0; c < ic; ++c) {
+                    const float m = std::max(std::max(r0[c], r1[c]), r2[c]);
+                    o[c] = std::fabs(m) == inf ? none : m;
+                }
         }
     }
 }
@@ -121,17 +145,30 @@ void change_components(const IndexWindow& w, std::array<std::vector<float>, chan
     neighbourhood(w.ndvi_before, w.valid, w.rows, w.cols, &ndvi_min, nullptr);
     neighbourhood(w.bare_before, w.valid, w.rows, w.cols, nullptr, &bare_max);
     neighbourhood(w.water_before, w.valid, w.rows, w.cols, &water_min, &water_max);
-    for (int r = 0; r < ir; ++r)
+    const float none = std::numeric_limits<float>::quiet_NaN();
+    for (int r = 0; r < ir; ++r) {
+        const std::size_t i0 = std::size_t(r) * ic;
+        const std::size_t o0 = std::size_t(r + 1) * w.cols + 1;
+        const std::uint8_t* __restrict valid = w.valid.data() + o0;
+        const float* __restrict nmin = ndvi_min.data() + i0;
+        const float* __restrict bmax = bare_max.data() + i0;
+        const float* __restrict wmax = water_max.data() + i0;
+        const float* __restrict wmin = water_min.data() + i0;
+        const float* __restrict ndvi_after = w.ndvi_after.data() + o0;
+        const float* __restrict bare_after = w.bare_after.data() + o0;
+        const float* __restrict water_after = w.water_after.data() + o0;
+        float* __restrict loss = out[vegetation_loss].data() + i0;
+        float* __restrict bare = out[bare_gain].data() + i0;
+        float* __restrict wgain = out[water_gain].data() + i0;
+        float* __restrict wloss = out[water_loss].data() + i0;
         for (int c = 0; c < ic; ++c) {
-            const std::size_t inner = std::size_t(r) * ic + c;
-            const std::size_t outer = std::size_t(r + 1) * w.cols + (c + 1);
-            if (!w.valid[outer])
-                continue;
-            out[vegetation_loss][inner] = ndvi_min[inner] - w.ndvi_after[outer];
-            out[bare_gain][inner] = w.bare_after[outer] - bare_max[inner];
-            out[water_gain][inner] = w.water_after[outer] - water_max[inner];
-            out[water_loss][inner] = water_min[inner] - w.water_after[outer];
+            const std::uint32_t keep = 0u - std::uint32_t(valid[c] != 0);
+            loss[c] = pick(keep, nmin[c] - ndvi_after[c], none);
+            bare[c] = pick(keep, bare_after[c] - bmax[c], none);
+            wgain[c] = pick(keep, water_after[c] - wmax[c], none);
+            wloss[c] = pick(keep, wmin[c] - water_after[c], none);
         }
+    }
 }
 
 void spectral_departure(const IndexWindow& w, std::vector<float>& out)
@@ -143,20 +180,39 @@ void spectral_departure(const IndexWindow& w, std::vector<float>& out)
     thread_local std::vector<double> sum;
     sum.assign(n, 0.0);
     const std::size_t bands = w.bands_before.size();
+    // Each band's spread by stratum, as the divisor (1 where there is none).
+    std::array<float, 256> spread;
+    thread_local std::vector<float> row_spread;
+    row_spread.resize(std::size_t(std::max(ic, 0)));
     for (std::size_t k = 0; k < bands; ++k) {
+        spread.fill(1.0f);
+        for (std::size_t st = 0; st < w.band_sigma.size() && st < spread.size(); ++st) {
+            const float sigma = w.band_sigma[st][k];
+            spread[st] = sigma > 0 ? sigma : 1.0f;
+        }
         neighbourhood(w.bands_before[k], w.valid, w.rows, w.cols, &lo, &hi);
-        for (int r = 0; r < ir; ++r)
+        for (int r = 0; r < ir; ++r) {
+            const std::size_t i0 = std::size_t(r) * ic;
+            const std::size_t o0 = std::size_t(r + 1) * w.cols + 1;
+            const float* __restrict l = lo.data() + i0;
+            const float* __restrict u = hi.data() + i0;
+            const float* __restrict a = w.bands_after[k].data() + o0;
+            const std::uint8_t* __restrict valid = w.valid.data() + o0;
+            const std::uint8_t* __restrict stratum = w.stratum.data() + o0;
+            double* __restrict acc = sum.data() + i0;
+            float* __restrict sd = row_spread.data();
+            for (int c = 0; c < ic; ++c)
+                sd[c] = spread[stratum[c]];
+            // Without branches: cells without data, or without a valid neighbour (lo is NaN), add 0.
             for (int c = 0; c < ic; ++c) {
-                const std::size_t inner = std::size_t(r) * ic + c;
-                const std::size_t outer = std::size_t(r + 1) * w.cols + (c + 1);
-                if (!w.valid[outer] || std::isnan(lo[inner]))
-                    continue;
-                const float sigma = w.band_sigma.empty() ? 1.0f : w.band_sigma[w.stratum[outer]][k];
-                const float s = sigma > 0 ? sigma : 1.0f;
-                const float a = w.bands_after[k][outer];
-                const float d = a < lo[inner] ? lo[inner] - a : (a > hi[inner] ? a - hi[inner] : 0.0f);
-                sum[inner] += double(d / s) * double(d / s);
+                const float av = a[c], lv = l[c], uv = u[c];
+                const float below = lv - av, above = av - uv;
+                const float d = av < lv ? below : (av > uv ? above : 0.0f);
+                const double t = double(d / sd[c]) * double(d / sd[c]);
+                const bool use = (valid[c] != 0) & (lv == lv);
+                acc[c] += use ? t : 0.0;
             }
+        }
     }
     for (std::size_t i = 0; i < n; ++i)
         out[i] = bands ? float(std::sqrt(sum[i] / double(bands))) : 0.0f;

@@ -20,7 +20,8 @@ struct SpectralIndices
 inline float normalized_difference(float a, float b)
 {
     const float s = a + b;
-    return s > 1e-6f || s < -1e-6f ? (a - b) / s : 0.0f;
+    const float q = (a - b) / s; // computed either way: a select, not a branch, so loops vectorise
+    return s > 1e-6f || s < -1e-6f ? q : 0.0f;
 }
 
 inline SpectralIndices indices_with_swir(float blue, float green, float red, float nir, float swir1)

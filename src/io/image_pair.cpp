@@ -23,6 +23,11 @@ struct ImagePair::Date
     std::array<std::optional<double>, 5> nodata{};
     GDALRasterBand* mask = nullptr;
     GDALRasterBand* alpha = nullptr; ///< of the warp: 0 where the source does not reach
+    std::array<std::uint8_t, 256> mask_invalid{}; ///< the mask rule on codes 0-255, looked up
+    /// Buffers of read_date (an ImagePair is used by one thread at a time).
+    std::vector<float> raw;
+    std::vector<std::uint8_t> alpha_values;
+    std::vector<std::int32_t> mask_values;
 };
 
 namespace {
@@ -180,6 +185,8 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
                     throw InputError(what + " does not overlap " + d->spec.option + " " + d->spec.path +
                                      ": is it the mask of this scene?");
             }
+            for (int v = 0; v < 256; ++v)
+                d->mask_invalid[std::size_t(v)] = d->spec.mask_rule && d->spec.mask_rule->invalid(v) ? 1 : 0;
             if (same_crs(ms, *m_srs) && same_grid(mg, m_grid)) {
                 d->mask = d->mask_source->GetRasterBand(1);
             } else {
@@ -225,14 +232,40 @@ void ImagePair::read(const Window& window, BandWindow& before, BandWindow& after
     read_date(*m_after, window, after);
 }
 
-void ImagePair::read_date(const Date& d, const Window& window, BandWindow& out) const
+void ImagePair::release_rows_above(int row)
+{
+    if (m_released.empty())
+        for (const Date* d : { m_before.get(), m_after.get() }) {
+            for (GDALRasterBand* b : d->bands)
+                if (b)
+                    m_released.emplace_back(b, 0);
+            for (GDALRasterBand* b : { d->alpha, d->mask })
+                if (b)
+                    m_released.emplace_back(b, 0);
+        }
+    for (auto& br : m_released) {
+        GDALRasterBand* band = br.first;
+        int block_cols = 0, block_rows = 0;
+        band->GetBlockSize(&block_cols, &block_rows);
+        if (block_cols <= 0 || block_rows <= 0)
+            continue;
+        const int end = row / block_rows;
+        const int blocks_x = (band->GetXSize() + block_cols - 1) / block_cols;
+        for (; br.second < end; ++br.second)
+            for (int x = 0; x < blocks_x; ++x)
+                band->FlushBlock(x, br.second, FALSE);
+    }
+}
+
+void ImagePair::read_date(Date& d, const Window& window, BandWindow& out) const
 {
     CplErrorCapture capture;
     out.window = window;
     const std::size_t n = window.size();
     out.valid.assign(n, 1);
     const bool swir = has_swir();
-    std::vector<float> raw(n);
+    std::vector<float>& raw = d.raw;
+    raw.resize(n);
     for (std::size_t k = 0; k < 5; ++k) {
         if (!d.bands[k] || (k == 4 && !swir)) {
             out.bands[k].clear();
@@ -247,15 +280,24 @@ void ImagePair::read_date(const Date& d, const Window& window, BandWindow& out) 
         band.resize(n);
         const double scale = d.spec.bands.scale, offset = d.spec.bands.offset;
         const std::optional<double>& nd = d.nodata[k];
-        for (std::size_t i = 0; i < n; ++i) {
-            const float v = raw[i];
-            if (std::isnan(v) || (nd && double(v) == *nd))
-                out.valid[i] = 0;
-            band[i] = float(v * scale + offset);
+        std::uint8_t* valid = out.valid.data();
+        const float* v = raw.data();
+        float* b = band.data();
+        // Separate loops without branches, so that they vectorise.
+        if (nd) {
+            const double nodata = *nd;
+            for (std::size_t i = 0; i < n; ++i)
+                valid[i] &= std::uint8_t(!(v[i] != v[i]) & !(double(v[i]) == nodata));
+        } else {
+            for (std::size_t i = 0; i < n; ++i)
+                valid[i] &= std::uint8_t(!(v[i] != v[i]));
         }
+        for (std::size_t i = 0; i < n; ++i)
+            b[i] = float(v[i] * scale + offset);
     }
     if (d.alpha) {
-        std::vector<std::uint8_t> a(n);
+        std::vector<std::uint8_t>& a = d.alpha_values;
+        a.resize(n);
         if (d.alpha->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows, a.data(), window.cols,
                               window.rows, GDT_Byte, 0, 0, nullptr) != CE_None)
             throw InputError(d.spec.option + " " + d.spec.path + ": cannot warp rows " + std::to_string(window.row0) +
@@ -265,14 +307,18 @@ void ImagePair::read_date(const Date& d, const Window& window, BandWindow& out) 
                 out.valid[i] = 0;
     }
     if (d.mask) {
-        std::vector<std::int32_t> m(n);
+        std::vector<std::int32_t>& m = d.mask_values;
+        m.resize(n);
         if (d.mask->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows, m.data(), window.cols,
                              window.rows, GDT_Int32, 0, 0, nullptr) != CE_None)
             throw InputError(d.spec.option + "-mask " + d.spec.mask_path + ": cannot read rows " +
                              std::to_string(window.row0) + "-" + std::to_string(window.row_end() - 1) + gdal_says(capture));
-        for (std::size_t i = 0; i < n; ++i)
-            if (d.spec.mask_rule->invalid(m[i]))
+        const MaskConvention& rule = *d.spec.mask_rule;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int32_t v = m[i];
+            if (v >= 0 && v < 256 ? d.mask_invalid[std::size_t(v)] : rule.invalid(v))
                 out.valid[i] = 0;
+        }
     }
 }
 

@@ -61,12 +61,18 @@ public:
 
     void read(const Window& window, BandWindow& before, BandWindow& after) const;
 
+    /// Drops from GDAL's block cache this pair's blocks that lie wholly above image row @p row
+    /// (for a reader going down the image: they will not be read again). The cache then holds the
+    /// blocks still needed and no others, so another thread's reader never evicts them.
+    void release_rows_above(int row);
+
     /// The share of the before grid's cells the after image covers (0 when they do not meet).
     double overlap_fraction() const { return m_overlap; }
 
 private:
     struct Date;
-    void read_date(const Date& d, const Window& window, BandWindow& out) const;
+    void read_date(Date& d, const Window& window, BandWindow& out) const;
+    std::vector<std::pair<GDALRasterBand*, int>> m_released; ///< band, first block row still cached
     std::unique_ptr<Date> m_before, m_after;
     Grid m_grid;
     SrsPtr m_srs;

@@ -61,6 +61,15 @@ void LabelRaster::write_row(int row, const std::vector<std::int32_t>& labels)
                                int(labels.size()), 1, GDT_Int32, 0, 0, nullptr) != CE_None)
         throw OutputError("cannot write the temporary label raster " + m_path + " (is the disk full?)" +
                           gdal_says(capture));
+    // A strip whose last row is written goes to the file now: dirty strips left in GDAL's block
+    // cache would crowd out the image blocks the readers still need.
+    int block_cols = 0, block_rows = 0;
+    m_impl->band->GetBlockSize(&block_cols, &block_rows);
+    const int local = row - m_row0;
+    if (block_rows > 0 && (local + 1) % block_rows == 0 &&
+        m_impl->band->FlushBlock(0, local / block_rows, TRUE) != CE_None)
+        throw OutputError("cannot write the temporary label raster " + m_path + " (is the disk full?)" +
+                          gdal_says(capture));
 }
 
 std::map<std::int32_t, std::vector<std::unique_ptr<OGRGeometry>>> LabelRaster::polygonize()
