@@ -7,6 +7,7 @@
 #include "report_csv.h"
 #include "report_json.h"
 #include "text.h"
+#include "utc_timestamp.h"
 
 #include <algorithm>
 #include <ctime>
@@ -27,16 +28,6 @@ void step(const ProgressFn& progress, double fraction, const std::string& stage)
 {
     if (progress && !progress(fraction, stage))
         throw Cancelled();
-}
-
-std::string utc_now()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm now{};
-    gmtime_r(&t, &now);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &now);
-    return buf;
 }
 
 void check_merge_options(const LedgerMergeOptions& o)
@@ -260,7 +251,7 @@ LedgerMergeResult run_ledger_merge(const LedgerMergeOptions& o, const GeosContex
     LedgerCampaign record;
     record.campaign = o.campaign;
     record.campaign_date = o.date;
-    record.merged_on = utc_now();
+    record.merged_on = utc_timestamp();
     record.source = canonical_path(o.patches);
     record.source_layer = input.layer_name;
     record.redline_version = REDLINE_VERSION;

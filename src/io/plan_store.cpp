@@ -4,6 +4,7 @@
 #include "error.h"
 #include "report_json.h"
 #include "sha256.h"
+#include "utc_timestamp.h"
 
 #include <cpl_json.h>
 #include <cpl_vsi.h>
@@ -81,16 +82,6 @@ std::string content_id(const Plan& p)
     return sha256_hex(j.str());
 }
 
-std::string now_utc()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 std::string host_name()
 {
     char buf[256] = {};
@@ -131,7 +122,7 @@ void write_plan(Plan& plan, bool replace)
         plan.job_json = job.GetRoot().Format(CPLJSONObject::PrettyFormat::Plain);
     }
     plan.id = content_id(plan);
-    plan.created = now_utc();
+    plan.created = utc_timestamp();
     plan.created_on = host_name();
     JsonWriter j;
     j.begin_object().field("format", std::string(Plan::format_name)).field("plan_id", plan.id);
@@ -251,7 +242,7 @@ void write_shard_result(const Plan& plan, int k, const std::string& result_json,
       .field("plan_id", plan.id)
       .field("shard", k)
       .field("command", plan.command)
-      .field("finished", now_utc())
+      .field("finished", utc_timestamp())
       .field("host", host_name())
       .field("seconds", seconds, 3);
     j.key("result").raw(result_json);
