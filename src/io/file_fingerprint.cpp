@@ -2,17 +2,14 @@
 
 #include "error.h"
 #include "gdal_error.h"
+#include "parallel_for.h"
 #include "sha256.h"
 
 #include <cpl_vsi.h>
 #include <gdal_priv.h>
 
-#include <algorithm>
-#include <atomic>
-#include <exception>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 namespace redline {
 
@@ -71,32 +68,14 @@ std::vector<FileFingerprint> fingerprint_files(const std::vector<FileToFingerpri
                                                const std::function<void(const std::string&)>& on_start)
 {
     std::vector<FileFingerprint> out(files.size());
-    std::vector<std::exception_ptr> errors(files.size());
-    std::atomic<std::size_t> next{ 0 };
     std::mutex report;
-    auto work = [&] {
-        for (std::size_t i = next++; i < files.size(); i = next++) {
-            if (on_start) {
-                std::lock_guard<std::mutex> lock(report);
-                on_start(files[i].path);
-            }
-            try {
-                out[i] = fingerprint_file(files[i].path, true, files[i].option);
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
+    parallel_for(files.size(), threads, [&](std::size_t i) {
+        if (on_start) {
+            std::lock_guard<std::mutex> lock(report);
+            on_start(files[i].path);
         }
-    };
-    const std::size_t used = std::min<std::size_t>(files.size(), std::size_t(std::max(1, threads)));
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < used; ++t)
-        pool.emplace_back(work);
-    work();
-    for (auto& t : pool)
-        t.join();
-    for (const auto& e : errors)
-        if (e)
-            std::rethrow_exception(e);
+        out[i] = fingerprint_file(files[i].path, true, files[i].option);
+    });
     return out;
 }
 
