@@ -18,6 +18,9 @@ set -euo pipefail
 
 log() { echo "postgis.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
+SERVICE="PostgreSQL/PostGIS"
+# shellcheck source=/dev/null
+. "$(dirname "${BASH_SOURCE[0]}")/local_service.sh"
 
 usage() {
     echo "usage: $0 start|stop DIR" >&2
@@ -27,8 +30,6 @@ usage() {
 [[ $# -eq 2 ]] || usage
 command=$1
 dir=$2
-is_root() { [[ $(id -u) -eq 0 ]]; }
-
 # The newest server installed: /usr/lib/postgresql/N/bin.
 pg_bindir() {
     local d
@@ -49,27 +50,6 @@ as_owner() {
     else
         "$@"
     fi
-}
-
-install_packages() {
-    is_root || die "PostgreSQL/PostGIS missing and not root, so cannot install: $*"
-    command -v apt-get >/dev/null || die "PostgreSQL/PostGIS missing and no apt-get to install: $*"
-    log "installing $* (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -qq --no-install-recommends "$@" >&2; then
-        apt-get update -qq >&2 || die "apt-get update failed"
-        apt-get install -y -qq --no-install-recommends "$@" >&2 || die "apt-get install $* failed"
-    fi
-}
-
-free_port() {
-    python3 - <<'EOF'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-EOF
 }
 
 start() {

@@ -27,6 +27,9 @@ set -euo pipefail
 
 log() { echo "slurm_local.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
+SERVICE="Slurm/munge"
+# shellcheck source=/dev/null
+. "$(dirname "${BASH_SOURCE[0]}")/../local_service.sh"
 
 usage() {
     echo "usage: $0 start|stop DIR" >&2
@@ -36,8 +39,6 @@ usage() {
 [[ $# -eq 2 ]] || usage
 command=$1
 dir=$2
-is_root() { [[ $(id -u) -eq 0 ]]; }
-
 sbin() { # the daemon's path (Debian puts them in /usr/sbin, which a non-login PATH may lack)
     local name=$1 d
     for d in /usr/sbin /sbin /usr/local/sbin; do
@@ -49,27 +50,6 @@ sbin() { # the daemon's path (Debian puts them in /usr/sbin, which a non-login P
 have_all() {
     sbin slurmctld >/dev/null && sbin slurmd >/dev/null && sbin munged >/dev/null &&
         command -v sbatch >/dev/null && command -v sinfo >/dev/null
-}
-
-install_packages() {
-    is_root || die "Slurm/munge missing and not root, so cannot install: $*"
-    command -v apt-get >/dev/null || die "Slurm/munge missing and no apt-get to install: $*"
-    log "installing $* (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -qq --no-install-recommends "$@" >&2; then
-        apt-get update -qq >&2 || die "apt-get update failed"
-        apt-get install -y -qq --no-install-recommends "$@" >&2 || die "apt-get install $* failed"
-    fi
-}
-
-free_port() {
-    python3 - <<'EOF'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-EOF
 }
 
 # The PID in a pid file when that process is alive, else nothing (and status 1).
