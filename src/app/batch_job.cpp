@@ -140,7 +140,7 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
                 zone_geometries.push_back(z.geometry.get());
             const auto it = coverage->layers.find("redline");
             if (it != coverage->layers.end() && it->second.figures)
-                redline = clone(ctx, it->second.figures->inside.get());
+                redline = it->second.figures->inside_parts.collect(ctx);
         }
         if (unit.activity) {
             unit.activity->threads = threads;

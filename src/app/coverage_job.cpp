@@ -6,6 +6,7 @@
 #include "crs.h"
 #include "error.h"
 #include "gdal_error.h"
+#include "parallel_for.h"
 #include "polygon_ops.h"
 #include "raster_pass.h"
 #include "text.h"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <thread>
 #include <cmath>
+#include <future>
 #include <set>
 
 namespace redline {
@@ -117,7 +119,7 @@ Opened open_vector(const std::optional<VectorSpec>& spec, const Catalogue& catal
 
 LayerReport load_layer(Opened& opened, const std::string& role, const OGRSpatialReference& working,
                        const GeosContext& ctx, const AreaMeter& meter, double area_tolerance,
-                       std::vector<std::string>& warnings)
+                       std::vector<std::string>& warnings, int threads)
 {
     LayerReport r;
     VectorSource& src = *opened.source;
@@ -132,7 +134,7 @@ LayerReport load_layer(Opened& opened, const std::string& role, const OGRSpatial
                            " is in Web Mercator (EPSG:3857), a display projection whose planar areas are wrong by "
                            "sec²(latitude) (+30 % at 29° N): redline measures it on the ellipsoid, but any area "
                            "attribute computed in it is wrong. Chinese data belong in CGCS2000 (EPSG:4490/4545).");
-    r.layer = src.read(working, ctx, role);
+    r.layer = src.read(working, ctx, role, threads);
     for (const auto& w : src.warnings())
         warnings.push_back(w);
     r.features = r.layer.features.size();
@@ -243,6 +245,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     if (!options.landcover.empty() && options.landuse)
         throw InputError("give forest either from a raster (--landcover) or from a land-use layer (--landuse), not both");
 
+    const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     Opened boundary = open_vector(options.boundary, catalogue, "boundary");
     Opened zones = open_vector(options.zones, catalogue, "zones");
     Opened redline = open_vector(options.redline, catalogue, "redline");
@@ -297,7 +300,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     // 3. The district.
     step(0.02, "reading the boundary");
     LayerReport& boundary_report = result.layers["boundary"] =
-      load_layer(boundary, "boundary", *working, ctx, meter, options.area_field_tolerance, warnings);
+      load_layer(boundary, "boundary", *working, ctx, meter, options.area_field_tolerance, warnings, threads);
     if (boundary_report.layer.features.empty())
         throw InputError(options.boundary.option + " " + boundary_report.source + ": no polygon features" +
                          (options.boundary.where.empty() ? "" : " match the filter '" + options.boundary.where + "'"));
@@ -326,10 +329,13 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         }
     }
 
-    // 4. Zones, clipped to the district, and how well they tile it.
+    // 4. Zones, clipped to the district, and how well they tile it. Declared here, after everything
+    // the zones' thread reads, so that an error on this thread waits for it before unwinding.
+    std::future<ZoneTiling> zone_work;
+    std::size_t zone_warnings_at = 0;
     if (zones.source) {
         step(0.06, "reading the zones");
-        LayerReport& zr = result.layers["zones"] = load_layer(zones, "zones", *working, ctx, meter, options.area_field_tolerance, warnings);
+        LayerReport& zr = result.layers["zones"] = load_layer(zones, "zones", *working, ctx, meter, options.area_field_tolerance, warnings, threads);
         std::map<std::string, std::vector<std::int64_t>> by_id;
         for (const auto& f : zr.layer.features)
             by_id[f.id].push_back(f.fid);
@@ -339,62 +345,28 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
                                  "' is used by features FID " + std::to_string(kv.second[0]) + " and " +
                                  std::to_string(kv.second[1]) + "; zone ids must be unique (pick another field with "
                                  "--zone-id, or dissolve the zones by id first)");
-        const PreparedPtr prepared = prepare(ctx, district.geometry.get());
-        for (const auto& f : zr.layer.features) {
-            UnitResult z;
-            z.kind = "zone";
-            z.id = f.id;
-            z.name = f.name;
-            if (GEOSPreparedContains_r(ctx.handle(), prepared.get(), f.geometry.get()) == 1)
-                z.geometry = clone(ctx, f.geometry.get());
-            else
-                z.geometry = intersection(ctx, f.geometry.get(), district.geometry.get());
-            if (!raster_only) { // a shard only reads cells; the merge measures the zones
-                z.area_m2 = meter.geodesic(ctx, z.geometry.get());
-                if (options.survey_area)
-                    z.survey_area_m2 = meter.survey(ctx, z.geometry.get());
-            }
-            result.zones.push_back(std::move(z));
-        }
-        ZonesQa qa;
-        const auto zone_geoms = geometries_of(zr.layer);
-        GeomPtr all = union_all(ctx, zone_geoms);
-        qa.gaps = difference(ctx, district.geometry.get(), all.get());
-        qa.outside = difference(ctx, all.get(), district.geometry.get());
-        std::vector<const GEOSGeometry*> overlap_geoms;
-        auto overlaps = pairwise_overlaps(ctx, zone_geoms);
-        for (const auto& o : overlaps)
-            overlap_geoms.push_back(o.geometry.get());
-        qa.overlaps = union_all(ctx, overlap_geoms);
-        qa.gap_m2 = meter.geodesic(ctx, qa.gaps.get());
-        qa.outside_m2 = meter.geodesic(ctx, qa.outside.get());
-        qa.overlap_m2 = meter.geodesic(ctx, qa.overlaps.get());
-        const double noise = 1e-6 * district.area_m2;
-        if (qa.gap_m2 > noise)
-            warnings.push_back(options.zones->option + " " + zr.source + ": the zones leave " + fixed(qa.gap_m2 / 1e6, 4) +
-                               " km² of the district uncovered (layer qa_zones, kind 'gap'): zone shares do not add up "
-                               "to the district's");
-        if (qa.overlap_m2 > noise) {
-            std::string pairs;
-            for (std::size_t i = 0; i < overlaps.size() && i < 5; ++i)
-                pairs += (pairs.empty() ? "" : ", ") + zr.layer.features[overlaps[i].a].id + " and " +
-                         zr.layer.features[overlaps[i].b].id;
-            warnings.push_back(options.zones->option + " " + zr.source + ": zones overlap each other on " +
-                               fixed(qa.overlap_m2 / 1e6, 4) + " km² (" + pairs + (overlaps.size() > 5 ? ", ..." : "") +
-                               "; layer qa_zones, kind 'overlap'): that area counts in more than one zone");
-        }
-        if (qa.outside_m2 > noise)
-            warnings.push_back(options.zones->option + " " + zr.source + ": zones reach " + fixed(qa.outside_m2 / 1e6, 4) +
-                               " km² beyond the district boundary (layer qa_zones, kind 'outside'); zones were clipped "
-                               "to the district");
-        result.zones_qa = std::move(qa);
+        // The zones' geometry work (clipping, measuring, the tiling check) needs nothing read
+        // after this point, so it runs on a second thread while this one reads and dissolves the
+        // red line and protected areas. It has its own GEOS context and its own copy of the
+        // district: GEOS geometries must not be read from two threads at once. With --threads 1
+        // it runs on this thread instead, when its results are needed.
+        GeosLease lease;
+        GeomPtr district_copy = clone(lease.context(), district.geometry.get());
+        const auto launch = threads > 1 ? std::launch::async : std::launch::deferred;
+        zone_work = std::async(launch, [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
+                                        district_copy = std::move(district_copy), measure = !raster_only,
+                                        survey = options.survey_area && !raster_only]() mutable {
+            ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), measure, survey);
+            district_copy.reset(); // before the lease returns the context it was made with
+            return tiling;
+        });
+        zone_warnings_at = warnings.size();
     }
 
     // 5. Red line and protected areas: dissolved, clipped, measured every way a figure can be made.
     auto measure_layer = [&](Opened& opened, const std::string& role, double at, const char* what) {
         step(at, what);
-        LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, options.area_field_tolerance, warnings);
-        const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+        LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, options.area_field_tolerance, warnings, threads);
         r.figures = analyse_layer(ctx, meter, r.layer, district.geometry.get(), options.survey_area, threads);
         // A layer wholly outside the district is not a share of 0 %: it is the wrong layer, or a
         // layer in the wrong CRS (e.g. a Gauss-Krüger zone other than the one it was drawn in).
@@ -411,40 +383,132 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         redline_report = measure_layer(redline, "redline", 0.10, "dissolving the red line");
     if (protected_areas.source && !raster_only)
         protected_report = measure_layer(protected_areas, "protected", 0.16, "dissolving the protected areas");
-    auto fill_share = [&](UnitResult& u, const LayerReport* r, std::optional<ShareFigure>& out, bool is_district) {
+    if (zone_work.valid()) {
+        ZoneTiling tiling = zone_work.get();
+        const LayerReport& zr = result.layers.at("zones");
+        for (std::size_t i = 0; i < zr.layer.features.size(); ++i) {
+            const PolygonFeature& f = zr.layer.features[i];
+            UnitResult z;
+            z.kind = "zone";
+            z.id = f.id;
+            z.name = f.name;
+            z.geometry = std::move(tiling.clipped[i]);
+            if (!tiling.areas_m2.empty()) // a shard only reads cells; the merge measures the zones
+                z.area_m2 = tiling.areas_m2[i];
+            if (!tiling.survey_areas_m2.empty())
+                z.survey_area_m2 = tiling.survey_areas_m2[i];
+            result.zones.push_back(std::move(z));
+        }
+        // The zones' warnings go where they were before their work moved to its own thread: after
+        // the zones were read, before the red line.
+        std::vector<std::string> zone_warnings;
+        const ZonesQa& qa = tiling.qa;
+        const auto& overlaps = tiling.overlapping;
+        const double noise = 1e-6 * district.area_m2;
+        if (qa.gap_m2 > noise)
+            zone_warnings.push_back(options.zones->option + " " + zr.source + ": the zones leave " + fixed(qa.gap_m2 / 1e6, 4) +
+                                    " km² of the district uncovered (layer qa_zones, kind 'gap'): zone shares do not add up "
+                                    "to the district's");
+        if (qa.overlap_m2 > noise) {
+            std::string pairs;
+            for (std::size_t i = 0; i < overlaps.size() && i < 5; ++i)
+                pairs += (pairs.empty() ? "" : ", ") + zr.layer.features[overlaps[i].first].id + " and " +
+                         zr.layer.features[overlaps[i].second].id;
+            zone_warnings.push_back(options.zones->option + " " + zr.source + ": zones overlap each other on " +
+                                    fixed(qa.overlap_m2 / 1e6, 4) + " km² (" + pairs + (overlaps.size() > 5 ? ", ..." : "") +
+                                    "; layer qa_zones, kind 'overlap'): that area counts in more than one zone");
+        }
+        if (qa.outside_m2 > noise)
+            zone_warnings.push_back(options.zones->option + " " + zr.source + ": zones reach " + fixed(qa.outside_m2 / 1e6, 4) +
+                                    " km² beyond the district boundary (layer qa_zones, kind 'outside'); zones were clipped "
+                                    "to the district");
+        warnings.insert(warnings.begin() + std::ptrdiff_t(zone_warnings_at), zone_warnings.begin(), zone_warnings.end());
+        result.zones_qa = std::move(tiling.qa);
+    }
+
+    // The district's shares come with the layers' figures; each zone's are measured here, the
+    // zones shared out among the threads.
+    auto district_share = [&](const LayerReport* r, std::optional<ShareFigure>& out) {
         if (!r)
             return;
-        const LayerFigures& f = *r->figures;
-        const double area = is_district ? f.inside_m2 : area_within(ctx, meter, f.inside_parts, u.geometry.get());
-        out = share_of(area, u.area_m2);
-        if (options.survey_area) {
-            if (is_district) {
-                out->survey_area_m2 = f.survey_inside_m2;
-            } else {
-                GeomPtr i = intersection(ctx, f.inside.get(), u.geometry.get());
-                out->survey_area_m2 = meter.survey(ctx, i.get());
-            }
-        }
+        out = share_of(r->figures->inside_m2, district.area_m2);
+        if (options.survey_area)
+            out->survey_area_m2 = r->figures->survey_inside_m2;
     };
-    fill_share(district, redline_report, district.redline, true);
-    fill_share(district, protected_report, district.protected_areas, true);
-    for (auto& z : result.zones) {
-        fill_share(z, redline_report, z.redline, false);
-        fill_share(z, protected_report, z.protected_areas, false);
+    district_share(redline_report, district.redline);
+    district_share(protected_report, district.protected_areas);
+    if (!result.zones.empty() && (redline_report || protected_report)) {
+        // What a thread reads: a layer's parts inside the district (and, for survey areas, their
+        // union); the originals on this thread, copies of its own on any other.
+        struct LayerInside
+        {
+            const MeasuredParts* parts = nullptr;
+            const GEOSGeometry* inside = nullptr;
+            MeasuredParts own_parts;
+            GeomPtr own_inside;
+        };
+        struct ShareThread
+        {
+            std::optional<GeosLease> lease;
+            const GeosContext* geos = nullptr;
+            LayerInside redline, protected_areas;
+        };
+        auto make_thread = [&](std::size_t t) {
+            auto s = std::make_unique<ShareThread>();
+            if (t > 0)
+                s->lease.emplace();
+            s->geos = t > 0 ? &s->lease->context() : &ctx;
+            auto fill = [&](const LayerReport* r, LayerInside& in) {
+                if (!r)
+                    return;
+                const LayerFigures& f = *r->figures;
+                if (t == 0) {
+                    in.parts = &f.inside_parts;
+                } else {
+                    in.own_parts = f.inside_parts.copy(*s->geos);
+                    in.parts = &in.own_parts;
+                }
+                if (options.survey_area) {
+                    in.own_inside = f.inside_parts.collect(*s->geos);
+                    in.inside = in.own_inside.get();
+                }
+            };
+            fill(redline_report, s->redline);
+            fill(protected_report, s->protected_areas);
+            return s;
+        };
+        auto zone_share = [&](const GeosContext& geos, const UnitResult& z, const LayerInside& in,
+                              std::optional<ShareFigure>& out) {
+            if (!in.parts)
+                return;
+            out = share_of(area_within(geos, meter, *in.parts, z.geometry.get()), z.area_m2);
+            if (options.survey_area) {
+                GeomPtr i = intersection(geos, in.inside, z.geometry.get());
+                out->survey_area_m2 = meter.survey(geos, i.get());
+            }
+        };
+        // Each zone's geometry is read by one thread only (the zones' thread made them and has
+        // finished).
+        parallel_for_with_state(result.zones.size(), threads, make_thread,
+                                [&](std::unique_ptr<ShareThread>& s, std::size_t i) {
+                                    UnitResult& z = result.zones[i];
+                                    zone_share(*s->geos, z, s->redline, z.redline);
+                                    zone_share(*s->geos, z, s->protected_areas, z.protected_areas);
+                                });
     }
 
     // 6. Forest.
     GeomPtr mask_geometry;
     if (mask.source) {
         step(0.20, "reading the shrub mask");
-        LayerReport& mr = result.layers["shrub_mask"] = load_layer(mask, "shrub_mask", *working, ctx, meter, options.area_field_tolerance, warnings);
+        LayerReport& mr = result.layers["shrub_mask"] = load_layer(mask, "shrub_mask", *working, ctx, meter, options.area_field_tolerance, warnings, threads);
         mask_geometry = union_all(ctx, geometries_of(mr.layer));
     }
     const bool use_mask = mask_geometry && !result.forest_codes.masked.empty();
 
     if (landuse.source && !raster_only) {
         step(0.24, "dissolving forest land");
-        LayerReport& lr = result.layers["landuse"] = load_layer(landuse, "landuse", *working, ctx, meter, options.area_field_tolerance, warnings);
+        LayerReport& lr = result.layers["landuse"] = load_layer(landuse, "landuse", *working, ctx, meter, options.area_field_tolerance, warnings, threads);
         std::vector<const GEOSGeometry*> full, masked;
         std::map<std::string, std::size_t> unknown;
         for (const auto& f : lr.layer.features) {

@@ -8,6 +8,7 @@
 #include "polygon_layer.h"
 #include "reconcile.h"
 #include "vector_source.h"
+#include "zone_tiling.h"
 
 #include <functional>
 #include <map>
@@ -44,7 +45,7 @@ struct CoverageOptions
     double area_field_tolerance = 1e-4;               ///< relative, for area attributes (0.01 %)
     bool survey_area = false;                         ///< also the survey's trapezoid figures
     std::string output_crs;                           ///< empty: the boundary's CRS
-    int threads = 0;                                  ///< raster pass; 0: all cores
+    int threads = 0;                                  ///< raster pass and vector work; 0: all cores
 
     std::string out_gpkg, json_path, csv_path;
 };
@@ -105,13 +106,6 @@ struct LayerReport
     std::optional<LayerFigures> figures;      ///< red line and protected areas
     std::optional<AreaFieldCheck> area_check; ///< with an area field
     PolygonLayer layer;                        ///< the features themselves, for QA outputs
-};
-
-/// @brief Where the zones fail to tile the district.
-struct ZonesQa
-{
-    double gap_m2 = 0, overlap_m2 = 0, outside_m2 = 0;
-    GeomPtr gaps, overlaps, outside;
 };
 
 /// @brief The land-cover raster as the run used it.

@@ -441,21 +441,26 @@ void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& opti
     };
     const LayerFigures* red = layer_figures("redline");
     const LayerFigures* pro = layer_figures("protected");
+    const GeomPtr red_inside = red ? red->inside_parts.collect(ctx) : nullptr;
+    const GeomPtr pro_inside = pro ? pro->inside_parts.collect(ctx) : nullptr;
     write_parts(gpkg, catalogue, ctx, meter, "redline", "Ecological protection red line, dissolved, inside the district",
-                red ? red->inside.get() : nullptr);
+                red_inside.get());
     write_parts(gpkg, catalogue, ctx, meter, "protected", "Protected areas, dissolved, inside the district",
-                pro ? pro->inside.get() : nullptr);
+                pro_inside.get());
     write_parts(gpkg, catalogue, ctx, meter, "forest", "Forest land from the land-use layer, inside the district",
                 r.forest_geometry.get());
 
     std::vector<OutputFeature> outside, overlaps, repaired, mismatches;
+    std::vector<GeomPtr> outside_geometries;
     for (const char* role : { "redline", "protected" }) {
         const LayerFigures* f = layer_figures(role);
         if (!f)
             continue;
         const LayerReport& lr = r.layers.at(role);
-        if (!GEOSisEmpty_r(ctx.handle(), f->outside.get()))
-            outside.push_back(OutputFeature{ f->outside.get(), { std::string(role), meter.geodesic(ctx, f->outside.get()) } });
+        outside_geometries.push_back(f->outside_parts.collect(ctx));
+        const GEOSGeometry* out = outside_geometries.back().get();
+        if (!GEOSisEmpty_r(ctx.handle(), out))
+            outside.push_back(OutputFeature{ out, { std::string(role), meter.geodesic(ctx, out) } });
         for (const auto& o : f->overlaps) {
             const PolygonFeature& a = lr.layer.features[o.a];
             const PolygonFeature& b = lr.layer.features[o.b];

@@ -301,7 +301,7 @@ po::options_description coverage_option_descriptions()
 
     po::options_description general("General");
     general.add_options()("threads", po::value<int>()->default_value(0)->value_name("N"),
-                          "threads for the raster pass (0: all cores)")("quiet,q", "no progress")(
+                          "threads for the raster pass and for reading, clipping and measuring the vector layers (0: all cores); results do not depend on it")("quiet,q", "no progress")(
       "config", po::value<std::string>()->value_name("FILE"), "read options from an INI file (same long names)")(
       "help,h", "this help");
 

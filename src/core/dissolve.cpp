@@ -36,6 +36,17 @@ GeomPtr MeasuredParts::collect(const GeosContext& ctx) const
                 "collect parts");
 }
 
+MeasuredParts MeasuredParts::copy(const GeosContext& ctx) const
+{
+    MeasuredParts out;
+    out.parts.reserve(parts.size());
+    for (const auto& p : parts)
+        out.parts.push_back(clone(ctx, p.get()));
+    out.areas = areas;
+    out.bounds = bounds;
+    return out;
+}
+
 namespace {
 
 struct UnionFind
@@ -123,27 +134,27 @@ Dissolved dissolve(const GeosContext& ctx, const AreaMeter& meter, const std::ve
     return out;
 }
 
-void split_by(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts, const GEOSGeometry* polygon,
+void split_by(const GeosContext& ctx, const AreaMeter& meter, MeasuredParts parts, const GEOSGeometry* polygon,
               MeasuredParts& inside, MeasuredParts* outside)
 {
     const PreparedPtr prepared = prepare(ctx, polygon);
     const Box box = bounds(ctx, polygon);
     for (std::size_t i = 0; i < parts.parts.size(); ++i) {
-        const GEOSGeometry* part = parts.parts[i].get();
+        GeomPtr& part = parts.parts[i];
         const bool may_meet = box.intersects(parts.bounds[i]);
-        if (may_meet && GEOSPreparedContains_r(ctx.handle(), prepared.get(), part) == 1) {
-            inside.add(clone(ctx, part), parts.areas[i], ctx);
-        } else if (!may_meet || GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), part) != 1) {
+        if (may_meet && GEOSPreparedContains_r(ctx.handle(), prepared.get(), part.get()) == 1) {
+            inside.add(std::move(part), parts.areas[i], ctx);
+        } else if (!may_meet || GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), part.get()) != 1) {
             if (outside)
-                outside->add(clone(ctx, part), parts.areas[i], ctx);
+                outside->add(std::move(part), parts.areas[i], ctx);
         } else {
-            GeomPtr in = intersection(ctx, part, polygon);
+            GeomPtr in = intersection(ctx, part.get(), polygon);
             if (!GEOSisEmpty_r(ctx.handle(), in.get())) {
                 const double a = meter.geodesic(ctx, in.get());
                 inside.add(std::move(in), a, ctx);
             }
             if (outside) {
-                GeomPtr out = difference(ctx, part, polygon);
+                GeomPtr out = difference(ctx, part.get(), polygon);
                 if (!GEOSisEmpty_r(ctx.handle(), out.get())) {
                     const double a = meter.geodesic(ctx, out.get());
                     outside->add(std::move(out), a, ctx);
@@ -156,9 +167,34 @@ void split_by(const GeosContext& ctx, const AreaMeter& meter, const MeasuredPart
 double area_within(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
                    const GEOSGeometry* polygon)
 {
-    MeasuredParts inside;
-    split_by(ctx, meter, parts, polygon, inside, nullptr);
-    return inside.total();
+    std::vector<const GEOSGeometry*> geometries;
+    geometries.reserve(parts.parts.size());
+    for (const auto& p : parts.parts)
+        geometries.push_back(p.get());
+    return area_within(ctx, meter, geometries, parts.areas, parts.bounds, polygon);
+}
+
+double area_within(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& parts,
+                   const std::vector<double>& areas, const std::vector<Box>& boxes, const GEOSGeometry* polygon)
+{
+    // split_by without keeping the pieces: a part wholly inside counts its known area, and only
+    // parts crossing the edge are cut and measured.
+    const PreparedPtr prepared = prepare(ctx, polygon);
+    const Box box = bounds(ctx, polygon);
+    double sum = 0.0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const GEOSGeometry* part = parts[i];
+        if (!box.intersects(boxes[i]))
+            continue;
+        if (GEOSPreparedContains_r(ctx.handle(), prepared.get(), part) == 1) {
+            sum += areas[i];
+        } else if (GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), part) == 1) {
+            GeomPtr in = intersection(ctx, part, polygon);
+            if (!GEOSisEmpty_r(ctx.handle(), in.get()))
+                sum += meter.geodesic(ctx, in.get());
+        }
+    }
+    return sum;
 }
 
 } // namespace redline

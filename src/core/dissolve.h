@@ -24,6 +24,8 @@ struct MeasuredParts
     double total() const;
     /// All parts as one MultiPolygon (a copy).
     GeomPtr collect(const GeosContext& ctx) const;
+    /// A deep copy made with @p ctx (for another thread: GEOS geometries are not to be shared).
+    MeasuredParts copy(const GeosContext& ctx) const;
 };
 
 /// @brief The union of a layer's features and the pairs that overlap.
@@ -39,13 +41,17 @@ struct Dissolved
 Dissolved dissolve(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& geometries,
                    const std::vector<double>& areas);
 
-/// Splits @p parts into their pieces inside and outside @p polygon; parts wholly on one side keep
-/// their measured area. @p outside may be null.
-void split_by(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts, const GEOSGeometry* polygon,
+/// Splits @p parts into their pieces inside and outside @p polygon; parts wholly on one side move
+/// over with their measured area. @p outside may be null.
+void split_by(const GeosContext& ctx, const AreaMeter& meter, MeasuredParts parts, const GEOSGeometry* polygon,
               MeasuredParts& inside, MeasuredParts* outside);
 
 /// Area of @p parts within @p polygon (m²).
 double area_within(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
                    const GEOSGeometry* polygon);
+
+/// Area within @p polygon (m²) of polygons @p parts whose areas (m²) and bounds are known.
+double area_within(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& parts,
+                   const std::vector<double>& areas, const std::vector<Box>& boxes, const GEOSGeometry* polygon);
 
 } // namespace redline

@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <cstdarg>
+#include <mutex>
 
 namespace redline {
 
@@ -22,6 +23,51 @@ GeosContext::~GeosContext()
 void GeosContext::on_error(const char* message, void* self)
 {
     static_cast<GeosContext*>(self)->m_last_error = message ? message : "";
+}
+
+namespace {
+
+/// Every context ever lent, and those free to lend again.
+struct GeosPool
+{
+    std::mutex mutex;
+    std::vector<std::unique_ptr<GeosContext>> all;
+    std::vector<GeosContext*> free;
+};
+
+GeosPool& geos_pool()
+{
+    static GeosPool pool;
+    return pool;
+}
+
+} // namespace
+
+GeosLease::GeosLease()
+{
+    GeosPool& pool = geos_pool();
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    if (pool.free.empty()) {
+        pool.all.push_back(std::make_unique<GeosContext>());
+        pool.free.push_back(pool.all.back().get());
+    }
+    m_context = pool.free.back();
+    pool.free.pop_back();
+}
+
+GeosLease::GeosLease(GeosLease&& other) noexcept
+  : m_context(other.m_context)
+{
+    other.m_context = nullptr;
+}
+
+GeosLease::~GeosLease()
+{
+    if (!m_context)
+        return;
+    GeosPool& pool = geos_pool();
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    pool.free.push_back(m_context);
 }
 
 GeomPtr take(const GeosContext& ctx, GEOSGeometry* geometry, const char* operation)

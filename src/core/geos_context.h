@@ -31,6 +31,28 @@ private:
     std::string m_last_error;
 };
 
+/// @brief A GEOS context lent to a worker thread from a pool kept for the whole process.
+///
+/// A geometry's deleter holds the context it was made with, so a context must outlive every
+/// geometry made with it. Pooled contexts are therefore never destroyed before the process ends:
+/// geometries a worker made stay valid, and can be freed on any thread, after the lease is
+/// returned. A context is lent to one holder at a time, so no two threads use one at once.
+class GeosLease
+{
+public:
+    GeosLease();
+    ~GeosLease();
+    GeosLease(GeosLease&& other) noexcept;
+    GeosLease(const GeosLease&) = delete;
+    GeosLease& operator=(const GeosLease&) = delete;
+    GeosLease& operator=(GeosLease&&) = delete;
+
+    const GeosContext& context() const { return *m_context; }
+
+private:
+    GeosContext* m_context;
+};
+
 /// @brief Deleter for GEOS geometries owned through std::unique_ptr.
 struct GeomDeleter
 {

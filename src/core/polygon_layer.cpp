@@ -131,21 +131,19 @@ LayerFigures analyse_layer(const GeosContext& ctx, const AreaMeter& meter, const
         out.repaired += f.repaired ? 1 : 0;
     }
     // Each feature clipped on its own: what a bureau gets by clipping without dissolving.
-    MeasuredParts features;
-    for (std::size_t i = 0; i < geoms.size(); ++i)
-        features.add(clone(ctx, geoms[i]), areas[i], ctx);
-    out.clipped_parts_m2 = area_within(ctx, meter, features, district);
+    std::vector<Box> boxes;
+    boxes.reserve(geoms.size());
+    for (const GEOSGeometry* g : geoms)
+        boxes.push_back(bounds(ctx, g));
+    out.clipped_parts_m2 = area_within(ctx, meter, geoms, areas, boxes, district);
 
     Dissolved dissolved = dissolve(ctx, meter, geoms, areas);
-    MeasuredParts outside;
-    split_by(ctx, meter, dissolved.parts, district, out.inside_parts, &outside);
-    out.inside_m2 = out.inside_parts.total();
-    out.outside_m2 = outside.total();
     out.dissolved_m2 = dissolved.parts.total();
-    out.inside = out.inside_parts.collect(ctx);
-    out.outside = outside.collect(ctx);
+    split_by(ctx, meter, std::move(dissolved.parts), district, out.inside_parts, &out.outside_parts);
+    out.inside_m2 = out.inside_parts.total();
+    out.outside_m2 = out.outside_parts.total();
     if (survey)
-        out.survey_inside_m2 = meter.survey(ctx, out.inside.get());
+        out.survey_inside_m2 = meter.survey(ctx, out.inside_parts.collect(ctx).get());
     out.overlap_m2 = out.sum_of_parts_m2 - out.dissolved_m2;
     out.overlaps = std::move(dissolved.overlaps);
     return out;

@@ -84,8 +84,7 @@ struct LayerFigures
     double area_as_drawn_sum_m2 = 0; ///< Σ areas with invalid features measured as drawn
     std::optional<double> survey_inside_m2; ///< the survey's trapezoid figure for `inside`
     MeasuredParts inside_parts;             ///< the dissolved layer inside the district, by part
-    GeomPtr inside;                         ///< the same, as one MultiPolygon
-    GeomPtr outside;
+    MeasuredParts outside_parts;            ///< and outside it (collect() makes either one MultiPolygon)
     std::vector<Overlap> overlaps;
     std::optional<AreaFieldCheck> area_field;
 };

@@ -108,6 +108,20 @@ Reprojection::Reprojection(const OGRSpatialReference& from, const OGRSpatialRefe
         throw InputError(what + ": no transformation from " + label(from) + " to " + label(to) + gdal_says(capture));
 }
 
+Reprojection Reprojection::copy() const
+{
+    Reprojection out;
+    out.m_max_segment = m_max_segment;
+    if (m_transform) {
+        // A clone keeps the operation PROJ chose, without searching its database again; GDAL
+        // gives the operation the calling thread's PROJ context each time it transforms.
+        out.m_transform.reset(m_transform->Clone());
+        if (!out.m_transform)
+            throw Error("could not copy a coordinate transformation for another thread");
+    }
+    return out;
+}
+
 bool Reprojection::apply(OGRGeometry& geometry) const
 {
     if (!m_transform)

@@ -72,11 +72,14 @@ public:
                  const std::string& what);
     /// Densifies and transforms in place; false when a point cannot be transformed.
     bool apply(OGRGeometry& geometry) const;
+    /// The same transformation for another thread (one object is not to be used by two at once).
+    Reprojection copy() const;
     bool identity() const { return !m_transform; }
 
 private:
+    Reprojection() = default;
     TransformPtr m_transform;
-    double m_max_segment;
+    double m_max_segment = 0;
 };
 
 /// Densification step (in the CRS's own units) that keeps projected edges faithful: 100 m for

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "gdal_error.h"
 #include "geodesic_densify.h"
+#include "parallel_for.h"
 #include "text.h"
 
 #include <cpl_string.h>
@@ -10,6 +11,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <memory>
+#include <optional>
 
 namespace redline {
 
@@ -420,7 +423,8 @@ int min_ring_points(const OGRGeometry& g)
 
 } // namespace
 
-PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosContext& ctx, const std::string& role)
+PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosContext& ctx, const std::string& role,
+                                int threads)
 {
     CplErrorCapture capture;
     PolygonLayer out;
@@ -439,6 +443,8 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
 
     std::size_t without_geometry = 0, closed = 0;
     std::string empty_fids, closed_fids;
+    // Read and checked here, in feature order; transformed below, on several threads.
+    std::vector<std::unique_ptr<OGRGeometry>> geometries;
     m_layer->ResetReading();
     for (auto& feature : *m_layer) {
         const std::string where = m_spec.option + " " + m_label + ", feature FID " + std::to_string(feature->GetFID());
@@ -473,15 +479,48 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
         else
             densify_geodesic(*geom, source_ellipsoid); // edges are geodesics: see geodesic_densify.h
 
-        if (!to_working.apply(*geom))
-            throw InputError(where + ": cannot be transformed from " + out.crs_name + " to " + label(working) +
-                             gdal_says(capture));
-        GEOSGeometry* gg = geom->exportToGEOS(ctx.handle());
-        if (!gg)
-            throw InputError(where + ": GEOS cannot read the geometry" + gdal_says(capture));
-        pf.geometry = GeomPtr(gg, GeomDeleter{ ctx.handle() });
+        geometries.push_back(std::move(geom));
         out.features.push_back(std::move(pf));
     }
+
+    // Each thread has its own transformation and GEOS context (neither is to be shared).
+    const std::string working_label = label(working);
+    struct Worker
+    {
+        std::optional<Reprojection> own_reprojection;
+        std::optional<GeosLease> lease;
+        const Reprojection* reprojection = nullptr;
+        const GeosContext* geos = nullptr;
+    };
+    const std::size_t worth_a_thread = 50; // features: fewer are done before a thread has started
+    const int used = geometries.size() >= 2 * worth_a_thread ? threads : 1;
+    parallel_for_with_state(
+      geometries.size(), used,
+      [&](std::size_t t) {
+          auto w = std::make_unique<Worker>();
+          if (t > 0) {
+              w->own_reprojection.emplace(to_working.copy());
+              w->lease.emplace();
+          }
+          w->reprojection = t > 0 ? &*w->own_reprojection : &to_working;
+          w->geos = t > 0 ? &w->lease->context() : &ctx;
+          return w;
+      },
+      [&](std::unique_ptr<Worker>& w, std::size_t i) {
+          CplErrorCapture errors; // GDAL's error handlers belong to a thread
+          PolygonFeature& pf = out.features[i];
+          OGRGeometry& geom = *geometries[i];
+          if (!w->reprojection->apply(geom))
+              throw InputError(m_spec.option + " " + m_label + ", feature FID " + std::to_string(pf.fid) +
+                               ": cannot be transformed from " + out.crs_name + " to " + working_label +
+                               gdal_says(errors));
+          GEOSGeometry* gg = geom.exportToGEOS(w->geos->handle());
+          if (!gg)
+              throw InputError(m_spec.option + " " + m_label + ", feature FID " + std::to_string(pf.fid) +
+                               ": GEOS cannot read the geometry" + gdal_says(errors));
+          pf.geometry = GeomPtr(gg, GeomDeleter{ w->geos->handle() });
+          geometries[i].reset();
+      });
     if (without_geometry)
         m_warnings.push_back(m_label + ": " + std::to_string(without_geometry) +
                              " feature(s) without geometry were skipped (FID " + empty_fids +

@@ -49,8 +49,10 @@ public:
     long long feature_count();
 
     /// Reads every polygon feature, densified and transformed to @p working (longitude/latitude).
-    /// Features without geometry are skipped and counted in warnings.
-    PolygonLayer read(const OGRSpatialReference& working, const GeosContext& ctx, const std::string& role);
+    /// Features without geometry are skipped and counted in warnings. The features are
+    /// transformed on up to @p threads threads; the result does not depend on the count.
+    PolygonLayer read(const OGRSpatialReference& working, const GeosContext& ctx, const std::string& role,
+                      int threads = 1);
 
     const std::vector<std::string>& warnings() const { return m_warnings; }
 
