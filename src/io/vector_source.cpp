@@ -212,7 +212,9 @@ VectorSource::VectorSource(const VectorSpec& spec)
         encoding = spec.encoding;
     else if (is_shapefile_path(m_path))
         encoding = detect_encoding();
-    open(encoding);
+    // Detecting opened the file as it is: keep it open when that is how it is to be read.
+    if (!(m_dataset && encoding && encoding->empty()))
+        open(encoding);
 }
 
 std::optional<std::string> VectorSource::detect_encoding()
