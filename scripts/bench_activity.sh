@@ -116,18 +116,8 @@ ensure_scene() {
 data_dir() { echo "$WORK/act-data-r$1-c$COLS-s$SEED-$GENSUM"; }
 ensure_data() {   # $1 = rows of copies; prints the data directory
     local d; d=$(data_dir "$1")
-    if [[ ! -f $d/meta.json ]]; then
-        ensure_scene
-        say "generating $d ($1 x $COLS copies)"
-        local t0=$SECONDS
-        "$PY" "$DATA_PY" gen --scene "$SCENE" --out "$d" --rows "$1" --cols "$COLS" >&2 ||
-            die "data generation failed"
-        say "generated in $((SECONDS - t0)) s"
-    else
-        say "using cached data $d"
-    fi
-    rm -f "$d"/*.aux.xml
-    echo "$d"
+    ensure_scene
+    cached_data "$d" "$1 x $COLS copies" -- "$PY" "$DATA_PY" gen --scene "$SCENE" --out "$d" --rows "$1" --cols "$COLS"
 }
 mkdir -p "$WORK"
 ensure_scene

@@ -1,5 +1,6 @@
-# Shared by the bench_*.sh scripts (sourced, not run): builds redline when asked or missing, and
-# describes the binary being timed. Expects ROOT, REDLINE, BUILD and the functions die and say.
+# Shared by the bench_*.sh scripts (sourced, not run): builds redline when asked or missing,
+# describes the binary being timed, and generates data sets once. Expects ROOT, REDLINE, BUILD and
+# the functions die and say.
 
 # ensure_redline: (re)builds build/redline with ninja when --build was given or it is missing, warns
 # when build/ is not a Release build, and sets REDLINE_DESC (binary, build time, git tree).
@@ -23,4 +24,22 @@ ensure_redline() {
         [[ $bt == Release ]] || say "WARNING: build/ is a '$bt' build: timings are not representative"
     fi
     REDLINE_DESC="$REDLINE, built $(date -r "$REDLINE" '+%F %T'), tree $(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?')"
+}
+
+# cached_data DIR LABEL -- COMMAND...: runs COMMAND (a generator writing DIR, meta.json last) unless
+# DIR/meta.json says an earlier run completed; then prints DIR. Generated data sets are kept under
+# names made of their parameters, so reruns skip generation.
+cached_data() {
+    local d=$1 label=$2
+    shift 3
+    if [[ ! -f $d/meta.json ]]; then
+        say "generating $d${label:+ ($label)}"
+        local t0=$SECONDS
+        "$@" >&2 || die "data generation failed: $*"
+        say "generated in $((SECONDS - t0)) s"
+    else
+        say "using cached data $d"
+    fi
+    rm -f "$d"/*.aux.xml   # no cached statistics or histograms from an earlier tool
+    echo "$d"
 }

@@ -9,6 +9,8 @@
 #   --work DIR       data and results (default /tmp/redline-bench); generated data sets are
 #                    cached there under a name made of their parameters, so reruns skip generation
 #   --scale S        multiply the raster's cell count by S (cell = 10 m / sqrt(S))
+#   --redline-vertices F  multiply each red-line polygon's vertex count by F (default 1: 100-300
+#                    each, ~111k in all; 1.45 gives ~160k, the size named in issue 8)
 #   --mem-scale M[,M2...]  also run redline on M x the cells (scale 1 vs M, M2 ...), to show that
 #                    peak RSS stays flat as the raster grows, once with GDAL's default block cache
 #                    and once with GDAL_CACHEMAX=16 (redline's own memory). Default 4 when --scale
@@ -58,6 +60,7 @@ REDLINE=${REDLINE:-$ROOT/build/redline}
 QGIS_PROCESS=${QGIS_PROCESS:-qgis_process.bin}
 WORK=/tmp/redline-bench
 SCALE=1
+RL_VERTICES=1
 MEM_SCALE=""
 QUICK=0
 REPEAT=""
@@ -71,6 +74,7 @@ while (($#)); do
     case "$1" in
         --work) WORK=${2:?--work needs a directory}; shift 2 ;;
         --scale) SCALE=${2:?--scale needs a number}; shift 2 ;;
+        --redline-vertices) RL_VERTICES=${2:?--redline-vertices needs a number}; shift 2 ;;
         --mem-scale) MEM_SCALE=${2:?--mem-scale needs a number}; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
@@ -82,6 +86,8 @@ while (($#)); do
 done
 [[ $SCALE =~ ^[0-9]+([.][0-9]+)?$ ]] && awk -v s="$SCALE" 'BEGIN{exit !(s > 0)}' ||
     die "--scale must be a positive number"
+[[ $RL_VERTICES =~ ^[0-9]+([.][0-9]+)?$ ]] && awk -v s="$RL_VERTICES" 'BEGIN{exit !(s > 0)}' ||
+    die "--redline-vertices must be a positive number"
 [[ -z $REPEAT ]] && REPEAT=$((QUICK ? 1 : 3))
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive integer"
 if [[ -z $MEM_SCALE ]]; then
@@ -111,20 +117,12 @@ NCPU=$(nproc)
 if ((QUICK)); then AREA=150 ZONES=8 NRED=35; else AREA=2400 ZONES=30 NRED=550; fi
 SEED=7
 cell_for() { awk -v s="$1" 'BEGIN{printf "%.6g", 10 / sqrt(s)}'; }
-data_dir() { echo "$WORK/data-a${AREA}-z${ZONES}-r${NRED}-c$(cell_for "$1")-s${SEED}-v1"; }
+vertex_tag() { awk -v f="$RL_VERTICES" 'BEGIN{if (f != 1) printf "-rv%g", f}'; }
+data_dir() { echo "$WORK/data-a${AREA}-z${ZONES}-r${NRED}$(vertex_tag)-c$(cell_for "$1")-s${SEED}-v1"; }
 ensure_data() {   # $1 = scale; prints the data directory
     local d; d=$(data_dir "$1")
-    if [[ ! -f $d/meta.json ]]; then
-        say "generating $d (scale $1)"
-        local t0=$SECONDS
-        "$PY" "$DATA_PY" gen --out "$d" --area-km2 "$AREA" --zones "$ZONES" --redline "$NRED" \
-            --cell "$(cell_for "$1")" --seed "$SEED" >&2 || die "data generation failed"
-        say "generated in $((SECONDS - t0)) s"
-    else
-        say "using cached data $d"
-    fi
-    rm -f "$d"/*.aux.xml
-    echo "$d"
+    cached_data "$d" "scale $1" -- "$PY" "$DATA_PY" gen --out "$d" --area-km2 "$AREA" --zones "$ZONES" \
+        --redline "$NRED" --cell "$(cell_for "$1")" --seed "$SEED" --redline-vertices "$RL_VERTICES"
 }
 mkdir -p "$WORK"
 D=$(ensure_data "$SCALE")

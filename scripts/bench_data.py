@@ -2,7 +2,8 @@
 """Data generator and helpers for scripts/bench_coverage.sh (the `redline coverage` benchmark).
 
     /usr/bin/python3 scripts/bench_data.py gen --out DIR [--area-km2 2400 --zones 30
-                                                  --redline 550 --cell 10 --seed 7]
+                                                  --redline 550 --cell 10 --seed 7
+                                                  --redline-vertices 1]
     /usr/bin/python3 scripts/bench_data.py hist RASTER             # read limit: block-read loop
     /usr/bin/python3 scripts/bench_data.py bincount ZONES.tif LANDCOVER.tif CLASSES OUT.csv
     /usr/bin/python3 scripts/bench_data.py report RESULTS_DIR      # table, ratios, agreement
@@ -12,8 +13,8 @@
   townships.gpkg       --zones townships partitioning the district exactly (noisy Voronoi cells
                        with shared, wiggly edges); XZQDM (text id), XZQMC, zid (1..N)
   townships_utm.gpkg   the same in the raster's CRS (EPSG:32649) for the cell-centre peers
-  redline.shp          --redline smooth blobs, 100-300 vertices each, a few overlapping, a few
-                       crossing the boundary, a few with holes
+  redline.shp          --redline smooth blobs, 100-300 vertices each (times --redline-vertices),
+                       a few overlapping, a few crossing the boundary, a few with holes
   vectors.gpkg         boundary + townships + redline in one GeoPackage (for ogr2ogr -dialect SQLite)
   landcover.tif        Byte ESA-WorldCover-like classes (10 = tree cover ~62 %), EPSG:32649,
                        --cell metres, tiled 256x256 DEFLATE, nodata 0 (a few "cloud gaps")
@@ -127,7 +128,7 @@ def densify_line(coords, step):
     return out
 
 
-def make_vectors(rng, area_m2, n_zones, n_redline):
+def make_vectors(rng, area_m2, n_zones, n_redline, vertex_factor=1.0):
     from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
     from shapely.ops import polygonize, unary_union, voronoi_diagram
     from shapely.prepared import prep
@@ -198,7 +199,7 @@ def make_vectors(rng, area_m2, n_zones, n_redline):
     for i, a in enumerate(areas):
         overlap_ok = rng.random() < 0.05
         crossing_ok = rng.random() < 0.06
-        n = int(rng.integers(100, 301))
+        n = int(round(int(rng.integers(100, 301)) * vertex_factor))
         for attempt in range(4000):
             a_try = a if attempt < 2000 else a * 0.5
             px, py = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
@@ -388,7 +389,7 @@ def cmd_gen(a):
         os.remove(meta_path)
     t_start = time.time()
     rng = np.random.default_rng(a.seed)
-    district, zones, redline = make_vectors(rng, a.area_km2 * 1e6, a.zones, a.redline)
+    district, zones, redline = make_vectors(rng, a.area_km2 * 1e6, a.zones, a.redline, a.redline_vertices)
     log(f"vectors: {len(zones)} townships, {len(redline)} red-line polygons "
         f"in {time.time() - t_start:.1f} s")
     P = lambda n: os.path.join(a.out, n)  # noqa: E731
@@ -426,6 +427,7 @@ def cmd_gen(a):
     nverts = [len(g.exterior.coords) - 1 for g in redline]
     meta = {
         "params": {"area_km2": a.area_km2, "zones": a.zones, "redline": a.redline,
+                   "redline_vertices": a.redline_vertices,
                    "cell_m": a.cell, "seed": a.seed},
         "district_planar_km2": district.area / 1e6,
         "district_vertices": len(district.exterior.coords) - 1,
@@ -435,6 +437,8 @@ def cmd_gen(a):
                                      for z in zones)),
         "redline_polygons": len(redline),
         "redline_vertices_min_max": [min(nverts), max(nverts)],
+        "redline_vertices_total": int(sum(len(g.exterior.coords) - 1 + sum(len(h.coords) - 1 for h in g.interiors)
+                                          for g in redline)),
         "redline_planar_km2": sum(g.area for g in redline) / 1e6,
         "raster": rinfo,
         "mpix": rinfo["nx"] * rinfo["ny"] / 1e6,
@@ -572,7 +576,8 @@ def cmd_report(a):
     print()
     print(f"Data: {out_summary(meta)}")
     print(f"      {meta['township_vertices']} township vertices, red-line polygons of "
-          f"{meta['redline_vertices_min_max'][0]}-{meta['redline_vertices_min_max'][1]} vertices; "
+          f"{meta['redline_vertices_min_max'][0]}-{meta['redline_vertices_min_max'][1]} vertices"
+          + (f" ({meta['redline_vertices_total']} in all)" if "redline_vertices_total" in meta else "") + "; "
           f"{a.data}")
     print()
     ref_r = "redline_t0" if ok("redline_t0") else None
@@ -753,6 +758,8 @@ def main():
     g.add_argument("--redline", type=int, default=550)
     g.add_argument("--cell", type=float, default=10.0)
     g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--redline-vertices", type=float, default=1.0,
+                   help="multiply each red-line polygon's vertex count (same shapes, finer outlines)")
     h = sp.add_parser("hist")
     h.add_argument("raster")
     b = sp.add_parser("bincount")

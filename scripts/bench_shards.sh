@@ -120,17 +120,8 @@ if ((QUICK)); then C_AREA=2400 C_ZONES=30; else C_AREA=9600 C_ZONES=60; fi
 C_NRED=550 C_CELL=10 C_SEED=7
 ensure_cov_data() {
     local d="$WORK/data-a${C_AREA}-z${C_ZONES}-r${C_NRED}-c${C_CELL}-s${C_SEED}-v1"
-    if [[ ! -f $d/meta.json ]]; then
-        say "generating $d"
-        local t0=$SECONDS
-        "$PY" "$COV_PY" gen --out "$d" --area-km2 "$C_AREA" --zones "$C_ZONES" --redline "$C_NRED" \
-            --cell "$C_CELL" --seed "$C_SEED" >&2 || die "data generation failed"
-        say "generated in $((SECONDS - t0)) s"
-    else
-        say "using cached data $d"
-    fi
-    rm -f "$d"/*.aux.xml
-    echo "$d"
+    cached_data "$d" "" -- "$PY" "$COV_PY" gen --out "$d" --area-km2 "$C_AREA" --zones "$C_ZONES" \
+        --redline "$C_NRED" --cell "$C_CELL" --seed "$C_SEED"
 }
 
 # activity: bench_activity_data.py gen, ROWS x COLS shifted copies of make_activity_scene.py's scene
@@ -145,17 +136,8 @@ ensure_act_data() {
         rm -rf "$SCENE"
         "$PY" "$SCENE_PY" --out "$SCENE" --seed "$A_SEED" >&2 || die "scene generation failed"
     fi
-    if [[ ! -f $d/meta.json ]]; then
-        say "generating $d ($A_ROWS x $A_COLS copies)"
-        local t0=$SECONDS
-        "$PY" "$ACT_PY" gen --scene "$SCENE" --out "$d" --rows "$A_ROWS" --cols "$A_COLS" >&2 ||
-            die "data generation failed"
-        say "generated in $((SECONDS - t0)) s"
-    else
-        say "using cached data $d"
-    fi
-    rm -f "$d"/*.aux.xml
-    echo "$d"
+    cached_data "$d" "$A_ROWS x $A_COLS copies" -- "$PY" "$ACT_PY" gen --scene "$SCENE" --out "$d" --rows "$A_ROWS" \
+        --cols "$A_COLS"
 }
 
 CD="" AD=""
