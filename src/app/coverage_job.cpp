@@ -6,7 +6,6 @@
 #include "crs.h"
 #include "error.h"
 #include "gdal_error.h"
-#include "parallel_for.h"
 #include "polygon_ops.h"
 #include "raster_pass.h"
 #include "text.h"
@@ -143,7 +142,7 @@ LayerReport load_layer(Opened& opened, const std::string& role, const OGRSpatial
                          (opened.spec.where.empty() ? " (the layer is empty)"
                                                     : " match the filter '" + opened.spec.where + "'") +
                          "; check the file, the layer and the filter");
-    r.repaired = repair_invalid(ctx, meter, r.layer);
+    r.repaired = repair_invalid(ctx, meter, r.layer, threads);
     if (r.repaired) {
         std::string which;
         std::size_t listed = 0;
@@ -426,8 +425,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         result.zones_qa = std::move(tiling.qa);
     }
 
-    // The district's shares come with the layers' figures; each zone's are measured here, the
-    // zones shared out among the threads.
+    // The district's shares come with the layers' figures; each zone's are measured here.
     auto district_share = [&](const LayerReport* r, std::optional<ShareFigure>& out) {
         if (!r)
             return;
@@ -437,65 +435,26 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     };
     district_share(redline_report, district.redline);
     district_share(protected_report, district.protected_areas);
-    if (!result.zones.empty() && (redline_report || protected_report)) {
-        // What a thread reads: a layer's parts inside the district (and, for survey areas, their
-        // union); the originals on this thread, copies of its own on any other.
-        struct LayerInside
-        {
-            const MeasuredParts* parts = nullptr;
-            const GEOSGeometry* inside = nullptr;
-            MeasuredParts own_parts;
-            GeomPtr own_inside;
-        };
-        struct ShareThread
-        {
-            std::optional<GeosLease> lease;
-            const GeosContext* geos = nullptr;
-            LayerInside redline, protected_areas;
-        };
-        auto make_thread = [&](std::size_t t) {
-            auto s = std::make_unique<ShareThread>();
-            if (t > 0)
-                s->lease.emplace();
-            s->geos = t > 0 ? &s->lease->context() : &ctx;
-            auto fill = [&](const LayerReport* r, LayerInside& in) {
-                if (!r)
-                    return;
-                const LayerFigures& f = *r->figures;
-                if (t == 0) {
-                    in.parts = &f.inside_parts;
-                } else {
-                    in.own_parts = f.inside_parts.copy(*s->geos);
-                    in.parts = &in.own_parts;
-                }
-                if (options.survey_area) {
-                    in.own_inside = f.inside_parts.collect(*s->geos);
-                    in.inside = in.own_inside.get();
-                }
-            };
-            fill(redline_report, s->redline);
-            fill(protected_report, s->protected_areas);
-            return s;
-        };
-        auto zone_share = [&](const GeosContext& geos, const UnitResult& z, const LayerInside& in,
-                              std::optional<ShareFigure>& out) {
-            if (!in.parts)
-                return;
-            out = share_of(area_within(geos, meter, *in.parts, z.geometry.get()), z.area_m2);
-            if (options.survey_area) {
-                GeomPtr i = intersection(geos, in.inside, z.geometry.get());
-                out->survey_area_m2 = meter.survey(geos, i.get());
+    auto zone_shares = [&](const LayerReport* r, std::optional<ShareFigure> UnitResult::*share) {
+        if (!r || result.zones.empty())
+            return;
+        std::vector<const GEOSGeometry*> zone_geometries;
+        for (const auto& z : result.zones)
+            zone_geometries.push_back(z.geometry.get());
+        const std::vector<double> within =
+          areas_within_each(ctx, meter, r->figures->inside_parts, zone_geometries, threads);
+        for (std::size_t z = 0; z < result.zones.size(); ++z)
+            result.zones[z].*share = share_of(within[z], result.zones[z].area_m2);
+        if (options.survey_area) {
+            const GeomPtr inside = r->figures->inside_parts.collect(ctx);
+            for (auto& z : result.zones) {
+                GeomPtr i = intersection(ctx, inside.get(), z.geometry.get());
+                (z.*share)->survey_area_m2 = meter.survey(ctx, i.get());
             }
-        };
-        // Each zone's geometry is read by one thread only (the zones' thread made them and has
-        // finished).
-        parallel_for_with_state(result.zones.size(), threads, make_thread,
-                                [&](std::unique_ptr<ShareThread>& s, std::size_t i) {
-                                    UnitResult& z = result.zones[i];
-                                    zone_share(*s->geos, z, s->redline, z.redline);
-                                    zone_share(*s->geos, z, s->protected_areas, z.protected_areas);
-                                });
-    }
+        }
+    };
+    zone_shares(redline_report, &UnitResult::redline);
+    zone_shares(protected_report, &UnitResult::protected_areas);
 
     // 6. Forest.
     GeomPtr mask_geometry;

@@ -23,10 +23,9 @@ public:
     /// Geodesic area (m²): see geodesic_area().
     double geodesic(const GeosContext& ctx, const GEOSGeometry* lonlat) const;
 
-    /// The geodesic area of each of @p lonlat (m²), on up to @p threads threads. The vertices are
-    /// read here, on the calling thread (GEOS handles are not shared); only the measurement, pure
-    /// PROJ geodesic arithmetic, runs in parallel. Each area is computed the same way whatever the
-    /// thread count, so the results are identical to geodesic() one by one.
+    /// The geodesic area of each of @p lonlat (m²), on up to @p threads threads; each geometry is
+    /// read by one thread only, with a GEOS context of its own. Each area is computed the same
+    /// way whatever the thread count, so the results are identical to geodesic() one by one.
     std::vector<double> geodesic_each(const GeosContext& ctx, const std::vector<const GEOSGeometry*>& lonlat,
                                       int threads) const;
 

@@ -1,7 +1,11 @@
 #include "dissolve.h"
 
+#include "parallel_for.h"
+
 #include <algorithm>
 #include <numeric>
+#include <optional>
+#include <utility>
 
 namespace redline {
 
@@ -34,17 +38,6 @@ GeomPtr MeasuredParts::collect(const GeosContext& ctx) const
                 GEOSGeom_createCollection_r(ctx.handle(), GEOS_MULTIPOLYGON, polygons.data(),
                                             static_cast<unsigned int>(polygons.size())),
                 "collect parts");
-}
-
-MeasuredParts MeasuredParts::copy(const GeosContext& ctx) const
-{
-    MeasuredParts out;
-    out.parts.reserve(parts.size());
-    for (const auto& p : parts)
-        out.parts.push_back(clone(ctx, p.get()));
-    out.areas = areas;
-    out.bounds = bounds;
-    return out;
 }
 
 namespace {
@@ -195,6 +188,63 @@ double area_within(const GeosContext& ctx, const AreaMeter& meter, const std::ve
         }
     }
     return sum;
+}
+
+std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
+                                      const std::vector<const GEOSGeometry*>& polygons, int threads)
+{
+    std::vector<Box> boxes;
+    for (const GEOSGeometry* p : polygons)
+        boxes.push_back(bounds(ctx, p));
+    // Work goes by part, so that no part is copied: the polygons (zones, a fraction of the
+    // vertices) are. pieces[i] holds part i's area in each polygon it meets.
+    std::vector<std::vector<std::pair<std::size_t, double>>> pieces(parts.parts.size());
+    struct Thread
+    {
+        std::optional<GeosLease> lease;
+        const GeosContext* geos = nullptr;
+        std::vector<GeomPtr> own;
+        std::vector<const GEOSGeometry*> polygons;
+        std::vector<PreparedPtr> prepared; ///< made when first needed
+    };
+    parallel_for_with_state(
+      parts.parts.size(), threads,
+      [&](std::size_t t) {
+          auto s = std::make_unique<Thread>();
+          if (t > 0)
+              s->lease.emplace();
+          s->geos = t > 0 ? &s->lease->context() : &ctx;
+          for (const GEOSGeometry* p : polygons) {
+              if (t > 0)
+                  s->own.push_back(clone(*s->geos, p));
+              s->polygons.push_back(t > 0 ? s->own.back().get() : p);
+          }
+          s->prepared.resize(polygons.size());
+          return s;
+      },
+      [&](std::unique_ptr<Thread>& s, std::size_t i) {
+          const GEOSGeometry* part = parts.parts[i].get();
+          const GEOSContextHandle_t h = s->geos->handle();
+          for (std::size_t z = 0; z < polygons.size(); ++z) {
+              if (!boxes[z].intersects(parts.bounds[i]))
+                  continue;
+              if (!s->prepared[z])
+                  s->prepared[z] = prepare(*s->geos, s->polygons[z]);
+              if (GEOSPreparedContains_r(h, s->prepared[z].get(), part) == 1) {
+                  pieces[i].emplace_back(z, parts.areas[i]);
+              } else if (GEOSPreparedIntersects_r(h, s->prepared[z].get(), part) == 1) {
+                  GeomPtr in = intersection(*s->geos, part, s->polygons[z]);
+                  if (!GEOSisEmpty_r(h, in.get()))
+                      pieces[i].emplace_back(z, meter.geodesic(*s->geos, in.get()));
+              }
+          }
+      });
+    // Summed polygon by polygon in part order, as area_within() does.
+    std::vector<double> sums(polygons.size(), 0.0);
+    for (const auto& list : pieces)
+        for (const auto& piece : list)
+            sums[piece.first] += piece.second;
+    return sums;
 }
 
 } // namespace redline

@@ -24,8 +24,6 @@ struct MeasuredParts
     double total() const;
     /// All parts as one MultiPolygon (a copy).
     GeomPtr collect(const GeosContext& ctx) const;
-    /// A deep copy made with @p ctx (for another thread: GEOS geometries are not to be shared).
-    MeasuredParts copy(const GeosContext& ctx) const;
 };
 
 /// @brief The union of a layer's features and the pairs that overlap.
@@ -49,6 +47,12 @@ void split_by(const GeosContext& ctx, const AreaMeter& meter, MeasuredParts part
 /// Area of @p parts within @p polygon (m²).
 double area_within(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
                    const GEOSGeometry* polygon);
+
+/// The area of @p parts within each of @p polygons (m²), the same to the bit as area_within() one
+/// polygon at a time, on up to @p threads threads. Each part is read by one thread only; each
+/// thread has its own copies of the polygons.
+std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
+                                      const std::vector<const GEOSGeometry*>& polygons, int threads);
 
 /// Area within @p polygon (m²) of polygons @p parts whose areas (m²) and bounds are known.
 double area_within(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& parts,

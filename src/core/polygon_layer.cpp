@@ -1,8 +1,11 @@
 #include "polygon_layer.h"
 
 #include "geodesic_area.h"
+#include "parallel_for.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace redline {
 
@@ -15,20 +18,26 @@ std::vector<const GEOSGeometry*> geometries_of(const PolygonLayer& layer)
     return out;
 }
 
-std::size_t repair_invalid(const GeosContext& ctx, const AreaMeter& meter, PolygonLayer& layer)
+std::size_t repair_invalid(const GeosContext& ctx, const AreaMeter& meter, PolygonLayer& layer, int threads)
 {
-    std::size_t repaired = 0;
-    for (auto& f : layer.features) {
-        std::string reason;
-        if (is_valid(ctx, f.geometry.get(), reason))
-            continue;
-        f.invalid_reason = reason;
-        f.area_as_drawn_m2 = meter.geodesic(ctx, f.geometry.get());
-        f.geometry = repair_polygon(ctx, f.geometry.get());
-        f.repaired = true;
-        ++repaired;
-    }
-    return repaired;
+    // Each feature is read and replaced by one thread only, through that thread's own context.
+    std::vector<char> repaired(layer.features.size(), 0);
+    parallel_for_with_state(
+      layer.features.size(), threads,
+      [](std::size_t t) { return t > 0 ? std::make_optional<GeosLease>() : std::nullopt; },
+      [&](std::optional<GeosLease>& lease, std::size_t i) {
+          const GeosContext& geos = lease ? lease->context() : ctx;
+          PolygonFeature& f = layer.features[i];
+          std::string reason;
+          if (is_valid(geos, f.geometry.get(), reason))
+              return;
+          f.invalid_reason = reason;
+          f.area_as_drawn_m2 = meter.geodesic(geos, f.geometry.get());
+          f.geometry = repair_polygon(geos, f.geometry.get());
+          f.repaired = true;
+          repaired[i] = 1;
+      });
+    return std::size_t(std::count(repaired.begin(), repaired.end(), 1));
 }
 
 namespace {

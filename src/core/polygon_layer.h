@@ -41,8 +41,9 @@ struct PolygonLayer
 
 /// Repairs invalid features in place (GEOS MakeValid, structure method), recording reason and the
 /// area as drawn; returns how many were repaired. Features that repair to nothing are kept
-/// (empty), so that counts and fids stay those of the file.
-std::size_t repair_invalid(const GeosContext& ctx, const AreaMeter& meter, PolygonLayer& layer);
+/// (empty), so that counts and fids stay those of the file. Features are checked on up to
+/// @p threads threads.
+std::size_t repair_invalid(const GeosContext& ctx, const AreaMeter& meter, PolygonLayer& layer, int threads = 1);
 
 /// @brief A feature whose area attribute disagrees with its measured area.
 struct AreaMismatch

@@ -364,14 +364,14 @@ bool polygonal_type(OGRwkbGeometryType t)
 }
 
 /// Keeps the polygons of a collection; null when there are none.
-std::unique_ptr<OGRGeometry> polygons_only(const OGRGeometry& g)
+std::unique_ptr<OGRGeometry> polygons_only(std::unique_ptr<OGRGeometry> g)
 {
-    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+    const OGRwkbGeometryType t = wkbFlatten(g->getGeometryType());
     if (polygonal_type(t))
-        return std::unique_ptr<OGRGeometry>(g.clone());
+        return g;
     if (t == wkbGeometryCollection) {
         auto out = std::make_unique<OGRMultiPolygon>();
-        for (const OGRGeometry* member : *g.toGeometryCollection()) {
+        for (const OGRGeometry* member : *g->toGeometryCollection()) {
             const OGRwkbGeometryType mt = wkbFlatten(member->getGeometryType());
             if (mt == wkbPolygon)
                 out->addGeometry(member);
@@ -456,11 +456,13 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
                 empty_fids += (empty_fids.empty() ? "" : ", ") + std::to_string(feature->GetFID());
             continue;
         }
-        std::unique_ptr<OGRGeometry> geom(g->hasCurveGeometry() ? g->getLinearGeometry() : g->clone());
+        const OGRwkbGeometryType type = g->getGeometryType();
+        // The feature is read once: its geometry is taken, not copied.
+        std::unique_ptr<OGRGeometry> geom(g->hasCurveGeometry() ? g->getLinearGeometry() : feature->StealGeometry());
         geom->flattenTo2D();
-        geom = polygons_only(*geom);
+        geom = polygons_only(std::move(geom));
         if (!geom)
-            throw InputError(where + ": is a " + OGRGeometryTypeToName(g->getGeometryType()) +
+            throw InputError(where + ": is a " + OGRGeometryTypeToName(type) +
                              ", not a polygon; give a polygon layer (convert lines with QGIS 'Lines to polygons')");
         check_coordinates(*geom, projected, where, out.crs_name);
         if (close_open_rings(*geom) && closed++ < 5)

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 using namespace redline;
 using test::box_ring;
 
@@ -127,4 +129,35 @@ TEST(AreaMeter, MeasuringOnThreadsGivesEveryFeatureItsOwnAreaToTheBit)
             EXPECT_EQ(many[i], one[i]) << threads << " threads, feature " << i;
     }
     EXPECT_TRUE(meter.geodesic_each(ctx, {}, 4).empty());
+}
+
+// Parts measured within each of several zones at once, on several threads: the same as one zone
+// at a time, and the closed-form areas of the planted boxes.
+TEST(PolygonLayer, AreasWithinEachZoneMatchOneAtATimeAndClosedForms)
+{
+    const GeosContext ctx;
+    const Ellipsoid e = Ellipsoid::cgcs2000();
+    const AreaMeter meter(e);
+    auto box = [&](double lon0, double lat0, double lon1, double lat1) {
+        return from_rings(ctx, Rings{ { Ring{ box_ring(lon0, lat0, lon1, lat1, 0.002), false } } });
+    };
+    MeasuredParts parts;
+    // one part inside the west zone, one straddling both, one in neither
+    for (auto b : { std::array<double, 4>{ 108.1, 29.1, 108.3, 29.3 }, std::array<double, 4>{ 108.4, 29.4, 108.6, 29.6 },
+                    std::array<double, 4>{ 110.0, 29.0, 110.1, 29.1 } }) {
+        GeomPtr g = box(b[0], b[1], b[2], b[3]);
+        const double a = meter.geodesic(ctx, g.get());
+        parts.add(std::move(g), a, ctx);
+    }
+    GeomPtr west = box(108.0, 29.0, 108.5, 30.0);
+    GeomPtr east = box(108.5, 29.0, 109.0, 30.0);
+    const std::vector<const GEOSGeometry*> zones{ west.get(), east.get() };
+    for (int threads : { 1, 2, 3 }) {
+        const std::vector<double> each = areas_within_each(ctx, meter, parts, zones, threads);
+        ASSERT_EQ(each.size(), 2u);
+        EXPECT_EQ(each[0], area_within(ctx, meter, parts, west.get())) << threads << " threads";
+        EXPECT_EQ(each[1], area_within(ctx, meter, parts, east.get())) << threads << " threads";
+        EXPECT_NEAR(each[0] / (e.quadrangle_area(29.1, 29.3, 0.2) + e.quadrangle_area(29.4, 29.6, 0.1)), 1.0, 1e-9);
+        EXPECT_NEAR(each[1] / e.quadrangle_area(29.4, 29.6, 0.1), 1.0, 1e-9);
+    }
 }
