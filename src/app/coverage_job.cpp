@@ -353,9 +353,9 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         GeomPtr district_copy = clone(lease.context(), district.geometry.get());
         const auto launch = threads > 1 ? std::launch::async : std::launch::deferred;
         zone_work = std::async(launch, [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
-                                        district_copy = std::move(district_copy), measure = !raster_only,
+                                        district_copy = std::move(district_copy),
                                         survey = options.survey_area && !raster_only]() mutable {
-            ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), measure, survey);
+            ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), survey);
             district_copy.reset(); // before the lease returns the context it was made with
             return tiling;
         });
@@ -392,7 +392,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
             z.id = f.id;
             z.name = f.name;
             z.geometry = std::move(tiling.clipped[i]);
-            if (!tiling.areas_m2.empty()) // a shard only reads cells; the merge measures the zones
+            if (!raster_only) // a shard reports cells only; the merge gives the zones' areas
                 z.area_m2 = tiling.areas_m2[i];
             if (!tiling.survey_areas_m2.empty())
                 z.survey_area_m2 = tiling.survey_areas_m2[i];

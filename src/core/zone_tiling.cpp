@@ -7,7 +7,7 @@
 namespace redline {
 
 ZoneTiling tile_zones(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& zones,
-                      const GEOSGeometry* district, bool measure, bool survey)
+                      const GEOSGeometry* district, bool survey)
 {
     ZoneTiling out;
     const PreparedPtr prepared = prepare(ctx, district);
@@ -16,8 +16,7 @@ ZoneTiling tile_zones(const GeosContext& ctx, const AreaMeter& meter, const std:
         const bool inside = GEOSPreparedContains_r(ctx.handle(), prepared.get(), zone) == 1;
         all_inside = all_inside && inside;
         GeomPtr clipped = inside ? clone(ctx, zone) : intersection(ctx, zone, district);
-        if (measure)
-            out.areas_m2.push_back(meter.geodesic(ctx, clipped.get()));
+        out.areas_m2.push_back(meter.geodesic(ctx, clipped.get()));
         if (survey)
             out.survey_areas_m2.push_back(meter.survey(ctx, clipped.get()));
         out.clipped.push_back(std::move(clipped));
@@ -37,7 +36,7 @@ ZoneTiling tile_zones(const GeosContext& ctx, const AreaMeter& meter, const std:
     // rounding of the areas, ~1e-13, and far below any sliver worth a look, 0.24 m² in 2,400 km²),
     // the zones tile the district, and the union and differences below, the costliest part of
     // this check, would only confirm it.
-    if (measure && all_inside && overlaps.empty()) {
+    if (all_inside && overlaps.empty()) {
         double zones_m2 = 0.0;
         for (double a : out.areas_m2)
             zones_m2 += a;

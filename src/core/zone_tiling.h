@@ -20,16 +20,16 @@ struct ZonesQa
 struct ZoneTiling
 {
     std::vector<GeomPtr> clipped;        ///< each zone within the district, in input order
-    std::vector<double> areas_m2;        ///< geodesic area of each clipped zone (when measured)
+    std::vector<double> areas_m2;        ///< geodesic area of each clipped zone
     std::vector<double> survey_areas_m2; ///< survey area of each clipped zone (when asked for)
     ZonesQa qa;
     std::vector<std::pair<std::size_t, std::size_t>> overlapping; ///< pairs of zones sharing area
 };
 
 /// Clips each of @p zones to @p district and finds the gaps between them, their overlaps and what
-/// lies outside the district. @p measure: also the geodesic area of each clipped zone; @p survey:
-/// also its survey area. All geometries are lon/lat degrees.
+/// lies outside the district, measuring each clipped zone (geodesic area; with @p survey, its
+/// survey area too). All geometries are lon/lat degrees.
 ZoneTiling tile_zones(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& zones,
-                      const GEOSGeometry* district, bool measure, bool survey);
+                      const GEOSGeometry* district, bool survey);
 
 } // namespace redline

@@ -22,7 +22,7 @@ ZoneTiling tile(const GeosContext& ctx, const std::vector<GeomPtr>& zones, const
     std::vector<const GEOSGeometry*> z;
     for (const auto& g : zones)
         z.push_back(g.get());
-    return tile_zones(ctx, AreaMeter(Ellipsoid::cgcs2000()), z, district, true, false);
+    return tile_zones(ctx, AreaMeter(Ellipsoid::cgcs2000()), z, district, false);
 }
 
 } // namespace
