@@ -4,7 +4,6 @@
 #include "parallel_for.h"
 
 #include <algorithm>
-#include <optional>
 
 namespace redline {
 
@@ -25,9 +24,9 @@ std::vector<double> AreaMeter::geodesic_each(const GeosContext& ctx, const std::
     const int used = int(std::min<std::size_t>(std::size_t(std::max(1, threads)), std::max<std::size_t>(1, vertices / 20000)));
     // Each geometry is read by one thread only, through that thread's own GEOS context.
     parallel_for_with_state(
-      lonlat.size(), used, [](std::size_t t) { return t > 0 ? std::make_optional<GeosLease>() : std::nullopt; },
-      [&](std::optional<GeosLease>& lease, std::size_t i) {
-          areas[i] = geodesic_area(m_ellipsoid, to_rings(lease ? lease->context() : ctx, lonlat[i]));
+      lonlat.size(), used, [&](std::size_t t) { return ThreadGeos(t, ctx); },
+      [&](const ThreadGeos& geos, std::size_t i) {
+          areas[i] = geodesic_area(m_ellipsoid, to_rings(geos.context(), lonlat[i]));
       });
     return areas;
 }

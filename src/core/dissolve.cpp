@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <optional>
 #include <utility>
 
 namespace redline {
@@ -201,8 +200,7 @@ std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& m
     std::vector<std::vector<std::pair<std::size_t, double>>> pieces(parts.parts.size());
     struct Thread
     {
-        std::optional<GeosLease> lease;
-        const GeosContext* geos = nullptr;
+        ThreadGeos geos;
         std::vector<GeomPtr> own;
         std::vector<const GEOSGeometry*> polygons;
         std::vector<PreparedPtr> prepared; ///< made when first needed
@@ -210,13 +208,10 @@ std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& m
     parallel_for_with_state(
       parts.parts.size(), threads,
       [&](std::size_t t) {
-          auto s = std::make_unique<Thread>();
-          if (t > 0)
-              s->lease.emplace();
-          s->geos = t > 0 ? &s->lease->context() : &ctx;
+          auto s = std::make_unique<Thread>(Thread{ ThreadGeos(t, ctx), {}, {}, {} });
           for (const GEOSGeometry* p : polygons) {
               if (t > 0)
-                  s->own.push_back(clone(*s->geos, p));
+                  s->own.push_back(clone(s->geos.context(), p));
               s->polygons.push_back(t > 0 ? s->own.back().get() : p);
           }
           s->prepared.resize(polygons.size());
@@ -224,18 +219,19 @@ std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& m
       },
       [&](std::unique_ptr<Thread>& s, std::size_t i) {
           const GEOSGeometry* part = parts.parts[i].get();
-          const GEOSContextHandle_t h = s->geos->handle();
+          const GeosContext& geos = s->geos.context();
+          const GEOSContextHandle_t h = geos.handle();
           for (std::size_t z = 0; z < polygons.size(); ++z) {
               if (!boxes[z].intersects(parts.bounds[i]))
                   continue;
               if (!s->prepared[z])
-                  s->prepared[z] = prepare(*s->geos, s->polygons[z]);
+                  s->prepared[z] = prepare(geos, s->polygons[z]);
               if (GEOSPreparedContains_r(h, s->prepared[z].get(), part) == 1) {
                   pieces[i].emplace_back(z, parts.areas[i]);
               } else if (GEOSPreparedIntersects_r(h, s->prepared[z].get(), part) == 1) {
-                  GeomPtr in = intersection(*s->geos, part, s->polygons[z]);
+                  GeomPtr in = intersection(geos, part, s->polygons[z]);
                   if (!GEOSisEmpty_r(h, in.get()))
-                      pieces[i].emplace_back(z, meter.geodesic(*s->geos, in.get()));
+                      pieces[i].emplace_back(z, meter.geodesic(geos, in.get()));
               }
           }
       });

@@ -70,6 +70,13 @@ GeosLease::~GeosLease()
     pool.free.push_back(m_context);
 }
 
+ThreadGeos::ThreadGeos(std::size_t thread, const GeosContext& callers)
+{
+    if (thread > 0)
+        m_lease.emplace();
+    m_context = thread > 0 ? &m_lease->context() : &callers;
+}
+
 GeomPtr take(const GeosContext& ctx, GEOSGeometry* geometry, const char* operation)
 {
     if (!geometry)

@@ -4,7 +4,9 @@
 
 #include <geos_c.h>
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,19 @@ public:
 
 private:
     GeosContext* m_context;
+};
+
+/// @brief The GEOS context of thread t of parallel_for_with_state(): the caller's own for t = 0
+/// (the calling thread), one lent from the pool for any other.
+class ThreadGeos
+{
+public:
+    ThreadGeos(std::size_t thread, const GeosContext& callers);
+    const GeosContext& context() const { return *m_context; }
+
+private:
+    std::optional<GeosLease> m_lease;
+    const GeosContext* m_context; ///< the caller's, or the pooled one (its address outlives moves)
 };
 
 /// @brief Deleter for GEOS geometries owned through std::unique_ptr.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
 namespace redline {
 
@@ -24,9 +23,9 @@ std::size_t repair_invalid(const GeosContext& ctx, const AreaMeter& meter, Polyg
     std::vector<char> repaired(layer.features.size(), 0);
     parallel_for_with_state(
       layer.features.size(), threads,
-      [](std::size_t t) { return t > 0 ? std::make_optional<GeosLease>() : std::nullopt; },
-      [&](std::optional<GeosLease>& lease, std::size_t i) {
-          const GeosContext& geos = lease ? lease->context() : ctx;
+      [&](std::size_t t) { return ThreadGeos(t, ctx); },
+      [&](const ThreadGeos& thread, std::size_t i) {
+          const GeosContext& geos = thread.context();
           PolygonFeature& f = layer.features[i];
           std::string reason;
           if (is_valid(geos, f.geometry.get(), reason))

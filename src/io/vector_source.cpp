@@ -492,22 +492,19 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
     struct Worker
     {
         std::optional<Reprojection> own_reprojection;
-        std::optional<GeosLease> lease;
         const Reprojection* reprojection = nullptr;
-        const GeosContext* geos = nullptr;
+        ThreadGeos geos;
     };
     const std::size_t worth_a_thread = 50; // features: fewer are done before a thread has started
     const int used = geometries.size() >= 2 * worth_a_thread ? threads : 1;
     parallel_for_with_state(
       geometries.size(), used,
       [&](std::size_t t) {
-          auto w = std::make_unique<Worker>();
+          auto w = std::make_unique<Worker>(Worker{ std::nullopt, &to_working, ThreadGeos(t, ctx) });
           if (t > 0) {
               w->own_reprojection.emplace(to_working.copy());
-              w->lease.emplace();
+              w->reprojection = &*w->own_reprojection;
           }
-          w->reprojection = t > 0 ? &*w->own_reprojection : &to_working;
-          w->geos = t > 0 ? &w->lease->context() : &ctx;
           return w;
       },
       [&](std::unique_ptr<Worker>& w, std::size_t i) {
@@ -518,11 +515,11 @@ PolygonLayer VectorSource::read(const OGRSpatialReference& working, const GeosCo
               throw InputError(m_spec.option + " " + m_label + ", feature FID " + std::to_string(pf.fid) +
                                ": cannot be transformed from " + out.crs_name + " to " + working_label +
                                gdal_says(errors));
-          GEOSGeometry* gg = geom.exportToGEOS(w->geos->handle());
+          GEOSGeometry* gg = geom.exportToGEOS(w->geos.context().handle());
           if (!gg)
               throw InputError(m_spec.option + " " + m_label + ", feature FID " + std::to_string(pf.fid) +
                                ": GEOS cannot read the geometry" + gdal_says(errors));
-          pf.geometry = GeomPtr(gg, GeomDeleter{ w->geos->handle() });
+          pf.geometry = GeomPtr(gg, GeomDeleter{ w->geos.context().handle() });
           geometries[i].reset();
       });
     if (without_geometry)
