@@ -353,9 +353,9 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         GeomPtr district_copy = clone(lease.context(), district.geometry.get());
         const auto launch = threads > 1 ? std::launch::async : std::launch::deferred;
         zone_work = std::async(launch, [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
-                                        district_copy = std::move(district_copy),
+                                        district_copy = std::move(district_copy), district_m2 = district.area_m2,
                                         survey = options.survey_area && !raster_only]() mutable {
-            ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), survey);
+            ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), district_m2, survey);
             district_copy.reset(); // before the lease returns the context it was made with
             return tiling;
         });

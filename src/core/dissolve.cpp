@@ -159,37 +159,28 @@ void split_by(const GeosContext& ctx, const AreaMeter& meter, MeasuredParts part
 double area_within(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
                    const GEOSGeometry* polygon)
 {
-    std::vector<const GEOSGeometry*> geometries;
-    geometries.reserve(parts.parts.size());
-    for (const auto& p : parts.parts)
-        geometries.push_back(p.get());
-    return area_within(ctx, meter, geometries, parts.areas, parts.bounds, polygon);
+    return areas_within_each(ctx, meter, parts, { polygon }, 1)[0];
 }
 
 double area_within(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& parts,
                    const std::vector<double>& areas, const std::vector<Box>& boxes, const GEOSGeometry* polygon)
 {
-    // split_by without keeping the pieces: a part wholly inside counts its known area, and only
-    // parts crossing the edge are cut and measured.
-    const PreparedPtr prepared = prepare(ctx, polygon);
-    const Box box = bounds(ctx, polygon);
-    double sum = 0.0;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        const GEOSGeometry* part = parts[i];
-        if (!box.intersects(boxes[i]))
-            continue;
-        if (GEOSPreparedContains_r(ctx.handle(), prepared.get(), part) == 1) {
-            sum += areas[i];
-        } else if (GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), part) == 1) {
-            GeomPtr in = intersection(ctx, part, polygon);
-            if (!GEOSisEmpty_r(ctx.handle(), in.get()))
-                sum += meter.geodesic(ctx, in.get());
-        }
-    }
-    return sum;
+    return areas_within_each(ctx, meter, parts, areas, boxes, { polygon }, 1)[0];
 }
 
 std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
+                                      const std::vector<const GEOSGeometry*>& polygons, int threads)
+{
+    std::vector<const GEOSGeometry*> geometries;
+    geometries.reserve(parts.parts.size());
+    for (const auto& p : parts.parts)
+        geometries.push_back(p.get());
+    return areas_within_each(ctx, meter, geometries, parts.areas, parts.bounds, polygons, threads);
+}
+
+std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& meter,
+                                      const std::vector<const GEOSGeometry*>& parts, const std::vector<double>& areas,
+                                      const std::vector<Box>& part_bounds,
                                       const std::vector<const GEOSGeometry*>& polygons, int threads)
 {
     std::vector<Box> boxes;
@@ -197,7 +188,7 @@ std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& m
         boxes.push_back(bounds(ctx, p));
     // Work goes by part, so that no part is copied: the polygons (zones, a fraction of the
     // vertices) are. pieces[i] holds part i's area in each polygon it meets.
-    std::vector<std::vector<std::pair<std::size_t, double>>> pieces(parts.parts.size());
+    std::vector<std::vector<std::pair<std::size_t, double>>> pieces(parts.size());
     struct Thread
     {
         ThreadGeos geos;
@@ -206,7 +197,7 @@ std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& m
         std::vector<PreparedPtr> prepared; ///< made when first needed
     };
     parallel_for_with_state(
-      parts.parts.size(), threads,
+      parts.size(), threads,
       [&](std::size_t t) {
           auto s = std::make_unique<Thread>(Thread{ ThreadGeos(t, ctx), {}, {}, {} });
           for (const GEOSGeometry* p : polygons) {
@@ -218,16 +209,16 @@ std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& m
           return s;
       },
       [&](std::unique_ptr<Thread>& s, std::size_t i) {
-          const GEOSGeometry* part = parts.parts[i].get();
+          const GEOSGeometry* part = parts[i];
           const GeosContext& geos = s->geos.context();
           const GEOSContextHandle_t h = geos.handle();
           for (std::size_t z = 0; z < polygons.size(); ++z) {
-              if (!boxes[z].intersects(parts.bounds[i]))
+              if (!boxes[z].intersects(part_bounds[i]))
                   continue;
               if (!s->prepared[z])
                   s->prepared[z] = prepare(geos, s->polygons[z]);
               if (GEOSPreparedContains_r(h, s->prepared[z].get(), part) == 1) {
-                  pieces[i].emplace_back(z, parts.areas[i]);
+                  pieces[i].emplace_back(z, areas[i]);
               } else if (GEOSPreparedIntersects_r(h, s->prepared[z].get(), part) == 1) {
                   GeomPtr in = intersection(geos, part, s->polygons[z]);
                   if (!GEOSisEmpty_r(h, in.get()))
@@ -235,7 +226,7 @@ std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& m
               }
           }
       });
-    // Summed polygon by polygon in part order, as area_within() does.
+    // Summed polygon by polygon in part order, so that the sums do not depend on the threads.
     std::vector<double> sums(polygons.size(), 0.0);
     for (const auto& list : pieces)
         for (const auto& piece : list)

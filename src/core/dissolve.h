@@ -48,10 +48,16 @@ void split_by(const GeosContext& ctx, const AreaMeter& meter, MeasuredParts part
 double area_within(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
                    const GEOSGeometry* polygon);
 
-/// The area of @p parts within each of @p polygons (m²), the same to the bit as area_within() one
-/// polygon at a time, on up to @p threads threads. Each part is read by one thread only; each
+/// The area of @p parts within each of @p polygons (m²), on up to @p threads threads, the same to
+/// the bit whatever their number (area_within() is this for one polygon). Each part is read by one thread only; each
 /// thread has its own copies of the polygons.
 std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& meter, const MeasuredParts& parts,
+                                      const std::vector<const GEOSGeometry*>& polygons, int threads);
+
+/// The same for polygons @p parts whose areas (m²) and bounds are known.
+std::vector<double> areas_within_each(const GeosContext& ctx, const AreaMeter& meter,
+                                      const std::vector<const GEOSGeometry*>& parts, const std::vector<double>& areas,
+                                      const std::vector<Box>& part_bounds,
                                       const std::vector<const GEOSGeometry*>& polygons, int threads);
 
 /// Area within @p polygon (m²) of polygons @p parts whose areas (m²) and bounds are known.

@@ -7,7 +7,7 @@
 namespace redline {
 
 ZoneTiling tile_zones(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& zones,
-                      const GEOSGeometry* district, bool survey)
+                      const GEOSGeometry* district, double district_m2, bool survey)
 {
     ZoneTiling out;
     const PreparedPtr prepared = prepare(ctx, district);
@@ -40,7 +40,6 @@ ZoneTiling tile_zones(const GeosContext& ctx, const AreaMeter& meter, const std:
         double zones_m2 = 0.0;
         for (double a : out.areas_m2)
             zones_m2 += a;
-        const double district_m2 = meter.geodesic(ctx, district);
         if (std::abs(district_m2 - zones_m2) <= 1e-10 * district_m2) {
             qa.gaps = empty_polygon(ctx);
             qa.outside = empty_polygon(ctx);

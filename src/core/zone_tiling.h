@@ -26,10 +26,10 @@ struct ZoneTiling
     std::vector<std::pair<std::size_t, std::size_t>> overlapping; ///< pairs of zones sharing area
 };
 
-/// Clips each of @p zones to @p district and finds the gaps between them, their overlaps and what
+/// Clips each of @p zones to @p district (whose geodesic area is @p district_m2) and finds the gaps between them, their overlaps and what
 /// lies outside the district, measuring each clipped zone (geodesic area; with @p survey, its
 /// survey area too). All geometries are lon/lat degrees.
 ZoneTiling tile_zones(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& zones,
-                      const GEOSGeometry* district, bool survey);
+                      const GEOSGeometry* district, double district_m2, bool survey);
 
 } // namespace redline
