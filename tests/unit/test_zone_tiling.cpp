@@ -22,7 +22,19 @@ ZoneTiling tile(const GeosContext& ctx, const std::vector<GeomPtr>& zones, const
     std::vector<const GEOSGeometry*> z;
     for (const auto& g : zones)
         z.push_back(g.get());
-    return tile_zones(ctx, AreaMeter(Ellipsoid::cgcs2000()), z, district, false);
+    const AreaMeter meter(Ellipsoid::cgcs2000());
+    return tile_zones(ctx, meter, z, district, meter.geodesic(ctx, district), false);
+}
+
+/// The district 108-109° E × 29-30° N, a west zone 108-108.5° E and an east zone planted by the
+/// test at @p east0 to @p east1 ° E, all over its 29-30° N.
+ZoneTiling west_and_east(const GeosContext& ctx, double east0, double east1)
+{
+    GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
+    std::vector<GeomPtr> zones;
+    zones.push_back(box(ctx, 108.0, 29.0, 108.5, 30.0));
+    zones.push_back(box(ctx, east0, 29.0, east1, 30.0));
+    return tile(ctx, zones, district.get());
 }
 
 } // namespace
@@ -56,11 +68,7 @@ TEST(ZoneTiling, AShiftedZoneLeavesAGapAndAnOverlapOfEqualArea)
 {
     const GeosContext ctx;
     const Ellipsoid e = Ellipsoid::cgcs2000();
-    GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
-    std::vector<GeomPtr> zones;
-    zones.push_back(box(ctx, 108.0, 29.0, 108.5, 30.0));
-    zones.push_back(box(ctx, 108.49, 29.0, 108.99, 30.0)); // 0.01° too far west
-    const ZoneTiling t = tile(ctx, zones, district.get());
+    const ZoneTiling t = west_and_east(ctx, 108.49, 108.99); // 0.01° too far west
 
     const double strip = e.quadrangle_area(29.0, 30.0, 0.01);
     EXPECT_NEAR(t.areas_m2[0] + t.areas_m2[1], e.quadrangle_area(29.0, 30.0, 1.0), 1e-9 * strip * 100);
@@ -79,11 +87,7 @@ TEST(ZoneTiling, AZoneReachingOutsideIsClippedAndTheRestReported)
 {
     const GeosContext ctx;
     const Ellipsoid e = Ellipsoid::cgcs2000();
-    GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
-    std::vector<GeomPtr> zones;
-    zones.push_back(box(ctx, 108.0, 29.0, 108.5, 30.0));
-    zones.push_back(box(ctx, 108.5, 29.0, 109.2, 30.0));
-    const ZoneTiling t = tile(ctx, zones, district.get());
+    const ZoneTiling t = west_and_east(ctx, 108.5, 109.2);
 
     EXPECT_NEAR(t.areas_m2[1] / e.quadrangle_area(29.0, 30.0, 0.5), 1.0, 1e-9);
     EXPECT_NEAR(t.qa.outside_m2 / e.quadrangle_area(29.0, 30.0, 0.2), 1.0, 1e-9);
@@ -97,11 +101,7 @@ TEST(ZoneTiling, ASliverBetweenZonesIsFound)
 {
     const GeosContext ctx;
     const Ellipsoid e = Ellipsoid::cgcs2000();
-    GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
-    std::vector<GeomPtr> zones;
-    zones.push_back(box(ctx, 108.0, 29.0, 108.5, 30.0));
-    zones.push_back(box(ctx, 108.5000005, 29.0, 109.0, 30.0)); // 0.0000005° ≈ 5 cm
-    const ZoneTiling t = tile(ctx, zones, district.get());
+    const ZoneTiling t = west_and_east(ctx, 108.5000005, 109.0); // 0.0000005° ≈ 5 cm
 
     const double sliver = e.quadrangle_area(29.0, 30.0, 0.0000005);
     EXPECT_NEAR(t.qa.gap_m2 / sliver, 1.0, 1e-3);
