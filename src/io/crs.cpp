@@ -1,5 +1,6 @@
 #include "crs.h"
 
+#include "coordinate_operation.h"
 #include "error.h"
 #include "gdal_error.h"
 
@@ -103,7 +104,13 @@ Reprojection::Reprojection(const OGRSpatialReference& from, const OGRSpatialRefe
     CplErrorCapture capture;
     SrsPtr src = clone_srs(from);
     SrsPtr dst = clone_srs(to);
-    m_transform.reset(OGRCreateCoordinateTransformation(src.get(), dst.get()));
+    if (const auto pipeline = operation_without_pivot_search(*src, *dst)) {
+        OGRCoordinateTransformationOptions options;
+        if (options.SetCoordinateOperation(pipeline->c_str(), false))
+            m_transform.reset(OGRCreateCoordinateTransformation(src.get(), dst.get(), options));
+    }
+    if (!m_transform)
+        m_transform.reset(OGRCreateCoordinateTransformation(src.get(), dst.get()));
     if (!m_transform)
         throw InputError(what + ": no transformation from " + label(from) + " to " + label(to) + gdal_says(capture));
 }
