@@ -18,7 +18,8 @@ double GeographicCellAreas::row_area(int row) const
 
 void GeographicCellAreas::fill(const Window& window, std::vector<double>& out) const
 {
-    out.resize(window.size());
+    if (out.size() < window.size())
+        out.resize(window.size());
     for (int r = 0; r < window.rows; ++r) {
         const double a = row_area(window.row0 + r);
         std::fill_n(out.begin() + std::ptrdiff_t(r) * window.cols, window.cols, a);
@@ -36,7 +37,8 @@ LatticeCellAreas::LatticeCellAreas(const Grid& grid, AreaAt cell_area_at, double
 
 void LatticeCellAreas::fill(const Window& window, std::vector<double>& out) const
 {
-    out.resize(window.size());
+    if (out.size() < window.size())
+        out.resize(window.size());
     if (window.empty())
         return;
     // Nodes sit on the centres of cells whose index is a multiple of the step, in the whole
