@@ -1,5 +1,7 @@
 #include "zonal_accumulator.h"
 
+#include <array>
+
 namespace redline {
 
 void ZonalAccumulator::add(const ValueWindow& cells, const std::vector<RasterZone>& zones,
@@ -34,9 +36,41 @@ ZonalAccumulator::WindowResult ZonalAccumulator::add(const ValueWindow& cells, c
 void ZonalAccumulator::add_coverage(const ValueWindow& cells, ClassHistogram& out)
 {
     if (cells.bytes)
-        add_cells(cells.bytes, cells, out);
+        add_byte_cells(cells.bytes, cells, out);
     else
         add_cells(cells.values, cells, out);
+}
+
+void ZonalAccumulator::add_byte_cells(const std::uint8_t* values, const ValueWindow& cells, ClassHistogram& out)
+{
+    // Inside a zone long runs of cells share a class, and adding each to the same sum makes
+    // every addition wait for the one before (perf: 40 % of the pass on that one store). Column
+    // c goes to sum c mod 4 of its class (an addition takes ~4 cycles), the four added together
+    // at the end: the same cells in the same order whatever the threads, so the figures stay
+    // identical however the work is split. Index 256 holds nodata.
+    constexpr std::size_t kNodata = 256;
+    std::array<std::array<double, 257>, 4>& sums = m_byte_sums;
+    for (auto& bank : sums)
+        bank.fill(0.0);
+    const Window& sub = m_coverage.window;
+    const Window& win = cells.window;
+    const std::size_t stride = std::size_t(win.cols);
+    const std::size_t origin = std::size_t(sub.row0 - win.row0) * stride + std::size_t(sub.col0 - win.col0);
+    const int nodata = cells.nodata && *cells.nodata >= 0 && *cells.nodata < 256 ? *cells.nodata : -1;
+    const double* areas = cells.cell_areas;
+    for_each_covered_cell(m_coverage, [&](int r, int c, double fraction) {
+        const std::size_t i = origin + std::size_t(r) * stride + std::size_t(c);
+        const int v = values[i];
+        sums[std::size_t(c) & 3][v == nodata ? kNodata : std::size_t(v)] += fraction * areas[i];
+    });
+    for (std::size_t v = 0; v < 256; ++v) {
+        const double a = (sums[0][v] + sums[1][v]) + (sums[2][v] + sums[3][v]);
+        if (a != 0.0)
+            out.add(std::int64_t(v), a);
+    }
+    const double nodata_area = (sums[0][kNodata] + sums[1][kNodata]) + (sums[2][kNodata] + sums[3][kNodata]);
+    if (nodata_area != 0.0)
+        out.add_nodata(nodata_area);
 }
 
 template<typename T>

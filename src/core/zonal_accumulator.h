@@ -4,6 +4,7 @@
 #include "class_histogram.h"
 #include "coverage_fraction.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,9 +82,11 @@ public:
 
 private:
     void add_coverage(const ValueWindow& cells, ClassHistogram& out);
+    void add_byte_cells(const std::uint8_t* values, const ValueWindow& cells, ClassHistogram& out);
     template<typename T>
     void add_cells(const T* values, const ValueWindow& cells, ClassHistogram& out);
     CoverageDeltas m_coverage;
+    std::array<std::array<double, 257>, 4> m_byte_sums; ///< scratch of add_byte_cells
 };
 
 } // namespace redline
