@@ -9,8 +9,9 @@
 #   --work DIR       data and results (default /tmp/redline-bench); generated data sets are
 #                    cached there under a name made of their parameters, so reruns skip generation
 #   --scale S        multiply the raster's cell count by S (cell = 10 m / sqrt(S))
-#   --redline-vertices F  multiply each red-line polygon's vertex count by F (default 1: 100-300
-#                    each, ~111k in all; 1.45 gives ~160k, the size named in issue 8)
+#   --redline-vertices F  multiply each red-line polygon's vertex count by F (default 1.45: 145-435
+#                    each, 160,611 in all, the size named in issue 8; 1 gives the 100-300 of
+#                    earlier runs, ~111k in all)
 #   --mem-scale M[,M2...]  also run redline on M x the cells (scale 1 vs M, M2 ...), to show that
 #                    peak RSS stays flat as the raster grows, once with GDAL's default block cache
 #                    and once with GDAL_CACHEMAX=16 (redline's own memory). Default 4 when --scale
@@ -19,6 +20,9 @@
 #   --quick          small case for CI
 #   --repeat N       best (minimum) wall time of N runs of each tool (default 3; 1 with --quick)
 #   --no-qgis        skip QGIS even when qgis_process.bin is installed
+#   --terra / --no-terra  run / skip R terra's extract(exact = TRUE), the one exact-fraction
+#                    zonal tool among Debian's packages (r-cran-terra, scripts/setup.sh --all).
+#                    Default: run it with --quick only (~80 s there; 38 min and 4 GB at district size)
 #   --build          (re)build redline with ninja first (default: only when the binary is missing)
 #
 # Environment: REDLINE (binary, default build/redline), EXACTEXTRACT (an exactextract binary:
@@ -33,6 +37,8 @@
 #                             centre rule, planar cell counts (includes qgis_process start-up)
 #   gdal_rasterize + bincount township ids burnt on the land-cover grid (cell centre rule), then
 #                             numpy bincount of zone*256+class block by block
+#   terra extract(exact=TRUE) R terra 1.7 (Debian): coverage-weighted mean of forest.tif per
+#                             township, exact cell fractions, planar weights
 #   exactextract              (if EXACTEXTRACT is set) coverage-weighted mean of forest.tif
 #   redline red line only     --boundary --zones --redline: repair, dissolve, clip, geodesic areas
 #   ogr2ogr -dialect SQLite   ST_Union of the red line, ST_Intersection with each township and
@@ -48,7 +54,8 @@
 #     and the shares differ by a few hundredths of a percentage point;
 #   - by the variation of the cell's ellipsoidal area inside a township (UTM scale factor changes
 #     by ~1e-4 over 10 km): negligible in a ratio.
-# exactextract uses exact fractions too (planar weights), so it should agree to < 0.01 point.
+# terra and exactextract use exact fractions too (planar weights), so they should agree to
+# < 0.01 point.
 # The red-line shares (ellipsoidal in redline, planar Gauss-Krüger in SQLite) agree to ~1e-4
 # point: the scale factor nearly cancels in the ratio.
 set -euo pipefail
@@ -60,11 +67,12 @@ REDLINE=${REDLINE:-$ROOT/build/redline}
 QGIS_PROCESS=${QGIS_PROCESS:-qgis_process.bin}
 WORK=/tmp/redline-bench
 SCALE=1
-RL_VERTICES=1
+RL_VERTICES=1.45
 MEM_SCALE=""
 QUICK=0
 REPEAT=""
 USE_QGIS=1
+USE_TERRA=""
 BUILD=0
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -79,6 +87,8 @@ while (($#)); do
         --quick) QUICK=1; shift ;;
         --repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
         --no-qgis) USE_QGIS=0; shift ;;
+        --terra) USE_TERRA=1; shift ;;
+        --no-terra) USE_TERRA=0; shift ;;
         --build) BUILD=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
@@ -89,6 +99,7 @@ done
 [[ $RL_VERTICES =~ ^[0-9]+([.][0-9]+)?$ ]] && awk -v s="$RL_VERTICES" 'BEGIN{exit !(s > 0)}' ||
     die "--redline-vertices must be a positive number"
 [[ -z $REPEAT ]] && REPEAT=$((QUICK ? 1 : 3))
+[[ -z $USE_TERRA ]] && USE_TERRA=$QUICK
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive integer"
 if [[ -z $MEM_SCALE ]]; then
     if awk -v s="$SCALE" 'BEGIN{exit !(s == 1)}'; then MEM_SCALE=4; else MEM_SCALE=$SCALE; fi
@@ -226,7 +237,20 @@ run_timed bincount "gdal_rasterize + numpy bincount (cell centre)" "$MPIX" "$R/z
     "$PY" "$DATA_PY" "$D/landcover.tif" "$FC" "$NZ" "$R/bincount.csv"
 rm -f "$R/zones.tif"
 
-# e. exactextract (optional)
+# e. R terra's exact-fraction extract (Debian's one exact-fraction zonal tool; slow, so one run)
+terra_label="R terra extract(exact=TRUE) (exact fractions)"
+if ((!USE_TERRA)); then
+    skip terra "$terra_label" "--terra runs it (38 min and 4 GB on the district case)"
+elif ! Rscript -e 'suppressMessages(library(terra))' >/dev/null 2>&1; then
+    skip terra "$terra_label" "R terra is not installed (scripts/setup.sh --all installs r-cran-terra)"
+else
+    REPEAT_SAVED=$REPEAT REPEAT=1
+    run_timed terra "$terra_label" "$MPIX" "$R/terra.csv" -- \
+        Rscript "$ROOT/scripts/bench_terra.R" "$D/forest.tif" "$D/townships_utm.gpkg" XZQDM "$R/terra.csv"
+    REPEAT=$REPEAT_SAVED
+fi
+
+# e'. exactextract (optional)
 if [[ -n ${EXACTEXTRACT:-} ]]; then
     if [[ -x $EXACTEXTRACT ]] || command -v "$EXACTEXTRACT" >/dev/null; then
         # exactextract >= 0.2 names the id column with --include-col, 0.1 with -f (--fid)

@@ -524,7 +524,7 @@ def read_peer_shares(kind, path, zid_to_code):
             mean = feat.GetField("_mean")
             if mean is not None:
                 out[feat.GetField("XZQDM")] = 100.0 * float(mean)
-    elif kind == "exactextract":
+    elif kind in ("exactextract", "terra"):
         with open(path) as f:
             for r in csv.DictReader(f):
                 key = r.get("XZQDM") or r.get("xzqdm")
@@ -615,6 +615,7 @@ def cmd_report(a):
                 red[z["id"]] = fo["share_of_valid_pct"]
     peers = [("qgis", "QGIS zonalstatisticsfb (cell centre)", "qgis.gpkg"),
              ("bincount", "gdal_rasterize + numpy bincount (cell centre)", "bincount.csv"),
+             ("terra", "terra extract(exact=TRUE) (exact fractions)", "terra.csv"),
              ("exactextract", "exactextract (exact fractions)", "exactextract.csv")]
     agree = {}
     if not red:
@@ -699,6 +700,9 @@ def cmd_report(a):
                    ">1: redline faster than the best exact-fraction peer")
     else:
         print(f"  {'exactextract / redline':<44}     n/a  (set EXACTEXTRACT=/path/to/exactextract)")
+    if ok("terra"):
+        ratio_line("terra exact / redline (1 thread each)", "terra", "redline_t1",
+                   ">1: redline faster than R terra's exact-fraction extract")
     best_read = None
     for k in ("read_numpy", "read_gdalinfo"):
         if ok(k) and (best_read is None or runs[k]["wall"] < runs[best_read]["wall"]):
@@ -740,7 +744,7 @@ def cmd_report(a):
                   f"scale {k0[len(prefix):]} to {k1[len(prefix):]}: wall {r0['wall']:.2f} -> "
                   f"{r1['wall']:.2f} s; no fixed setup cost, optimistic: finer cells of the same "
                   f"landscape compress better)")
-    limits = {"qgis": 0.5, "bincount": 0.5, "exactextract": 0.05, "sqlite": 0.01}
+    limits = {"qgis": 0.5, "bincount": 0.5, "exactextract": 0.05, "terra": 0.05, "sqlite": 0.01}
     bad = [k for k, v in agree.items() if v > limits.get(k, 1e-6)]
     if bad:
         print(f"\nWARNING: redline disagrees with {', '.join(bad)} more than expected")

@@ -5,7 +5,8 @@
 #   scripts/setup.sh --cluster  also Slurm (slurmctld, slurmd, client), munge and Open MPI's mpirun, for
 #                               the cluster tests (scripts/cluster/slurm_local.sh, docs/cluster.md)
 #   scripts/setup.sh --all      QGIS, clang with its libFuzzer runtime for scripts/fuzz.sh,
-#                               PostgreSQL + PostGIS for the ledger tests (scripts/postgis.sh), and
+#                               PostgreSQL + PostGIS for the ledger tests (scripts/postgis.sh),
+#                               R terra (the exact-fraction peer of scripts/bench_coverage.sh) and
 #                               the --cluster packages
 set -euo pipefail
 
@@ -24,7 +25,7 @@ if [[ "${1:-}" == "--fuzz" || "${1:-}" == "--all" ]]; then
     packages+=(clang libclang-rt-14-dev)
 fi
 if [[ "${1:-}" == "--all" ]]; then
-    packages+=(postgresql postgresql-15-postgis-3)
+    packages+=(postgresql postgresql-15-postgis-3 r-cran-terra r-cran-codetools)
 fi
 if [[ "${1:-}" == "--cluster" || "${1:-}" == "--all" ]]; then
     packages+=(slurmctld slurmd slurm-client munge openmpi-bin)
