@@ -22,8 +22,7 @@ constexpr const char* kReleasesWithoutCgcs2000Transformations[] = { "v10.076" };
 /// The EPSG code of CGCS2000's datum (China 2000).
 constexpr const char* kCgcs2000Datum = "1043";
 
-// PROJ objects belong to the context they were made in: each is declared after its context, so
-// that it is destroyed first.
+// PROJ objects belong to the context they were made in, and are destroyed before it.
 struct ContextDeleter
 {
     void operator()(PJ_CONTEXT* c) const { proj_context_destroy(c); }
@@ -84,11 +83,17 @@ std::optional<std::string> operation_without_pivot_search(const OGRSpatialRefere
 {
     if (datum_is_cgcs2000(from) == datum_is_cgcs2000(to))
         return std::nullopt; // neither (nothing known) or both (no datum change: PROJ is quick)
-    ContextPtr context(proj_context_create());
+    // One context per thread, kept: PROJ caches what it read of its database in the context, so
+    // the next search on this thread takes ~2 ms instead of ~10 (activity makes three).
+    thread_local const ContextPtr context = [] {
+        ContextPtr made(proj_context_create());
+        if (made)
+            proj_log_level(made.get(), PJ_LOG_NONE);
+        return made;
+    }();
     if (!context)
         return std::nullopt;
     PJ_CONTEXT* c = context.get();
-    proj_log_level(c, PJ_LOG_NONE);
     if (!database_has_no_cgcs2000_transformations(c))
         return std::nullopt;
     const ObjectPtr source = to_proj(c, from);
