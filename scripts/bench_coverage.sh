@@ -244,10 +244,8 @@ if ((!USE_TERRA)); then
 elif ! Rscript -e 'suppressMessages(library(terra))' >/dev/null 2>&1; then
     skip terra "$terra_label" "R terra is not installed (scripts/setup.sh --all installs r-cran-terra)"
 else
-    REPEAT_SAVED=$REPEAT REPEAT=1
-    run_timed terra "$terra_label" "$MPIX" "$R/terra.csv" -- \
+    REPEAT=1 run_timed terra "$terra_label" "$MPIX" "$R/terra.csv" -- \
         Rscript "$ROOT/scripts/bench_terra.R" "$D/forest.tif" "$D/townships_utm.gpkg" XZQDM "$R/terra.csv"
-    REPEAT=$REPEAT_SAVED
 fi
 
 # e'. exactextract (optional)
