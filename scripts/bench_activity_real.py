@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""Scores `redline activity` on real Sentinel-2 image pairs with pixel change labels (OSCD).
+
+    /usr/bin/python3 scripts/bench_activity_real.py --redline build/redline [--data DIR] [--work DIR]
+        [--cities a,b,...] [--threads N] [--json FILE] [-- extra redline activity options]
+
+For each city of the Onera Satellite Change Detection set (Caye Daudt et al., IGARSS 2018; see
+../shared/data/README.md) it writes a red-line polygon covering the whole scene, runs
+
+    redline activity --before <city>_<date1>.tif --after <city>_<date2>.tif --redline scene.geojson --out ...
+
+without --sensor or --bands (the files' band descriptions say which band is which), burns the
+delivered patches onto the label grid (a cell is "changed" when its centre lies in a patch) and
+counts pixel precision, recall and F1 against `<city>_change_mask.tif`. Beside it, the naive
+detector every method is compared with: NDVI(before) - NDVI(after) > 0.3.
+
+Cities are split once, by a rule fixed before any tuning (every third city in alphabetical order is
+held out: beirut, nantes, saclay_e). Detector development used only the tuning cities; the figures
+of the held-out cities say how the detector generalises. Overall figures are the mean of the
+cities' F1 (each city counts once) and the F1 of all pixels pooled.
+
+The labels mark urban change only (new buildings, roads, cleared and built land): precision is
+counted over the whole scene, so a real but unlabelled change (a harvested field, a river's
+sediment) counts against it.
+
+Exit status: 0 done, 2 a redline run failed or the data are missing.
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+from osgeo import gdal, ogr, osr
+
+gdal.UseExceptions()
+ogr.UseExceptions()
+
+HELD_OUT = ["beirut", "nantes", "saclay_e"]
+
+
+def city_files(data, city):
+    images = sorted(glob.glob(os.path.join(data, city, f"{city}_*_s2l1c_*.tif")))
+    mask = os.path.join(data, city, f"{city}_change_mask.tif")
+    if len(images) != 2 or not os.path.exists(mask):
+        sys.exit(f"bench_activity_real: {data}/{city}: expected two *_s2l1c_*.tif images and a change mask")
+    return images[0], images[1], mask
+
+
+def scene_polygon(path, out):
+    """A red-line polygon covering the whole raster @p path, in its CRS (GeoJSON)."""
+    ds = gdal.Open(path)
+    gt = ds.GetGeoTransform()
+    x0, y0 = gt[0], gt[3]
+    x1, y1 = x0 + gt[1] * ds.RasterXSize, y0 + gt[5] * ds.RasterYSize
+    srs = osr.SpatialReference(wkt=ds.GetProjection())
+    drv = ogr.GetDriverByName("GeoJSON")
+    if os.path.exists(out):
+        drv.DeleteDataSource(out)
+    dst = drv.CreateDataSource(out)
+    layer = dst.CreateLayer("redline", srs, ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn("HXBH", ogr.OFTString))
+    f = ogr.Feature(layer.GetLayerDefn())
+    f.SetField("HXBH", "scene")
+    f.SetGeometry(ogr.CreateGeometryFromWkt(
+        f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"))
+    layer.CreateFeature(f)
+    dst = None
+
+
+def burn(patches_gpkg, layer_name, template):
+    """Cells of @p template whose centre lies in a feature of the layer (0/1 array)."""
+    ref = gdal.Open(template)
+    mem = gdal.GetDriverByName("MEM").Create("", ref.RasterXSize, ref.RasterYSize, 1, gdal.GDT_Byte)
+    mem.SetGeoTransform(ref.GetGeoTransform())
+    mem.SetProjection(ref.GetProjection())
+    src = ogr.Open(patches_gpkg)
+    layer = src.GetLayerByName(layer_name) if src else None
+    if layer is not None and layer.GetFeatureCount() > 0:
+        gdal.RasterizeLayer(mem, [1], layer, burn_values=[1])
+    return mem.GetRasterBand(1).ReadAsArray() > 0
+
+
+def scores(pred, truth):
+    tp = int(np.count_nonzero(pred & truth))
+    fp = int(np.count_nonzero(pred & ~truth))
+    fn = int(np.count_nonzero(~pred & truth))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": f}
+
+
+def naive_ndvi_drop(before, after):
+    def ndvi(path):
+        ds = gdal.Open(path)
+        red = ds.GetRasterBand(3).ReadAsArray().astype(np.float64)
+        nir = ds.GetRasterBand(4).ReadAsArray().astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(nir + red > 0, (nir - red) / (nir + red), 0.0)
+    return (ndvi(before) - ndvi(after)) > 0.3
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    ap.add_argument("--redline", required=True)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--data", default=os.path.normpath(os.path.join(here, "..", "..", "shared", "data", "oscd")))
+    ap.add_argument("--work", default="/tmp/redline-bench/oscd")
+    ap.add_argument("--cities", default="")
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--json", default="")
+    ap.add_argument("extra", nargs="*", help="more redline activity options (after --)")
+    a = ap.parse_args()
+    if not os.path.isdir(a.data):
+        sys.exit(f"bench_activity_real: no OSCD data at {a.data} (see ../shared/data/README.md); give --data DIR")
+    cities = [c for c in a.cities.split(",") if c] or sorted(
+        d for d in os.listdir(a.data) if os.path.isdir(os.path.join(a.data, d)))
+    os.makedirs(a.work, exist_ok=True)
+    rows = []
+    for city in cities:
+        before, after, mask = city_files(a.data, city)
+        work = os.path.join(a.work, city)
+        os.makedirs(work, exist_ok=True)
+        redline = os.path.join(work, "scene.geojson")
+        scene_polygon(before, redline)
+        out = os.path.join(work, "patches.gpkg")
+        cmd = [a.redline, "activity", "--before", before, "--after", after, "--redline", redline, "--out", out,
+               "--json", os.path.join(work, "activity.json"), "--no-chips", "-q", "--threads", str(a.threads)] + a.extra
+        t0 = time.perf_counter()
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
+        if run.returncode not in (0, 1):
+            sys.stderr.write(run.stderr)
+            sys.exit(f"bench_activity_real: redline failed on {city} (exit {run.returncode}): {' '.join(cmd)}")
+        truth = gdal.Open(mask).ReadAsArray() > 0
+        s = scores(burn(out, "activity_patches", mask), truth)
+        naive = scores(naive_ndvi_drop(before, after), truth)
+        s.update(city=city, held_out=city in HELD_OUT, seconds=seconds, naive_f1=naive["f1"],
+                 pixels=int(truth.size), changed_share=float(truth.mean()))
+        rows.append(s)
+
+    def line(name, p, r, f, nf, t, note=""):
+        print(f"{name:<22} {p:>9.3f} {r:>7.3f} {f:>7.3f} {nf:>9.3f} {t:>7.2f}  {note}")
+
+    print(f"redline activity on OSCD (Sentinel-2 L1C, 10 m): pixel scores against the change labels")
+    print(f"{'city':<22} {'precision':>9} {'recall':>7} {'F1':>7} {'naive F1':>9} {'time s':>7}")
+    for group, title in ((False, "tuning cities"), (True, "held-out cities (never tuned on)")):
+        sel = [r for r in rows if r["held_out"] == group]
+        if not sel:
+            continue
+        print(f"-- {title}")
+        for r in sel:
+            line(r["city"], r["precision"], r["recall"], r["f1"], r["naive_f1"], r["seconds"],
+                 "" if r["f1"] > r["naive_f1"] else "below the naive NDVI drop")
+        tp, fp, fn = (sum(r[k] for r in sel) for k in ("tp", "fp", "fn"))
+        pooled = scores(np.zeros(0, bool), np.zeros(0, bool))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        rr = tp / (tp + fn) if tp + fn else 0.0
+        pooled = 2 * p * rr / (p + rr) if p + rr else 0.0
+        line("  mean F1 / pooled", p, rr, float(np.mean([r["f1"] for r in sel])),
+             float(np.mean([r["naive_f1"] for r in sel])), sum(r["seconds"] for r in sel),
+             f"(pooled F1 {pooled:.3f})")
+    mean_all = float(np.mean([r["f1"] for r in rows]))
+    print(f"all cities: mean F1 {mean_all:.3f}, naive mean F1 {np.mean([r['naive_f1'] for r in rows]):.3f}; "
+          f"cities above the naive detector: {sum(r['f1'] > r['naive_f1'] for r in rows)} of {len(rows)}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"cities": rows, "mean_f1": mean_all}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
