@@ -5,6 +5,7 @@
 #include "atomic_file.h"
 #include "catalogue.h"
 #include "change_pass.h"
+#include "robust_stats.h"
 #include "error.h"
 #include "gdal_error.h"
 #include "ordered_pipeline.h"
@@ -297,7 +298,7 @@ private:
 /// threshold, and at least half the minimum mapping unit (the final area test is on the outline).
 bool could_be_patch(const PatchStats& s, double min_area_m2)
 {
-    return s.strong > 0 && s.mean(s.score) >= 1.0 && s.area() >= 0.5 * min_area_m2;
+    return s.strong > 0 && s.area() >= 0.5 * min_area_m2;
 }
 
 /// The outlines of the components @p out keeps, by component (root label).
@@ -584,46 +585,11 @@ ActivityCalibration ActivityRun::calibrate()
     sample_before.clear();
     sample_after.clear();
 
-    // 4. Automatic thresholds: the unchanged majority inside the red line sets the baseline, in
-    // each brightness stratum; one threshold in sigmas per component over all strata.
-    step(0.12, "choosing the change thresholds");
-    {
-        const int strata = cal.thresholds.strata.count();
-        std::array<std::vector<std::vector<float>>, change_component_count> values;
-        for (auto& v : values)
-            v.resize(std::size_t(strata));
-        read_windows<WindowChange>(
-          st.samples, threads, 0,
-          [&](int t) {
-              auto& reader = readers[std::size_t(t)];
-              if (!reader)
-                  reader = std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, &cal.normalization,
-                                                                &cal.thresholds, false, false);
-              reader->configure(&cal.normalization, &cal.thresholds, false, false);
-              return reader;
-          },
-          [](ChangeWindowReader& reader, const Window& w, WindowChange&, WindowChange& c) { reader.read(w, c); },
-          [&](std::size_t, const WindowChange& c) {
-              for (std::size_t i = 0; i < c.window.size(); ++i)
-                  if (c.valid[i] && c.inside[i] >= 0.5f)
-                      for (int k = 0; k < change_component_count; ++k)
-                          if (!std::isnan(c.components[std::size_t(k)][i]))
-                              values[std::size_t(k)][c.stratum[i]].push_back(c.components[std::size_t(k)][i]);
-              return !progress || progress(0.14, "choosing the change thresholds");
-          });
-        for (int k = 0; k < change_component_count; ++k) {
-            auto& baseline = cal.thresholds.baseline[std::size_t(k)];
-            baseline.resize(std::size_t(strata));
-            std::vector<float> z;
-            for (int s = 0; s < strata; ++s) {
-                std::vector<float>& v = values[std::size_t(k)][std::size_t(s)];
-                std::vector<float> copy = v;
-                baseline[std::size_t(s)] = robust_stats(copy);
-                for (float x : v)
-                    z.push_back(float((x - baseline[std::size_t(s)].median) / baseline[std::size_t(s)].sigma));
-            }
-            cal.thresholds.component[std::size_t(k)] = choose_threshold(z, m_options.threshold);
-        }
+    // 4. The threshold: a fixed number of noise sigmas (the noise measured above, per stratum and
+    // band), so that it means the same in every scene; a user's --threshold overrides it.
+    if (m_options.threshold) {
+        cal.thresholds.threshold = *m_options.threshold;
+        cal.thresholds.method = "user";
     }
     use_calibration(cal);
     return cal;

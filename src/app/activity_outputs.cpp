@@ -215,26 +215,28 @@ std::string activity_json(const ActivityResult& r)
     for (float e : r.thresholds.strata.edges)
         j.value(double(e), 5);
     j.end_array();
-    j.key("thresholds").begin_array();
-    for (int k = 0; k < change_component_count; ++k) {
-        const ChangeThreshold& t = r.thresholds.component[std::size_t(k)];
-        j.begin_object();
-        j.field("component", change_component_name(k));
-        j.field("threshold_sigmas", t.z, 3);
-        j.field("method", t.method);
-        j.key("baseline_by_stratum").begin_array();
-        for (const RobustStats& b : r.thresholds.baseline[std::size_t(k)]) {
-            j.begin_object();
-            j.field("median", b.median, 6);
-            j.field("robust_sigma", b.sigma, 6);
-            j.end_object();
+    {
+        const ChangeThresholds& t = r.thresholds;
+        j.key("detection").begin_object();
+        j.field("method", "change vector of the normalised bands: each band's departure from the range of its "
+                          "before 3x3 neighbourhood (robust to misregistration up to a cell), in that band's noise "
+                          "sigma of the cell's brightness stratum; root mean square over the bands, averaged over "
+                          "3x3 cells");
+        j.field("threshold_sigmas", t.threshold, 3);
+        j.field("threshold_method", t.method);
+        j.field("hysteresis", t.hysteresis, 3);
+        j.field("dense_vegetation_ndvi", t.cover.dense_ndvi, 2);
+        j.field("dense_vegetation_factor", t.stays_vegetation_factor, 2);
+        j.key("noise_sigma_by_stratum").begin_array();
+        for (const auto& stratum : t.band_sigma) {
+            j.begin_array();
+            for (float v : stratum)
+                j.value(double(v), 6);
+            j.end_array();
         }
         j.end_array();
         j.end_object();
     }
-    j.end_array();
-    j.field("spectral_departure_gate_sigmas", r.thresholds.departure, 2);
-    j.field("hysteresis", r.thresholds.hysteresis, 3);
     j.field("min_area_m2", r.min_area_m2, 2);
     j.field("pixels_analysed", std::int64_t(r.pixels_analysed));
     j.field("pixels_masked", std::int64_t(r.pixels_masked));

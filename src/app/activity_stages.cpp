@@ -276,18 +276,8 @@ std::string calibration_json(const ActivityCalibration& c)
     for (float e : t.strata.edges)
         j.exact(e);
     j.end_array();
-    j.key("baseline").begin_array();
-    for (const auto& component : t.baseline) {
-        j.begin_array();
-        for (const auto& b : component)
-            j.begin_object().key("median").exact(b.median).key("sigma").exact(b.sigma).end_object();
-        j.end_array();
-    }
-    j.end_array();
-    j.key("threshold").begin_array();
-    for (const auto& th : t.component)
-        j.begin_object().key("z").exact(th.z).field("method", th.method).end_object();
-    j.end_array();
+    j.key("threshold").exact(t.threshold).field("method", t.method);
+    j.key("stays_vegetation_factor").exact(t.stays_vegetation_factor);
     j.key("band_sigma").begin_array();
     for (const auto& stratum : t.band_sigma) {
         j.begin_array();
@@ -296,7 +286,7 @@ std::string calibration_json(const ActivityCalibration& c)
         j.end_array();
     }
     j.end_array();
-    j.key("hysteresis").exact(t.hysteresis).key("departure").exact(t.departure);
+    j.key("hysteresis").exact(t.hysteresis);
     j.end_object();
     return j.str();
 }
@@ -319,17 +309,11 @@ ActivityCalibration calibration_from_json(const std::string& text)
     ChangeThresholds& t = c.thresholds;
     for (const auto& e : root.GetArray("strata"))
         t.strata.edges.push_back(float(e.ToDouble()));
-    const CPLJSONArray baseline = root.GetArray("baseline");
-    const CPLJSONArray threshold = root.GetArray("threshold");
-    if (baseline.Size() != change_component_count || threshold.Size() != change_component_count ||
-        c.normalization.size() < 4)
+    if (c.normalization.size() < 4 || !root.GetObj("threshold").IsValid() || !root.GetObj("hysteresis").IsValid())
         throw InputError("the plan's calibration is incomplete or of another redline version; make the plan again");
-    for (int k = 0; k < change_component_count; ++k) {
-        for (const auto& b : baseline[k].ToArray())
-            t.baseline[std::size_t(k)].push_back(RobustStats{ b.GetDouble("median"), b.GetDouble("sigma") });
-        t.component[std::size_t(k)].z = threshold[k].GetDouble("z");
-        t.component[std::size_t(k)].method = threshold[k].GetString("method");
-    }
+    t.threshold = root.GetDouble("threshold");
+    t.method = root.GetString("method");
+    t.stays_vegetation_factor = root.GetDouble("stays_vegetation_factor", 2.0);
     for (const auto& stratum : root.GetArray("band_sigma")) {
         std::vector<float> v;
         for (const auto& x : stratum.ToArray())
@@ -337,7 +321,6 @@ ActivityCalibration calibration_from_json(const std::string& text)
         t.band_sigma.push_back(v);
     }
     t.hysteresis = root.GetDouble("hysteresis");
-    t.departure = root.GetDouble("departure");
     return c;
 }
 

@@ -86,11 +86,6 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
                          &out.bare_after, &out.score })
             v->assign(n, 0.0f);
-        for (auto& c : out.components)
-            if (m_keep_bands)
-                c.clear();
-            else
-                c.assign(n, std::numeric_limits<float>::quiet_NaN());
         out.level.assign(n, 0);
         out.type.assign(n, change_other);
         out.cell_area.assign(n, 0.0);
@@ -101,8 +96,10 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         return;
     }
 
-    // The window plus a one-cell halo, clipped to the image; missing halo cells stay invalid.
-    const int h = m_halo ? 1 : 0;
+    // The window plus a two-cell halo, clipped to the image; missing halo cells stay invalid. The
+    // halo makes every cell's score independent of the window it is computed in: the 3×3 mean of
+    // departures, each from a 3×3 range of before values, reaches two cells out.
+    const int h = m_halo ? 2 : 0;
     const Window halo = Window{ window.col0 - h, window.row0 - h, window.cols + 2 * h, window.rows + 2 * h }.intersection(
       grid.full_window());
     if (m_release)
@@ -113,8 +110,9 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
 
     const bool swir = m_images.has_swir();
     const std::size_t band_count = swir ? 5 : 4;
-    const std::size_t stride = std::size_t(window.cols) + 2;
-    m_indices.resize(window.rows + 2, window.cols + 2, band_count);
+    const int pad = 2; // the index window always has a two-cell border, read or not
+    const std::size_t stride = std::size_t(window.cols) + 2 * pad;
+    m_indices.resize(window.rows + 2 * pad, window.cols + 2 * pad, band_count);
     m_indices.band_sigma.clear();
     if (m_thresholds)
         m_indices.band_sigma = m_thresholds->band_sigma;
@@ -125,7 +123,8 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
     const std::size_t len = std::size_t(halo.cols);
     for (int r = halo.row0; r < halo.row_end(); ++r) {
         const std::size_t src = std::size_t(r - halo.row0) * len;
-        const std::size_t dst = std::size_t(r - window.row0 + 1) * stride + std::size_t(halo.col0 - window.col0 + 1);
+        const std::size_t dst =
+          std::size_t(r - window.row0 + pad) * stride + std::size_t(halo.col0 - window.col0 + pad);
         for (std::size_t k = 0; k < band_count; ++k) {
             std::copy_n(m_before.bands[k].data() + src, len, m_indices.bands_before[k].data() + dst);
             std::copy_n(m_after.bands[k].data() + src, len, m_indices.bands_after[k].data() + dst);
@@ -165,15 +164,11 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
             }
         }
     }
-    // Fitting the normalisation needs the bands only.
-    if (m_keep_bands)
-        for (auto& c : out.components)
-            c.clear();
-    else
-        change_components(m_indices, out.components);
-    const bool classify = m_thresholds && !m_thresholds->baseline[0].empty();
-    if (classify)
-        spectral_departure(m_indices, m_departure);
+    const bool classify = m_thresholds && !m_thresholds->band_sigma.empty() && !m_keep_bands;
+    if (classify) {
+        band_departures(m_indices, m_departures);
+        smoothed_magnitude(m_indices, m_departures, m_magnitude);
+    }
 
     out.valid.resize(n);
     out.stratum.resize(n);
@@ -182,7 +177,7 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         v->resize(n);
     for (int r = 0; r < window.rows; ++r) {
         const std::size_t i = std::size_t(r) * window.cols;
-        const std::size_t o = std::size_t(r + 1) * stride + 1;
+        const std::size_t o = std::size_t(r + pad) * stride + pad;
         const std::size_t w = std::size_t(window.cols);
         std::copy_n(m_indices.valid.data() + o, w, out.valid.data() + i);
         std::copy_n(m_indices.stratum.data() + o, w, out.stratum.data() + i);
@@ -203,10 +198,7 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         for (std::size_t i = 0; i < n; ++i) {
             if (!out.valid[i] || out.inside[i] <= 0.0f)
                 continue;
-            std::array<float, change_component_count> raw;
-            for (int k = 0; k < change_component_count; ++k)
-                raw[std::size_t(k)] = out.components[std::size_t(k)][i];
-            const PixelChange p = classify_pixel(*m_thresholds, raw, m_departure[i], out.stratum[i], out.ndvi_before[i],
+            const PixelChange p = classify_pixel(*m_thresholds, m_magnitude[i], out.ndvi_before[i], out.ndvi_after[i],
                                                  out.water_before[i], out.water_after[i]);
             out.score[i] = p.score;
             out.type[i] = p.type;

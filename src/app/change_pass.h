@@ -19,7 +19,6 @@ struct WindowChange
     std::vector<float> inside;          ///< fraction of the cell inside the red line
     std::vector<std::uint8_t> valid;    ///< both dates have data there
     std::vector<float> ndvi_before, ndvi_after, water_before, water_after, bare_before, bare_after;
-    std::array<std::vector<float>, change_component_count> components; ///< raw scores (NaN: invalid)
     std::vector<std::uint8_t> stratum;     ///< brightness stratum (with thresholds' strata)
     std::vector<std::uint8_t> level, type; ///< with thresholds: 0 / 1 weak / 2 strong, ChangeType
     std::vector<float> score;
@@ -34,7 +33,7 @@ public:
     /// @param normalization null: the after date as read (for fitting the normalisation)
     /// @param thresholds null: no strata; with strata but no baselines: strata only (for choosing
     ///        the thresholds); complete: every cell classified
-    /// @param halo read the one-cell border around each window (needed for exact neighbourhoods
+    /// @param halo read the two-cell border around each window (needed for exact neighbourhoods
     ///        at window edges; the sampling passes do without, so that scattered sample windows
     ///        decode only their own blocks)
     ChangeWindowReader(const ImageSpec& before, const ImageSpec& after,
@@ -50,7 +49,7 @@ public:
     /// blocks above its window (ImagePair::release_rows_above).
     void release_passed_rows(bool release) { m_release = release; }
 
-    /// Reads @p window (plus a one-cell halo) and fills @p out.
+    /// Reads @p window (plus a two-cell halo) and fills @p out.
     void read(const Window& window, WindowChange& out);
     const ImagePair& images() const { return m_images; }
 
@@ -65,7 +64,8 @@ private:
     std::unique_ptr<CellAreas> m_cell_areas;
     BandWindow m_before, m_after;
     IndexWindow m_indices;
-    std::vector<float> m_departure;
+    std::vector<std::vector<float>> m_departures;
+    std::vector<float> m_magnitude;
     CoverageDeltas m_coverage;
 };
 

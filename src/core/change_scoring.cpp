@@ -1,22 +1,16 @@
 #include "change_scoring.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
 namespace redline {
 
-const char* change_component_name(int component)
-{
-    static const char* names[] = { "vegetation_loss", "bare_gain", "water_gain", "water_loss" };
-    return component >= 0 && component < change_component_count ? names[component] : "unknown";
-}
-
 const char* change_type_name(int type)
 {
-    static const char* names[] = { "other", "vegetation_to_bare", "vegetation_to_water", "water_to_land" };
+    static const char* names[] = { "other",         "vegetation_to_bare", "vegetation_to_water", "water_to_land",
+                                   "bare_to_water", "bare_land_change",   "vegetation_change" };
     return type >= 0 && type < change_type_count ? names[type] : "other";
 }
 
@@ -66,13 +60,13 @@ inline float pick(std::uint32_t keep, float a, float b)
     return out;
 }
 
-/// 3×3 minimum and maximum of @p in over valid pixels, for the inner pixels; NaN where no pixel
-/// of the neighbourhood is valid. Either output may be null.
+/// 3×3 minimum and maximum of @p in over valid cells, for the inner cells; +∞ / −∞ where no cell
+/// of the neighbourhood is valid.
 ///
-/// Invalid pixels enter as +∞ for the minimum and −∞ for the maximum, so the loops have no
+/// Invalid cells enter as +∞ for the minimum and −∞ for the maximum, so the loops have no
 /// branches and vectorise; separable (rows of 3, then columns of 3).
-void neighbourhood(const std::vector<float>& in, const std::vector<std::uint8_t>& valid, int rows, int cols,
-                   std::vector<float>* out_min, std::vector<float>* out_max)
+void neighbourhood_range(const std::vector<float>& in, const std::vector<std::uint8_t>& valid, int rows, int cols,
+                         std::vector<float>& out_min, std::vector<float>& out_max)
 {
     const float inf = std::numeric_limits<float>::infinity();
     const int ir = rows - 2, ic = cols - 2;
@@ -103,94 +97,42 @@ void neighbourhood(const std::vector<float>& in, const std::vector<std::uint8_t>
             hi[c] = std::max(std::max(b[c], b[c + 1]), b[c + 2]);
         }
     }
-    const float none = std::numeric_limits<float>::quiet_NaN();
-    for (int pass = 0; pass < 2; ++pass) {
-        const bool is_min = pass == 0;
-        std::vector<float>* out = is_min ? out_min : out_max;
-        if (!out)
-            continue;
-        const std::vector<float>& h = is_min ? lo_h : hi_h;
-        out->resize(std::size_t(ir) * std::size_t(ic));
-        for (int r = 0; r < ir; ++r) {
-            const float* __restrict r0 = h.data() + std::size_t(r) * ic;
-            const float* __restrict r1 = r0 + ic;
-            const float* __restrict r2 = r1 + ic;
-            float* __restrict o = out->data() + std::size_t(r) * ic;
-            // No valid cell around: ±inf, reported as NaN.
-            if (is_min)
-                for (int c = 0; c < ic; ++c) {
-                    const float m = std::min(std::min(r0[c], r1[c]), r2[c]);
-                    o[c] = std::fabs(m) == inf ? none : m;
-                }
-            else
-                for (int c = 0; c < ic; ++c) {
-                    const float m = std::max(std::max(r0[c], r1[c]), r2[c]);
-                    o[c] = std::fabs(m) == inf ? none : m;
-                }
+    out_min.resize(std::size_t(ir) * std::size_t(ic));
+    out_max.resize(std::size_t(ir) * std::size_t(ic));
+    for (int r = 0; r < ir; ++r) {
+        const float* __restrict l0 = lo_h.data() + std::size_t(r) * ic;
+        const float* __restrict h0 = hi_h.data() + std::size_t(r) * ic;
+        float* __restrict lo = out_min.data() + std::size_t(r) * ic;
+        float* __restrict hi = out_max.data() + std::size_t(r) * ic;
+        for (int c = 0; c < ic; ++c) {
+            lo[c] = std::min(std::min(l0[c], l0[c + ic]), l0[c + 2 * std::size_t(ic)]);
+            hi[c] = std::max(std::max(h0[c], h0[c + ic]), h0[c + 2 * std::size_t(ic)]);
         }
     }
 }
 
 } // namespace
 
-void change_components(const IndexWindow& w, std::array<std::vector<float>, change_component_count>& out)
+void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out)
 {
-    const int ir = w.rows - 2, ic = w.cols - 2;
-    const std::size_t n = std::size_t(std::max(ir, 0)) * std::size_t(std::max(ic, 0));
-    for (auto& v : out)
-        v.assign(n, std::numeric_limits<float>::quiet_NaN());
-    if (n == 0)
-        return;
-    thread_local std::vector<float> ndvi_min, bare_max, water_max, water_min;
-    neighbourhood(w.ndvi_before, w.valid, w.rows, w.cols, &ndvi_min, nullptr);
-    neighbourhood(w.bare_before, w.valid, w.rows, w.cols, nullptr, &bare_max);
-    neighbourhood(w.water_before, w.valid, w.rows, w.cols, &water_min, &water_max);
-    const float none = std::numeric_limits<float>::quiet_NaN();
-    for (int r = 0; r < ir; ++r) {
-        const std::size_t i0 = std::size_t(r) * ic;
-        const std::size_t o0 = std::size_t(r + 1) * w.cols + 1;
-        const std::uint8_t* __restrict valid = w.valid.data() + o0;
-        const float* __restrict nmin = ndvi_min.data() + i0;
-        const float* __restrict bmax = bare_max.data() + i0;
-        const float* __restrict wmax = water_max.data() + i0;
-        const float* __restrict wmin = water_min.data() + i0;
-        const float* __restrict ndvi_after = w.ndvi_after.data() + o0;
-        const float* __restrict bare_after = w.bare_after.data() + o0;
-        const float* __restrict water_after = w.water_after.data() + o0;
-        float* __restrict loss = out[vegetation_loss].data() + i0;
-        float* __restrict bare = out[bare_gain].data() + i0;
-        float* __restrict wgain = out[water_gain].data() + i0;
-        float* __restrict wloss = out[water_loss].data() + i0;
-        for (int c = 0; c < ic; ++c) {
-            const std::uint32_t keep = 0u - std::uint32_t(valid[c] != 0);
-            loss[c] = pick(keep, nmin[c] - ndvi_after[c], none);
-            bare[c] = pick(keep, bare_after[c] - bmax[c], none);
-            wgain[c] = pick(keep, water_after[c] - wmax[c], none);
-            wloss[c] = pick(keep, wmin[c] - water_after[c], none);
-        }
-    }
-}
-
-void spectral_departure(const IndexWindow& w, std::vector<float>& out)
-{
-    const int ir = w.rows - 2, ic = w.cols - 2;
-    const std::size_t n = std::size_t(std::max(ir, 0)) * std::size_t(std::max(ic, 0));
-    out.assign(n, 0.0f);
-    thread_local std::vector<float> lo, hi;
-    thread_local std::vector<double> sum;
-    sum.assign(n, 0.0);
+    const int ir = std::max(0, w.rows - 2), ic = std::max(0, w.cols - 2);
+    const std::size_t n = std::size_t(ir) * std::size_t(ic);
     const std::size_t bands = w.bands_before.size();
-    // Each band's spread by stratum, as the divisor (1 where there is none).
-    std::array<float, 256> spread;
-    thread_local std::vector<float> row_spread;
-    row_spread.resize(std::size_t(std::max(ic, 0)));
+    out.resize(bands);
+    thread_local std::vector<float> lo, hi, inv_spread;
+    inv_spread.resize(std::size_t(ic));
     for (std::size_t k = 0; k < bands; ++k) {
-        spread.fill(1.0f);
-        for (std::size_t st = 0; st < w.band_sigma.size() && st < spread.size(); ++st) {
-            const float sigma = w.band_sigma[st][k];
-            spread[st] = sigma > 0 ? sigma : 1.0f;
+        out[k].assign(n, 0.0f);
+        if (n == 0)
+            continue;
+        // Each stratum's spread of this band, as a reciprocal (1 where there is none).
+        std::array<float, 256> inverse;
+        inverse.fill(1.0f);
+        for (std::size_t st = 0; st < w.band_sigma.size() && st < inverse.size(); ++st) {
+            const float sigma = k < w.band_sigma[st].size() ? w.band_sigma[st][k] : 0.0f;
+            inverse[st] = sigma > 0 ? 1.0f / sigma : 1.0f;
         }
-        neighbourhood(w.bands_before[k], w.valid, w.rows, w.cols, &lo, &hi);
+        neighbourhood_range(w.bands_before[k], w.valid, w.rows, w.cols, lo, hi);
         for (int r = 0; r < ir; ++r) {
             const std::size_t i0 = std::size_t(r) * ic;
             const std::size_t o0 = std::size_t(r + 1) * w.cols + 1;
@@ -199,49 +141,102 @@ void spectral_departure(const IndexWindow& w, std::vector<float>& out)
             const float* __restrict a = w.bands_after[k].data() + o0;
             const std::uint8_t* __restrict valid = w.valid.data() + o0;
             const std::uint8_t* __restrict stratum = w.stratum.data() + o0;
-            double* __restrict acc = sum.data() + i0;
-            float* __restrict sd = row_spread.data();
+            float* __restrict d = out[k].data() + i0;
+            float* __restrict s = inv_spread.data();
             for (int c = 0; c < ic; ++c)
-                sd[c] = spread[stratum[c]];
-            // Without branches: cells without data, or without a valid neighbour (lo is NaN), add 0.
+                s[c] = inverse[stratum[c]];
+            // Without branches: a cell without data, or without a valid neighbour (lo = +∞ > hi),
+            // departs by 0.
             for (int c = 0; c < ic; ++c) {
                 const float av = a[c], lv = l[c], uv = u[c];
-                const float below = lv - av, above = av - uv;
-                const float d = av < lv ? below : (av > uv ? above : 0.0f);
-                const double t = double(d / sd[c]) * double(d / sd[c]);
-                const bool use = (valid[c] != 0) & (lv == lv);
-                acc[c] += use ? t : 0.0;
+                const float below = av - lv, above = av - uv;
+                const float raw = av < lv ? below : (av > uv ? above : 0.0f);
+                const bool use = (valid[c] != 0) & (lv <= uv);
+                d[c] = use ? raw * s[c] : 0.0f;
             }
         }
     }
-    for (std::size_t i = 0; i < n; ++i)
-        out[i] = bands ? float(std::sqrt(sum[i] / double(bands))) : 0.0f;
 }
 
-PixelChange classify_pixel(const ChangeThresholds& t, const std::array<float, change_component_count>& raw,
-                           float departure, int stratum, float ndvi_before, float water_before, float water_after)
+void smoothed_magnitude(const IndexWindow& w, const std::vector<std::vector<float>>& departures,
+                        std::vector<float>& out)
 {
-    std::array<float, change_component_count> s{};
-    float best = 0.0f;
-    for (int k = 0; k < change_component_count; ++k) {
-        const ChangeThreshold& th = t.component[std::size_t(k)];
-        s[std::size_t(k)] =
-          std::isnan(raw[std::size_t(k)]) ? 0.0f : float(t.z_of(k, stratum, raw[std::size_t(k)]) / th.z);
-        best = std::max(best, s[std::size_t(k)]);
+    const int ir = std::max(0, w.rows - 2), ic = std::max(0, w.cols - 2); // departures' grid
+    const int orows = std::max(0, w.rows - 4), ocols = std::max(0, w.cols - 4);
+    out.assign(std::size_t(orows) * std::size_t(ocols), 0.0f);
+    if (out.empty())
+        return;
+    const std::size_t n = std::size_t(ir) * std::size_t(ic);
+    const std::size_t bands = departures.size();
+    // Magnitude of every departure cell, and whether it counts (valid) as 1/0.
+    thread_local std::vector<float> magnitude, weight;
+    magnitude.assign(n, 0.0f);
+    weight.resize(n);
+    for (std::size_t k = 0; k < bands; ++k) {
+        const float* __restrict d = departures[k].data();
+        float* __restrict m = magnitude.data();
+        for (std::size_t i = 0; i < n; ++i)
+            m[i] += d[i] * d[i];
     }
-    const float low = float(t.hysteresis);
-    // The spectral departure caps the score: index noise over dark surfaces is no change. A
-    // pixel is changed (weak) only when both reach the threshold (its hysteresis share).
-    best = std::min(best, float(departure / t.departure));
-    PixelChange p{ best, change_other };
-    // A rising water index means water only where the after value says water (MNDWI/NDWI > 0):
-    // bare soil raises MNDWI too.
-    if (s[water_gain] >= low && water_after > 0.0f && water_before <= 0.0f)
-        p.type = change_vegetation_to_water;
-    else if (s[water_loss] >= low && water_before > 0.0f && water_after <= 0.0f)
+    const float inv_bands = bands ? 1.0f / float(bands) : 0.0f;
+    for (int r = 0; r < ir; ++r) {
+        const std::uint8_t* valid = w.valid.data() + std::size_t(r + 1) * w.cols + 1;
+        float* m = magnitude.data() + std::size_t(r) * ic;
+        float* wt = weight.data() + std::size_t(r) * ic;
+        for (int c = 0; c < ic; ++c) {
+            m[c] = std::sqrt(m[c] * inv_bands);
+            wt[c] = valid[c] ? 1.0f : 0.0f;
+        }
+    }
+    // 3×3 mean over the valid cells, in a fixed order of additions (rows of 3, then columns of
+    // 3): every cell gets the same value whatever window it is computed in.
+    thread_local std::vector<float> row_sum, row_weight;
+    row_sum.resize(std::size_t(ir) * std::size_t(ocols));
+    row_weight.resize(std::size_t(ir) * std::size_t(ocols));
+    for (int r = 0; r < ir; ++r) {
+        const float* m = magnitude.data() + std::size_t(r) * ic;
+        const float* wt = weight.data() + std::size_t(r) * ic;
+        float* s = row_sum.data() + std::size_t(r) * ocols;
+        float* sw = row_weight.data() + std::size_t(r) * ocols;
+        for (int c = 0; c < ocols; ++c) {
+            s[c] = (m[c] * wt[c] + m[c + 1] * wt[c + 1]) + m[c + 2] * wt[c + 2];
+            sw[c] = (wt[c] + wt[c + 1]) + wt[c + 2];
+        }
+    }
+    for (int r = 0; r < orows; ++r) {
+        const float* s0 = row_sum.data() + std::size_t(r) * ocols;
+        const float* w0 = row_weight.data() + std::size_t(r) * ocols;
+        float* o = out.data() + std::size_t(r) * ocols;
+        for (int c = 0; c < ocols; ++c) {
+            const float s = (s0[c] + s0[c + ocols]) + s0[c + 2 * std::size_t(ocols)];
+            const float sw = (w0[c] + w0[c + ocols]) + w0[c + 2 * std::size_t(ocols)];
+            o[c] = sw > 0.0f ? s / sw : 0.0f;
+        }
+    }
+}
+
+PixelChange classify_pixel(const ChangeThresholds& t, float magnitude, float ndvi_before, float ndvi_after,
+                           float water_before, float water_after)
+{
+    const Cover before = t.cover.of(ndvi_before, water_before);
+    const Cover after = t.cover.of(ndvi_after, water_after);
+    PixelChange p{ float(magnitude / t.threshold), change_other };
+    if (before == Cover::water && after == Cover::water)
+        return PixelChange{ 0.0f, change_other }; // sediment, algae, aquaculture: the water's colour
+    if (t.cover.stays_dense(ndvi_before, ndvi_after))
+        p.score = float(p.score / t.stays_vegetation_factor);
+    if (before == Cover::water)
         p.type = change_water_to_land;
-    else if ((s[vegetation_loss] >= low || s[bare_gain] >= low) && ndvi_before >= 0.3f)
+    else if (after == Cover::water)
+        p.type = before == Cover::vegetation ? change_vegetation_to_water : change_bare_to_water;
+    else if (before == Cover::vegetation && after == Cover::bare)
         p.type = change_vegetation_to_bare;
+    else if (before == Cover::vegetation)
+        // Still vegetated: a clearing left half grass, or a road one cell wide, reads as a large
+        // NDVI fall.
+        p.type = ndvi_before - ndvi_after >= t.cover.vegetation_loss_ndvi ? change_vegetation_to_bare : change_vegetation;
+    else if (after == Cover::bare)
+        p.type = change_bare_land;
     return p;
 }
 

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "change_threshold.h"
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -9,29 +7,55 @@
 
 namespace redline {
 
-/// @brief The components of change redline scores, each positive when it points to human activity.
-enum ChangeComponent
-{
-    vegetation_loss = 0, ///< NDVI fell
-    bare_gain = 1,       ///< the bare/built index rose
-    water_gain = 2,      ///< the water index rose
-    water_loss = 3,      ///< the water index fell
-};
-constexpr int change_component_count = 4;
-const char* change_component_name(int component);
-
-/// @brief Patch change types, as field teams read them.
+/// @brief Patch change types, as field teams read them: what the land was and what it became.
 enum ChangeType : std::uint8_t
 {
     change_other = 0,
-    change_vegetation_to_bare = 1,
-    change_vegetation_to_water = 2,
-    change_water_to_land = 3,
+    change_vegetation_to_bare = 1,  ///< clearing, construction or a road on vegetated land
+    change_vegetation_to_water = 2, ///< a pond or pit dug in vegetated land
+    change_water_to_land = 3,       ///< reclamation, a filled pond
+    change_bare_to_water = 4,       ///< a pond or flooded pit on bare or built land
+    change_bare_land = 5,           ///< bare, rocky or built land changed: building, grading, a quarry floor, a road
+    change_vegetation = 6,          ///< vegetated in both dates but changed abruptly (thinning, forest to grass or crops)
 };
-constexpr int change_type_count = 4;
+constexpr int change_type_count = 7;
 const char* change_type_name(int type);
 
-/// @brief Index rasters of one window of both dates, with a one-pixel halo all round.
+/// @brief Cover of one pixel in one date, from its indices: what "from" and "to" mean in a type.
+enum class Cover : std::uint8_t
+{
+    bare,       ///< bare soil, rock, built surfaces (neither vegetation nor water)
+    vegetation, ///< NDVI ≥ vegetation_ndvi
+    water,      ///< water index > 0 (MNDWI, or NDWI without SWIR)
+};
+
+/// @brief Where the cover rules draw their lines.
+struct CoverRules
+{
+    double vegetation_ndvi = 0.3; ///< vegetated from here (sparse vegetation included)
+    /// Vegetation "stays vegetation" when NDVI is at least this in both dates and fell by less than
+    /// vegetation_loss_ndvi: dense canopy that turned autumn-coloured (0.80 → 0.66) is still forest.
+    /// Changes of such cells are phenology or thinning, and count only when they are strong (see
+    /// ChangeThresholds::stays_vegetation_factor).
+    double dense_ndvi = 0.5;
+    /// An NDVI fall of this much is lost vegetation, even where some cover is left (a clearing
+    /// left half grass, a road one cell wide mixed with the forest beside it).
+    double vegetation_loss_ndvi = 0.2;
+    double water_index = 0.0;
+
+    /// Dense vegetation in both dates that did not lose vegetation: phenology-like.
+    bool stays_dense(float ndvi_before, float ndvi_after) const
+    {
+        return ndvi_before >= dense_ndvi && ndvi_after >= dense_ndvi && ndvi_before - ndvi_after < vegetation_loss_ndvi;
+    }
+
+    Cover of(float ndvi, float water) const
+    {
+        return water > water_index ? Cover::water : (ndvi >= vegetation_ndvi ? Cover::vegetation : Cover::bare);
+    }
+};
+
+/// @brief One window of both dates, with a two-pixel halo all round.
 ///
 /// The after date is already normalised to the before date's radiometry. `valid` is 1 where both
 /// dates have data (not nodata, not masked as cloud or shadow).
@@ -51,25 +75,12 @@ struct IndexWindow
     void resize(int r, int c, std::size_t bands);
 };
 
-/// How far each inner pixel's after spectrum lies outside the range its before neighbourhood
-/// spans, band by band, in units of that band's residual spread (root mean square over bands).
-/// Indices are ratios: over dark surfaces (water, shadow) noise alone swings them widely, while
-/// the reflectance barely changes. A change must also be a change of the spectrum.
-void spectral_departure(const IndexWindow& w, std::vector<float>& out);
-
-/// Raw change components of the window's inner pixels ((rows − 2) × (cols − 2), row-major): for a
-/// loss, the lowest before value in the pixel's 3×3 neighbourhood minus its after value; for a
-/// gain, its after value minus the highest before value around it. An edge displaced by up to a
-/// pixel (misregistration between the dates) leaves each after value within the range of the
-/// before values around it, so it scores ≤ 0, while a new road one pixel wide still scores the
-/// whole contrast. Invalid pixels get NaN; invalid neighbours are ignored.
-void change_components(const IndexWindow& w, std::array<std::vector<float>, change_component_count>& out);
-
 /// @brief Strata of surface brightness (mean reflectance of the before date's bands).
 ///
 /// Noise is not the same everywhere: a bright roof or fallow field swings several times more than
-/// a dark forest. Change scores are standardised within their brightness stratum (quantile bins
-/// of the red line's own pixels), so one threshold in sigmas fits dark and bright surfaces alike.
+/// a dark forest. Band differences are measured in the residual spread of their brightness
+/// stratum (quantile bins of the red line's own pixels), so one threshold in sigmas fits dark and
+/// bright surfaces alike.
 struct Strata
 {
     std::vector<float> edges; ///< ascending cut points; count() = edges.size() + 1
@@ -85,35 +96,50 @@ struct Strata
     static Strata quantiles(std::vector<float>& brightness, int n);
 };
 
-/// @brief The thresholds of each component, and the hysteresis that grows patches from them.
+/// @brief What makes a cell changed, and how patches grow from changed cells.
 struct ChangeThresholds
 {
     Strata strata;
-    /// Baseline (median, robust sigma) of each component in each stratum.
-    std::array<std::vector<RobustStats>, change_component_count> baseline;
-    std::array<ChangeThreshold, change_component_count> component;
     /// Residual spread between the dates of each band in each stratum ([stratum][band]).
     std::vector<std::vector<float>> band_sigma;
-    double hysteresis = 0.6; ///< pixels at ≥ 0.6 × threshold join a patch that has one above it
-    double departure = 3.0;  ///< spectral departure a changed pixel needs (× hysteresis for weak ones)
-
-    double z_of(int component_index, int stratum, double value) const
-    {
-        const RobustStats& b = baseline[std::size_t(component_index)][std::size_t(stratum)];
-        return (value - b.median) / b.sigma;
-    }
+    /// A cell is changed when its smoothed band departure (root mean square over the bands, in
+    /// noise sigmas) reaches this. 2.5 was chosen on the OSCD tuning cities (see docs/activity.md).
+    double threshold = 2.5;
+    std::string method = "default"; ///< "default" or "user"
+    double hysteresis = 0.6;        ///< cells at ≥ 0.6 × threshold join a patch that has one above it
+    /// Cells that are dense vegetation in both dates need this many times the threshold.
+    double stays_vegetation_factor = 2.0;
+    CoverRules cover;
 };
+
+/// Signed departure of each inner cell's after value from the range its before 3×3 neighbourhood
+/// spans, band by band, in units of the band's residual spread in the cell's stratum: 0 inside the
+/// range, after − max above it, after − min below it. Inner cells are those one cell in from the
+/// window's edge: (rows − 2) × (cols − 2), row-major, one vector per band.
+///
+/// An edge displaced by up to a pixel (misregistration between the dates) leaves each after value
+/// within the range of the before values around it, so it departs by 0, while a new road one pixel
+/// wide departs by its whole contrast. Invalid cells depart by 0 and invalid neighbours are ignored.
+void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out);
+
+/// Change magnitude of the cells two in from the window's edge ((rows − 4) × (cols − 4)): the root
+/// mean square of the band departures, averaged over the valid cells of the 3×3 neighbourhood.
+/// The average keeps a compact change whole while one noisy cell alone falls below the threshold.
+/// @p departures as band_departures() gives them.
+void smoothed_magnitude(const IndexWindow& w, const std::vector<std::vector<float>>& departures,
+                        std::vector<float>& out);
 
 /// @brief The verdict on one pixel.
 struct PixelChange
 {
-    float score;      ///< min(max over components of z / threshold, departure / gate): ≥ 1 changed
+    float score;       ///< magnitude / threshold (÷ stays_vegetation_factor for dense vegetation): ≥ 1 changed
     std::uint8_t type; ///< ChangeType
 };
 
-/// Scores and types one pixel from its components, its spectral departure and its index values:
-/// the score is the smaller of the best component's (z / threshold) and departure / t.departure.
-PixelChange classify_pixel(const ChangeThresholds& t, const std::array<float, change_component_count>& raw,
-                           float departure, int stratum, float ndvi_before, float water_before, float water_after);
+/// Scores and types one cell from its smoothed magnitude and its indices in both dates. Cells that
+/// are water in both dates never change (sediment, algae and aquaculture colour water); cells that
+/// stay dense vegetation need a stronger change (phenology).
+PixelChange classify_pixel(const ChangeThresholds& t, float magnitude, float ndvi_before, float ndvi_after,
+                           float water_before, float water_after);
 
 } // namespace redline

@@ -53,7 +53,8 @@ FIELDS = ["patch_id", "redline_id", "redline_name", "zone_id", "zone_name", "are
           "change_type", "ndvi_before", "ndvi_after", "water_before", "water_after", "bare_before",
           "bare_after", "score", "confidence", "status", "verified_by", "verified_on", "verdict",
           "activity_class", "chip_true", "chip_false"]
-CHANGE_TYPES = {"vegetation_to_bare", "vegetation_to_water", "water_to_land", "other"}
+CHANGE_TYPES = {"vegetation_to_bare", "vegetation_to_water", "water_to_land", "bare_to_water", "bare_land_change",
+                "vegetation_change", "other"}
 ACTIVITY_CLASSES = {"", "mining", "industry", "energy", "tourism", "transport", "aquaculture_farming",
                     "settlement", "other"}
 INDEX_FIELDS = ["ndvi_before", "ndvi_after", "water_before", "water_after", "bare_before", "bare_after"]

@@ -233,11 +233,9 @@ TEST(CalibrationJson, RoundTripsExactly)
     for (int k = 0; k < 5; ++k)
         c.normalization.push_back(BandFit{ 1.0 / 3.0 + k, -0.1 / 7.0, std::size_t(1000 + k), 0.012345678901234567 });
     c.thresholds.strata.edges = { 0.1f / 3.0f, 0.2f, 0.77777f };
-    for (int k = 0; k < change_component_count; ++k) {
-        for (int s = 0; s < 4; ++s)
-            c.thresholds.baseline[std::size_t(k)].push_back(RobustStats{ 0.1 * k + s / 3.0, 1.0 / (7.0 + s) });
-        c.thresholds.component[std::size_t(k)] = ChangeThreshold{ 4.0 + k / 9.0, "kittler-illingworth" };
-    }
+    c.thresholds.threshold = 1.0 / 3.0 + 2.0;
+    c.thresholds.method = "user";
+    c.thresholds.stays_vegetation_factor = 2.0 / 3.0;
     c.thresholds.band_sigma = { { 0.1f / 3.0f, 0.2f }, { 0.3f, 1e-7f } };
     const ActivityCalibration b = calibration_from_json(calibration_json(c));
     ASSERT_EQ(b.normalization.size(), 5u);
@@ -247,16 +245,9 @@ TEST(CalibrationJson, RoundTripsExactly)
     EXPECT_EQ(b.normalization[2].invariant_pixels, 1002u);
     EXPECT_EQ(b.thresholds.strata.edges, c.thresholds.strata.edges);
     EXPECT_EQ(b.thresholds.band_sigma, c.thresholds.band_sigma);
-    for (int k = 0; k < change_component_count; ++k) {
-        EXPECT_EQ(b.thresholds.component[std::size_t(k)].z, c.thresholds.component[std::size_t(k)].z);
-        EXPECT_EQ(b.thresholds.component[std::size_t(k)].method, "kittler-illingworth");
-        for (int s = 0; s < 4; ++s) {
-            EXPECT_EQ(b.thresholds.baseline[std::size_t(k)][std::size_t(s)].median,
-                      c.thresholds.baseline[std::size_t(k)][std::size_t(s)].median);
-            EXPECT_EQ(b.thresholds.baseline[std::size_t(k)][std::size_t(s)].sigma,
-                      c.thresholds.baseline[std::size_t(k)][std::size_t(s)].sigma);
-        }
-    }
+    EXPECT_EQ(b.thresholds.threshold, c.thresholds.threshold);
+    EXPECT_EQ(b.thresholds.method, "user");
+    EXPECT_EQ(b.thresholds.stays_vegetation_factor, c.thresholds.stays_vegetation_factor);
     EXPECT_EQ(b.thresholds.hysteresis, c.thresholds.hysteresis);
     EXPECT_THROW(calibration_from_json("{ \"normalization\": [] }"), InputError);
 }
