@@ -9,6 +9,7 @@
 #include "error.h"
 #include "gdal_error.h"
 #include "ordered_pipeline.h"
+#include "patch_confidence.h"
 #include "patch_labeling.h"
 #include "polygon_ops.h"
 #include "polygonize.h"
@@ -110,11 +111,6 @@ std::string safe_id(const std::string& id)
     for (unsigned char c : id)
         out += (std::isalnum(c) || c == '-' || c == '_') ? char(c) : '_';
     return out.empty() ? "x" : out;
-}
-
-double clamp01(double v)
-{
-    return std::min(1.0, std::max(0.0, v));
 }
 
 /// Recycles window results between the consumer and the workers: a row band's arrays are tens of
@@ -331,6 +327,7 @@ struct ActivityRun::State
     int threads = 1;
     std::string work_parent; ///< where temporary label rasters go
     bool calibrated = false;
+    ConfidenceModel confidence;
 };
 
 ActivityRun::~ActivityRun() = default;
@@ -393,6 +390,10 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     result.after_bands = after.bands.describe() + (after.bands.preset.empty() ? "" : " (" + after.bands.preset + ")");
     result.before_spec = before;
     result.after_spec = after;
+    st.confidence = ConfidenceModel::parse(catalogue.text("models", "activity_confidence", "the confidence model"),
+                                           catalogue.layers_dir() + "/models/activity_confidence.txt");
+    result.confidence_model = st.confidence.describe();
+    result.min_confidence = options.min_confidence ? *options.min_confidence : st.confidence.deliver_from();
 
     step(0.01, "opening the images");
     st.images = std::make_unique<ImagePair>(before, after);
@@ -817,12 +818,21 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
             p.bare_after = s.mean(s.bare_after);
             p.score = s.mean(s.score);
             p.pixels = int(s.pixels);
-            // Confidence: how far above the threshold the patch scores, times how much of it is
-            // strong and how big it is (a patch of a few cells is easily an artefact).
-            const double strength = clamp01((p.score - result.thresholds.hysteresis) / (2.0 - result.thresholds.hysteresis));
-            const double strong_share = double(s.strong) / double(std::max<std::int64_t>(1, s.pixels));
-            const double size = clamp01(0.4 + 0.6 * std::min(1.0, double(s.pixels) / 25.0));
-            p.confidence = std::round(100.0 * strength * (0.5 + 0.5 * strong_share) * size) / 100.0;
+            p.strong_share = double(s.strong) / double(std::max<std::int64_t>(1, s.pixels));
+            // Confidence: the model's probability that a patch like this is real (the whole
+            // component's evidence, so the pieces of a patch split by red-line polygons agree).
+            PatchEvidence e;
+            e.score = p.score;
+            e.cells = double(s.pixels);
+            e.strong_share = p.strong_share;
+            e.ndvi_before = p.ndvi_before;
+            e.ndvi_after = p.ndvi_after;
+            e.water_before = p.water_before;
+            e.water_after = p.water_after;
+            e.bare_before = p.bare_before;
+            e.bare_after = p.bare_after;
+            e.type = s.type();
+            p.confidence = std::round(100.0 * st.confidence.confidence(e)) / 100.0;
             // Stable id: the red-line polygon and the patch's point to the metre.
             char where[64];
             std::snprintf(where, sizeof where, "%.5f,%.5f", at.x, at.y);
@@ -834,11 +844,12 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
                 p.patch_id += "-" + std::to_string(use + 1);
             p.window = Window{ s.col_min + st.footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1 };
             p.geometry = std::move(piece.second);
-            result.patches.push_back(std::move(p));
+            (p.confidence >= result.min_confidence ? result.patches : result.candidates).push_back(std::move(p));
         }
     }
-    std::sort(result.patches.begin(), result.patches.end(),
-              [](const ActivityPatch& a, const ActivityPatch& b) { return a.patch_id < b.patch_id; });
+    for (auto* list : { &result.patches, &result.candidates })
+        std::sort(list->begin(), list->end(),
+                  [](const ActivityPatch& a, const ActivityPatch& b) { return a.patch_id < b.patch_id; });
 
     // 7. Per red-line polygon.
     for (std::size_t i = 0; i < redline.features.size(); ++i) {

@@ -33,7 +33,10 @@ struct ActivityOptions
     VectorSpec redline;
     std::optional<VectorSpec> zones;
     double min_area_m2 = 400;        ///< minimum mapping unit
-    std::optional<double> threshold; ///< robust sigmas; default: automatic
+    std::optional<double> threshold; ///< noise sigmas; default: the detector's (2.5)
+    /// Patches at or above this confidence are delivered; the rest are kept as candidates.
+    /// Default: the confidence model's deliver_from.
+    std::optional<double> min_confidence;
     bool chips = true;
     int threads = 0;
     std::string out_gpkg, csv_path, json_path;
@@ -48,6 +51,7 @@ struct ActivityPatch
     double ndvi_before = 0, ndvi_after = 0, water_before = 0, water_after = 0, bare_before = 0, bare_after = 0;
     double score = 0, confidence = 0;
     int pixels = 0;
+    double strong_share = 0; ///< share of the cells at or above the threshold
     std::string chip_true, chip_false; ///< relative to the GeoPackage's folder
     GeomPtr geometry;                  ///< working CRS
     Window window;                     ///< the patch's cells on the before grid (for chips)
@@ -83,7 +87,10 @@ struct ActivityResult
     double overlap_fraction = 1;
     std::int64_t pixels_analysed = 0, pixels_masked = 0;
     double min_area_m2 = 0;
-    std::vector<ActivityPatch> patches;
+    std::vector<ActivityPatch> patches;    ///< delivered: confidence ≥ min_confidence
+    std::vector<ActivityPatch> candidates; ///< below min_confidence, kept for the interpreter
+    std::string confidence_model;          ///< what confidence is, as a formula
+    double min_confidence = 0;
     std::vector<RedlineSummary> redlines;
     std::vector<std::string> warnings;
     std::string chips_dir; ///< relative to the GeoPackage's folder; empty without chips

@@ -271,8 +271,7 @@ std::string activity_json(const ActivityResult& r)
         j.end_object();
     }
     j.end_array();
-    j.key("patches").begin_array();
-    for (const auto& p : r.patches) {
+    auto write_patch = [&](const ActivityPatch& p) {
         j.begin_object();
         j.field("patch_id", p.patch_id);
         j.field("redline_id", p.redline_id);
@@ -283,8 +282,24 @@ std::string activity_json(const ActivityResult& r)
         j.field("change_type", p.change_type);
         j.field("score", p.score, 3);
         j.field("confidence", p.confidence, 2);
+        j.field("cells", p.pixels);
+        j.field("strong_share", p.strong_share, 4);
+        j.field("ndvi_before", p.ndvi_before, 4);
+        j.field("ndvi_after", p.ndvi_after, 4);
+        j.field("water_before", p.water_before, 4);
+        j.field("water_after", p.water_after, 4);
+        j.field("bare_before", p.bare_before, 4);
+        j.field("bare_after", p.bare_after, 4);
+        j.field("delivered", p.confidence >= r.min_confidence);
         j.end_object();
-    }
+    };
+    j.key("patches").begin_array();
+    for (const auto& p : r.patches)
+        write_patch(p);
+    j.end_array();
+    j.key("candidates").begin_array();
+    for (const auto& p : r.candidates)
+        write_patch(p);
     j.end_array();
     j.key("warnings").begin_array();
     for (const auto& w : r.warnings)
@@ -304,14 +319,25 @@ void write_activity_outputs(ActivityResult& result, const ActivityOptions& optio
     if (!options.out_gpkg.empty()) {
         const Catalogue catalogue;
         GeoPackageWriter gpkg(options.out_gpkg, "--out", ctx, *result.working_srs, *result.output_srs);
-        std::vector<OutputFeature> features;
-        for (const auto& p : result.patches)
-            features.push_back(OutputFeature{ p.geometry.get(), patch_values(p) });
-        gpkg.write_layer("activity_patches", "Suspected human-activity patches inside the red line, to verify in the field",
-                         patch_fields(), features, catalogue.style("activity_patches"));
+        auto features_of = [](const std::vector<ActivityPatch>& patches) {
+            std::vector<OutputFeature> features;
+            for (const auto& p : patches)
+                features.push_back(OutputFeature{ p.geometry.get(), patch_values(p) });
+            return features;
+        };
+        gpkg.write_layer("activity_patches",
+                         "Suspected human-activity patches inside the red line, to verify in the field (confidence >= " +
+                           fixed(result.min_confidence, 2) + ")",
+                         patch_fields(), features_of(result.patches), catalogue.style("activity_patches"));
+        gpkg.write_layer("activity_candidates",
+                         "Changes below the delivered confidence (" + fixed(result.min_confidence, 2) +
+                           "): for the interpreter, not sent to the field",
+                         patch_fields(), features_of(result.candidates), catalogue.style("activity_candidates"));
         gpkg.commit();
         write_output_project(options.out_gpkg, "生态保护红线内疑似人类活动图斑 (redline activity)",
-                             { ProjectLayer{ "activity_patches", "疑似人类活动图斑 (activity_patches)", "",
+                             { ProjectLayer{ "activity_candidates", "低置信度变化 (activity_candidates)", "",
+                                             catalogue.style("activity_candidates"), false },
+                               ProjectLayer{ "activity_patches", "疑似人类活动图斑 (activity_patches)", "",
                                              catalogue.style("activity_patches"), true } },
                              *result.output_srs, *result.working_srs, result.redline_extent);
     }

@@ -112,7 +112,10 @@ po::options_description activity_option_descriptions()
                             "minimum mapping unit: smaller patches are dropped (m² or with a unit: 0.05ha, 1亩); "
                             "default 400 m², four 10 m cells")(
       "threshold", po::value<double>()->value_name("K"),
-      "change threshold in robust standard deviations (default: automatic, 4-8)")(
+      "change threshold in noise standard deviations of the bands (default 2.5)")(
+      "min-confidence", po::value<double>()->value_name("C"),
+      "deliver patches of at least this confidence (0-1; default: the model's, see docs/activity.md); the "
+      "others go to the layer activity_candidates")(
       "no-chips", "do not write the before/after image chips");
 
     po::options_description outputs("Outputs");
@@ -162,7 +165,12 @@ ActivityOptions activity_options_from(const po::variables_map& vm)
     if (vm.count("threshold")) {
         o.threshold = vm["threshold"].as<double>();
         if (!(*o.threshold > 0))
-            throw InputError("--threshold must be a positive number of robust standard deviations");
+            throw InputError("--threshold must be a positive number of noise standard deviations (default 2.5)");
+    }
+    if (vm.count("min-confidence")) {
+        o.min_confidence = vm["min-confidence"].as<double>();
+        if (!(*o.min_confidence >= 0 && *o.min_confidence <= 1))
+            throw InputError("--min-confidence must be between 0 and 1 (0 delivers every candidate)");
     }
     o.chips = !vm.count("no-chips");
     o.threads = vm["threads"].as<int>();
@@ -188,10 +196,13 @@ void print_activity_summary(const ActivityResult& r, const ActivityOptions& o)
                 (long long)r.pixels_analysed, (long long)r.pixels_masked);
     for (const auto& d : r.disabled)
         std::printf("Note: %s.\n", d.c_str());
-    std::printf("\n%zu suspected patches, %.4f ha, minimum mapping unit %.0f m²:\n", r.patches.size(), total / 1e4,
-                r.min_area_m2);
+    std::printf("\n%zu suspected patches of confidence >= %.2f, %.4f ha, minimum mapping unit %.0f m²:\n",
+                r.patches.size(), r.min_confidence, total / 1e4, r.min_area_m2);
     for (const auto& kv : by_type)
         std::printf("  %-22s %5d patches %12.4f ha\n", kv.first.c_str(), kv.second.first, kv.second.second / 1e4);
+    if (!r.candidates.empty())
+        std::printf("  and %zu changes of lower confidence in the layer activity_candidates (not for the field)\n",
+                    r.candidates.size());
     std::printf("\nPer red-line polygon:\n");
     for (const auto& s : r.redlines)
         if (s.patches)
