@@ -25,8 +25,10 @@ tests/activity/evaluate.py does the scoring (rules in its docstring).
      on non-vegetated land), PhenologyGK8mScene (the same with the after image rendered in EPSG:4545
      at 8 m), HazeScene (an unmasked haze plume), AllVariantsScene (everything, after in EPSG:4545 at
      8 m): patch precision and recall >= 0.9, no patch outside the red line nor on the masked cloud;
-     each also checks that its scene holds what it claims (from the images and the truth, not from
-     redline). VariantEvaluatorSelfTest: the evaluator on those scenes (no redline).
+     the phenology classes also: no false patch lying on a phenology stand (the issue's symptom,
+     which one false patch in ~27 would not bring below 0.9 precision); each also checks that its
+     scene holds what it claims (from the images and the truth, not from redline).
+     VariantEvaluatorSelfTest: the evaluator on those scenes (no redline).
 
 Run: /usr/bin/python3 tests/activity/test_activity.py --redline build/redline [-v] [Class.test]
      [--variants all|skip|only]   (default all; CTest runs a-f as activity.scenes, g as activity.variants)
@@ -644,6 +646,13 @@ class _VariantChecks:
 
 
 class _PhenologyChecks(_VariantChecks):
+    def test_no_false_patch_on_phenology_stands(self):
+        # The symptom itself: a stand turning autumn is no change, and a patch lying mostly on
+        # one is a wasted field trip (0.3-0.7 km²). Patch precision alone lets one through (1 false of
+        # ~27 is 0.96), so it is asserted apart. Stands are 100 m clear of every planted change: such a
+        # patch cannot be a change's halo.
+        self.assertEqual(self.result["fp_on"].get("phenology_stand", 0), 0, self.text)
+
     def test_stands_turn_autumn_at_once(self):
         # Guard, measured in the images: inside every stand the NDVI falls by >= 0.15 (raw: ~0.80 ->
         # ~0.58; ~0.66 without the scene-wide shift), while the evergreen forest around falls < 0.1:
