@@ -506,7 +506,8 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
                                                             ", ".join(i + ("" if i in recalled else " MISSED")
                                                                       for i in r_ids)))
     for k in sorted(fp_on):
-        rep.append("  false patches on %s: %d (%.2f km²)" % (k, len(fp_on[k]), sum(p["utm"].area for p in fp_on[k]) / 1e6))
+        rep.append("  false patches on %s: %d (%.2f km²)" % (k, len(fp_on[k]),
+                                                          sum(p["utm"].area for p in fp_on[k]) / 1e6))
     for t in truths:
         hit = recalled.get(t["change_id"], [])
         status = ("REQUIRED " if t in required else "optional ") + ("found" if hit else "MISSED" if t in required
@@ -523,7 +524,8 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
         if "oversized" in p:
             over = "OVERSIZED: covers planted %s but %.0f m² of it lies > %.0f m from every planted change; " % (
                 p["oversized"][0], p["oversized"][1], spill_margin)
-        rep.append("  FALSE POSITIVE %s (%s, %.0f m², %s, score %s, confidence %s) at E %.0f N %.0f (%.5f, %.5f): %s%s" % (
+        rep.append("  FALSE POSITIVE %s (%s, %.0f m², %s, score %s, confidence %s) at E %.0f N %.0f "
+                   "(%.5f, %.5f): %s%s" % (
             p["attrs"].get("patch_id"), p["attrs"].get("redline_id"), g.area, p["attrs"].get("change_type"),
             p["attrs"].get("score"), p["attrs"].get("confidence"), c.x, c.y, lon, lat, over, diag.explain(g, truths)))
     for p in tp:
