@@ -3,8 +3,10 @@
 
     /usr/bin/python3 scripts/make_activity_scene.py --out DIR [--seed N] [--size PX]
         [--bands 5|4] [--sensor sentinel2_l2a] [--float]
-        [--after-crs EPSG:4490 --after-res 0.0001 [--keep-aligned]]
+        [--after-crs EPSG:4490 --after-res 0.0001 [--after-render] [--keep-aligned]]
         [--misregistration DX,DY] [--noise REL,ABS]
+        [--variant phenology|phenology_gk8m|haze|all] [--phenology-stands] [--partial-clearings]
+        [--small-patches] [--nonveg-changes] [--haze]
 
 Writes into DIR:
   before.tif, after.tif          reflectance x 10000 (UInt16, nodata 0) or 0-1 (Float32 with --float),
@@ -23,7 +25,8 @@ Writes into DIR:
                                  redline_ids, note.
   distractors.gpkg               layer distractors (EPSG:32649): unchanged features that must NOT be
                                  reported (river, ponds, villages, old roads, rock, old quarry, fallow
-                                 fields, cloud, cloud shadow, nodata corner) for the evaluator's diagnosis.
+                                 fields, cloud, cloud shadow, nodata corner; phenology stands, haze)
+                                 for the evaluator's diagnosis.
   scene.json                     parameters, class table, distractors, suggested redline arguments.
 
 How the images are made: the ground is drawn at 5 m (land-cover classes with per-class spectra and
@@ -33,6 +36,45 @@ ground shifted by --misregistration (default 5 m east and 5 m north: half a pixe
 georeferencing is NOT corrected), has a phenology/brightness shift (vegetation NIR x0.9, red x1.1,
 plus per-band gain and offset), a cloud with its shadow (masked in after_scl.tif) and a nodata corner.
 Both images get independent Gaussian noise (2 % of the value + 0.001 by default).
+
+With --after-crs CRS --after-res R the after image and its SCL are warped (bilinear / nearest) from
+the 10 m ones to that grid; with --after-render as well they are drawn from the 5 m ground directly on
+the CRS's R grid instead (each pixel the mean of 4 x 4 sub-samples of its own footprint, the same
+misregistration, cloud and nodata corner, its own noise), as a sensor delivering that grid would record
+them: no resampling of the 10 m image is part of the scene.
+
+Optional content (all off by default: without it the scene is the default one, to the byte; each
+draws from its own random generator, so that with it everything else stays the same too):
+  --phenology-stands   five deciduous stands (0.30-0.72 km²; four inside the red line, one outside)
+                       in autumn colours on the after date: red x1.5, NIR x0.8 (smoothly varying +-12 %
+                       over ~200 m, a little crown texture, a ~20 m ramp at the edge), i.e. NDVI 0.80
+                       -> ~0.66 over the whole stand at once once the scene-wide seasonal shift is
+                       taken out (the raw after image reads ~0.58, the evergreen forest 0.84 -> 0.78).
+                       NOT a change: distractors.gpkg kind phenology_stand. Kept 100 m clear of every
+                       planted change, so that a patch on a stand is a false patch.
+  --partial-clearings  C22-C25: forest cleared, half of the polygon bare soil, the other half grass
+                       (split by a straight cut); one change each, vegetation_to_bare.
+  --small-patches      C26-C29: ~5-pixel changes (500-550 m², above the default 400 m² unit) inside
+                       the red line: bare soil in forest, one building with its yard, a pond, a pit.
+  --nonveg-changes     C30-C32: changes on land that was not vegetated: a bare lot built over (other),
+                       a gravel road across grassland, a quarry floor cut into rock outcrop K4 (other).
+                       (water -> land is in every scene: C13.)
+  --haze               a thin haze plume (Gaussian, ~1.75 x 1.15 km sigmas, density +-20 %) over the
+                       west of the after image, h >= 0.1 on ~27 % of the scene: +0.045 path
+                       reflectance in blue at its peak, falling with wavelength to +0.013 NIR, +0.004
+                       SWIR1, and the matching transmission loss. NOT masked in after_scl.tif, NOT a
+                       change: distractors.gpkg kind haze (its h >= 0.1 outline).
+  --variant NAME       the issue's scenes as presets (further options add to them):
+                         phenology       --phenology-stands --partial-clearings --small-patches
+                                         --nonveg-changes
+                         phenology_gk8m  the same, after image in CGCS2000 / 3-degree Gauss-Kruger CM
+                                         108E (EPSG:4545) at 8 m: --after-crs EPSG:4545 --after-res 8
+                                         --after-render
+                         haze            --haze --small-patches --nonveg-changes
+                         all             all of the above, after image in EPSG:4545 at 8 m
+                       scene.json then names the variant, the options and the groups of optional
+                       changes (change_groups).
+  e.g.  /usr/bin/python3 scripts/make_activity_scene.py --out /tmp/phenology --variant phenology
 
 Everything is deterministic for a given --seed (the seed moves textures, noise, shapes a little; the
 layout of the planted changes is fixed relative to the scene, scaled with --size).
@@ -49,6 +91,7 @@ from scipy import ndimage
 from osgeo import gdal, ogr, osr
 from pyproj import Transformer
 from shapely import affinity
+from shapely.wkb import loads as wkb_loads
 from shapely.geometry import LineString, MultiPolygon, Polygon, box
 from shapely.ops import split, unary_union
 
@@ -95,11 +138,19 @@ CLASSES = [
     (17, "fill", 5, [.110, .130, .160, .200, .210, .220, .230, .240, .250, .220, .300, .260]),
     (18, "graded_soil", 5, [.100, .120, .150, .190, .200, .210, .220, .230, .240, .210, .290, .250]),
 ]
-CID = {name: cid for cid, name, _, _ in CLASSES}
-VEGETATION = [1, 2, 3, 4, 5]
-SPECTRA = np.zeros((len(CLASSES) + 1, 12), dtype=np.float32)
-SCL_GROUP = np.zeros(len(CLASSES) + 1, dtype=np.uint8)
-for _cid, _name, _grp, _sp in CLASSES:
+# Classes that only the optional content below uses (listed in scene.json only when present):
+# a deciduous broadleaf stand (summer NDVI ~0.80; autumn colours on the after date with --phenology-stands)
+# and the fresh floor of a quarry cut into rock (freshly broken limestone is brighter than weathered rock).
+EXTRA_CLASSES = [
+    (19, "deciduous_forest", 4, [.022, .032, .055, .036, .085, .235, .300, .330, .340, .285, .160, .075]),
+    (20, "quarry_floor_rock", 5, [.200, .230, .270, .300, .310, .320, .330, .340, .350, .320, .380, .330]),
+]
+CID = {name: cid for cid, name, _, _ in CLASSES + EXTRA_CLASSES}
+VEGETATION = [1, 2, 3, 4, 5, 19]
+WOODY = [1, 2, 19]
+SPECTRA = np.zeros((len(CLASSES) + len(EXTRA_CLASSES) + 1, 12), dtype=np.float32)
+SCL_GROUP = np.zeros(len(CLASSES) + len(EXTRA_CLASSES) + 1, dtype=np.uint8)
+for _cid, _name, _grp, _sp in CLASSES + EXTRA_CLASSES:
     SPECTRA[_cid] = _sp
     SCL_GROUP[_cid] = _grp
 
@@ -109,6 +160,17 @@ PHENOLOGY = {"vegetation_red_x": 1.10, "vegetation_nir_x": 0.90, "vegetation_red
 GAIN = [1.05, 1.04, 1.03, 1.02, 1.01, 0.99, 0.98, 0.97, 0.97, 0.97, 1.02, 1.03]
 OFFSET = [.008, .006, .004, .003, .002, .002, .002, .002, .002, .002, -.002, -.002]
 CLOUD_SPECTRUM = [.52, .50, .49, .48, .48, .47, .47, .46, .46, .40, .34, .25]
+
+# Autumn colours of a deciduous stand on the after date (factor on the summer reflectance, on top of
+# PHENOLOGY; scaled by the stand's smooth autumn strength, ~1 inside): chlorophyll loss raises red and
+# green, leaf structure and water loss lower NIR and raise SWIR. Calibrated so that the stand's NDVI,
+# measured in the images, falls from ~0.80 (before) to ~0.66 (after) as in the issue.
+AUTUMN = [1.05, 1.06, 1.18, 1.50, 1.25, 0.90, 0.84, 0.80, 0.80, 0.80, 1.12, 1.16]
+# Thin haze (after date, NOT in the SCL): additive path reflectance at the plume's peak (h = 1), falling
+# with wavelength (~lambda^-2: strong in blue/green, weak in NIR, almost none in SWIR), and the matching
+# loss of surface signal (transmission 1 - HAZE_LOSS * h).
+HAZE_ADD = [.055, .045, .034, .024, .020, .017, .015, .013, .012, .011, .004, .002]
+HAZE_LOSS = [.10, .09, .07, .05, .04, .035, .03, .03, .03, .03, .01, .005]
 
 # Red-line polygons (code, name); geometry in the layout below.
 REDLINES = [
@@ -123,7 +185,8 @@ TOWNSHIPS = [("500242001", "钟多街道"), ("500242101", "龙潭镇"), ("500242
 
 EXPECTED_TYPE = {"quarry": "vegetation_to_bare", "road": "vegetation_to_bare",
                  "buildings": "vegetation_to_bare", "clearing": "vegetation_to_bare",
-                 "pond": "vegetation_to_water", "reclamation": "water_to_land"}
+                 "pond": "vegetation_to_water", "reclamation": "water_to_land",
+                 "partial_clearing": "vegetation_to_bare"}
 
 # Planted changes: (id, kind, area ha (roads: width m), centre / polyline in layout metres
 # (10 km scene), before-class of the surroundings, where it should be relative to the red line).
@@ -151,6 +214,67 @@ CHANGES = [
     ("C20", "clearing", 0.15, (7000, 8000), "forest", "in:6"),
     ("C21", "clearing", 0.1, (5500, 9000), "forest", "out"),
 ]
+
+# Optional planted changes (off by default; each group switched on by its option, see --variant). Same
+# fields as CHANGES plus: paint (how the after ground is drawn when not by kind), before (class drawn
+# inside the polygon on the before date), expected (expected_type when not the kind's), note.
+EXTRA_CHANGES = {
+    # --partial-clearings: forest cleared, half of it left bare soil, the other half already grass
+    # (regrowth or sown), within one polygon: one change each.
+    "partial_clearings": [
+        dict(id="C22", kind="partial_clearing", size=0.8, where=(1700, 8900), around="forest", rel="in:1"),
+        dict(id="C23", kind="partial_clearing", size=0.35, where=(7250, 1650), around="forest", rel="in:3"),
+        dict(id="C24", kind="partial_clearing", size=0.12, where=(9300, 4950), around="forest", rel="in:4"),
+        dict(id="C25", kind="partial_clearing", size=0.5, where=(2200, 4300), around="forest", rel="out"),
+    ],
+    # --small-patches: ~5 pixels (500-550 m² at 10 m), above the default 400 m² minimum mapping unit.
+    "small_patches": [
+        dict(id="C26", kind="clearing", size=0.05, where=(4200, 8200), around="forest", rel="in:2",
+             note="small patch (~5 px): bare soil in forest"),
+        dict(id="C27", kind="buildings", size=0.05, where=(6300, 3300), around="grassland", rel="in:3",
+             paint="single_building", note="small patch (~5 px): one new building with its yard in grassland"),
+        dict(id="C28", kind="pond", size=0.05, where=("RIVER", 2600, 150), around="grassland", rel="in:5",
+             note="small patch (~5 px): new pond in grassland"),
+        dict(id="C29", kind="quarry", size=0.055, where=(6400, 7800), around="shrub", rel="in:6",
+             note="small patch (~5 px): borrow pit in shrub"),
+    ],
+    # --nonveg-changes: activity on land that was not vegetated (the default scene plants water -> land
+    # already: C13): a bare lot built over, a road across grassland, a quarry floor cut into rock.
+    "nonveg_changes": [
+        dict(id="C30", kind="buildings", size=0.6, where=(3000, 5600), around="grassland", rel="in:2",
+             before="cleared_soil", paint="built_on_bare", expected="other",
+             note="bare lot built over (bare soil -> concrete and roofs)"),
+        dict(id="C31", kind="road", size=8.0, where=[(9000, 6200), (9300, 6350), (9650, 6450)], around="grassland",
+             rel="in:4", note="gravel road across grassland"),
+        dict(id="C32", kind="quarry", size=0.7, where="ROCK_K4", around=None, rel="in:3", expected="other",
+             note="quarry floor cut into the east part of rock outcrop K4 (rock -> fresh quarry floor)"),
+    ],
+}
+# The rock outcrop that C32 cuts into: (id, centre, ha).
+ROCK_K4 = ("K4", (8800, 3300), 2.2)
+
+# --phenology-stands: deciduous stands whose after date is in autumn colours (not a change):
+# (id, centre, km², elongation). D1 lies in HX500242002, D2 in HX500242006, D4 in HX500242001, D5 in
+# HX500242003, D3 outside the red line: four false patches if each stand inside is flagged, enough to
+# bring patch precision below 0.9 with the ~26 true patches of the phenology variant.
+STANDS = [("D1", (3450, 7250), 0.55, 1.30), ("D2", (7650, 8450), 0.35, 1.20), ("D3", (5350, 6900), 0.72, 1.35),
+          ("D4", (1900, 7150), 0.30, 1.20), ("D5", (8100, 3950), 0.30, 1.25)]
+# --haze: a Gaussian plume over the west of the scene (centre, sigmas along / across its axis, axis
+# angle in degrees from east), all in layout metres; h >= 0.1 covers ~1/4 of the scene.
+HAZE_PLUME = {"centre": (3000, 6300), "sigma": (1750, 1150), "angle": 30.0}
+HAZE_EXTENT = 0.1
+
+# The options that add content (all off by default).
+OPTIONAL = ["phenology_stands", "partial_clearings", "small_patches", "nonveg_changes", "haze", "after_render"]
+# --variant NAME: the issue's scenes, as option presets (explicit options are added on top).
+VARIANTS = {
+    "phenology": dict(phenology_stands=True, partial_clearings=True, small_patches=True, nonveg_changes=True),
+    "phenology_gk8m": dict(phenology_stands=True, partial_clearings=True, small_patches=True,
+                           nonveg_changes=True, after_crs="EPSG:4545", after_res=8.0, after_render=True),
+    "haze": dict(haze=True, small_patches=True, nonveg_changes=True),
+    "all": dict(phenology_stands=True, partial_clearings=True, small_patches=True, nonveg_changes=True,
+                haze=True, after_crs="EPSG:4545", after_res=8.0, after_render=True),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,6 +364,26 @@ def rect(centre, area_m2, aspect, angle):
     return affinity.translate(affinity.rotate(g, angle, origin=(0, 0)), centre[0], centre[1])
 
 
+def part_by_area(g, area_m2, angle_deg, from_high=False):
+    """The part of @p g of @p area_m2 on one side of a straight cut across direction @p angle_deg
+    (degrees from east): the low side (west for 0) or, with from_high, the high side."""
+    c = g.centroid
+    r = affinity.rotate(g, -angle_deg, origin=c)
+    minx, miny, maxx, maxy = r.bounds
+    lo, hi = minx, maxx
+
+    def side(x):
+        return box(x, miny - 1, maxx + 1, maxy + 1) if from_high else box(minx - 1, miny - 1, x, maxy + 1)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        a = r.intersection(side(mid)).area
+        if (a < area_m2) != from_high:
+            lo = mid
+        else:
+            hi = mid
+    return affinity.rotate(r.intersection(side((lo + hi) / 2)), angle_deg, origin=c)
+
+
 def polys(g):
     if g.is_empty:
         return []
@@ -289,6 +433,22 @@ class Ground:
         gdal.RasterizeLayer(ds, [1], lyr, burn_values=[1], options=opts)
         return ds.GetRasterBand(1).ReadAsArray().astype(bool)
 
+    def polygons(self, mask):
+        """Outline (EPSG:32649, shapely) of the True cells of a ground mask."""
+        ds = gdal.GetDriverByName("MEM").Create("", self.n, self.n, 1, gdal.GDT_Byte)
+        ds.SetGeoTransform(self.gt)
+        ds.SetProjection(self._srs.ExportToWkt())
+        ds.GetRasterBand(1).WriteArray(mask.astype(np.uint8))
+        vds = ogr.GetDriverByName("Memory").CreateDataSource("m")
+        lyr = vds.CreateLayer("p", self._srs, ogr.wkbPolygon)
+        lyr.CreateField(ogr.FieldDefn("v", ogr.OFTInteger))
+        gdal.Polygonize(ds.GetRasterBand(1), ds.GetRasterBand(1), lyr, 0)
+        out = []
+        for f in lyr:
+            if f.GetField("v") == 1:
+                out.append(wkb_loads(bytes(f.GetGeometryRef().ExportToWkb())))
+        return unary_union(out)
+
     def centres(self):
         """Layout-free EPSG:32649 coordinates of ground pixel centres (1-D x, 1-D y)."""
         x = self.gt[0] + (np.arange(self.n) + 0.5) * HR
@@ -332,19 +492,86 @@ def sample_mode(groups, size_px, codes, dx_m=0.0, dy_m=0.0):
     return best
 
 
-def create_tif(path, size_px, nbands, dtype, gt, nodata=0):
+def create_tif(path, size_px, nbands, dtype, gt, nodata=0, rows=None, srs_wkt=None):
+    """GeoTIFF of size_px x size_px (or size_px columns x @p rows) in EPSG:32649 (or @p srs_wkt)."""
     drv = gdal.GetDriverByName("GTiff")
-    ds = drv.Create(path, size_px, size_px, nbands, dtype,
+    ds = drv.Create(path, size_px, rows or size_px, nbands, dtype,
                     ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE", "PREDICTOR=2"
                      if dtype != gdal.GDT_Float32 else "PREDICTOR=3", "INTERLEAVE=BAND"])
     ds.SetGeoTransform(gt)
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(EPSG_IMG)
-    ds.SetProjection(srs.ExportToWkt())
+    if srs_wkt is None:
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(EPSG_IMG)
+        srs_wkt = srs.ExportToWkt()
+    ds.SetProjection(srs_wkt)
     if nodata is not None:
         for b in range(nbands):
             ds.GetRasterBand(b + 1).SetNoDataValue(nodata)
     return ds
+
+
+class RenderGrid:
+    """The after image's own grid in another CRS and pixel size (--after-render): every pixel is drawn
+    from the 5 m ground over its own footprint, as a sensor on that grid would record it, instead of
+    resampling the 10 m image (which would blur it twice and make the warp itself part of the test).
+
+    Each pixel is the mean of SS x SS sub-samples of its footprint (bilinear in the PSF-blurred ground);
+    the footprint's corners are transformed exactly (PROJ) and the sub-samples placed bilinearly between
+    them (the CRS change is affine to far below a millimetre over one pixel)."""
+    SS = 4
+
+    def __init__(self, crs, res, lay):
+        self.crs = crs
+        self.res = float(res)
+        srs = osr.SpatialReference()
+        srs.SetFromUserInput(crs)
+        self.srs_wkt = srs.ExportToWkt()
+        fwd = Transformer.from_crs("EPSG:%d" % EPSG_IMG, crs, always_xy=True)
+        inv = Transformer.from_crs(crs, "EPSG:%d" % EPSG_IMG, always_xy=True)
+        # the scene's outline (every 50 m) in the target CRS -> grid snapped to multiples of res
+        t = np.linspace(0.0, 1.0, int(lay.L / 50) + 1)
+        x0, y0, x1, y1 = X0, lay.ybot, X0 + lay.L, YTOP
+        ex = np.concatenate([x0 + t * (x1 - x0), np.full_like(t, x1), x1 - t * (x1 - x0), np.full_like(t, x0)])
+        ey = np.concatenate([np.full_like(t, y0), y0 + t * (y1 - y0), np.full_like(t, y1), y1 - t * (y1 - y0)])
+        tx, ty = fwd.transform(ex, ey)
+        r = self.res
+        gx0 = math.floor(min(tx) / r) * r
+        gy1 = math.ceil(max(ty) / r) * r
+        self.nx = int(math.ceil((max(tx) - gx0) / r))
+        self.ny = int(math.ceil((gy1 - min(ty)) / r))
+        self.gt = (gx0, r, 0.0, gy1, 0.0, -r)
+        cx = gx0 + np.arange(self.nx + 1) * r
+        cy = gy1 - np.arange(self.ny + 1) * r
+        CX, CY = np.meshgrid(cx, cy)
+        ux, uy = inv.transform(CX.ravel(), CY.ravel())
+        self.ux = np.asarray(ux).reshape(CX.shape)     # EPSG:32649 of the pixel corners
+        self.uy = np.asarray(uy).reshape(CX.shape)
+        mx, my = self.at(0.5, 0.5)                      # pixel centres
+        self.centre_x, self.centre_y = mx, my
+        self.inside = (mx >= x0) & (mx < x1) & (my >= y0) & (my < y1)
+
+    def at(self, u, v):
+        """EPSG:32649 of the point (u, v) of every pixel (u east, v south, 0..1 across the pixel)."""
+        A, B = self.ux[:-1, :-1], self.ux[:-1, 1:]
+        C, D = self.ux[1:, :-1], self.ux[1:, 1:]
+        x = A + u * (B - A) + v * (C - A) + u * v * (A - B - C + D)
+        A, B = self.uy[:-1, :-1], self.uy[:-1, 1:]
+        C, D = self.uy[1:, :-1], self.uy[1:, 1:]
+        y = A + u * (B - A) + v * (C - A) + u * v * (A - B - C + D)
+        return x, y
+
+    def render(self, ground_arr, ground_gt, dx_m=0.0, dy_m=0.0):
+        """Footprint means of a 5 m ground band; a feature at ground P appears at P + (dx, dy) (the
+        misregistration of sample())."""
+        acc = np.zeros((self.ny, self.nx), dtype=np.float64)
+        offs = (np.arange(self.SS) + 0.5) / self.SS
+        for v in offs:
+            for u in offs:
+                x, y = self.at(u, v)
+                col = (x - dx_m - ground_gt[0]) / HR - 0.5
+                row = (ground_gt[3] - (y - dy_m)) / HR - 0.5
+                acc += ndimage.map_coordinates(ground_arr, [row, col], order=1, mode="nearest")
+        return (acc / (self.SS * self.SS)).astype(np.float32)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,13 +634,20 @@ def build_townships(lay):
     return [densify(west, 50.0), densify(se, 50.0), densify(ne, 50.0)]
 
 
-def make_changes(lay, rng, redlines):
-    """The planted changes: list of dicts with geometry (EPSG:32649) and painting instructions."""
+def make_changes(lay, rng, redlines, specs=CHANGES):
+    """The planted changes: list of dicts with geometry (EPSG:32649) and painting instructions.
+    @p specs: CHANGES tuples or EXTRA_CHANGES dicts (the same random draws per change either way)."""
     s = lay.s
     out = []
-    for cid, kind, size, where, around, rel in CHANGES:
+    for spec in specs:
+        if isinstance(spec, tuple):
+            spec = dict(zip(("id", "kind", "size", "where", "around", "rel"), spec))
+        cid, kind, size, where, around, rel = (spec[k] for k in ("id", "kind", "size", "where", "around", "rel"))
         jitter = rng.uniform(-25, 25, 2) * s
         d = {"change_id": cid, "kind": kind, "around": around, "rel": rel}
+        for k in ("paint", "before", "expected", "note"):
+            if k in spec:
+                d[k] = spec[k]
         if isinstance(where, str):
             if where == "R1_WEST_EDGE":
                 a, b = lay.p(400, 7300), lay.p(900, 9500)
@@ -426,6 +660,8 @@ def make_changes(lay, rng, redlines):
                 d["note"] = "straddles the shared edge of %s and %s" % (REDLINES[0][0], REDLINES[1][0])
             elif where == "POND_P1":
                 d["geom"] = None   # filled in by the pond builder
+            elif where == "ROCK_K4":
+                d["geom"] = None   # filled in with the rock outcrops
             else:
                 raise ValueError(where)
         elif isinstance(where, tuple) and where[0] == "RIVER":
@@ -468,6 +704,20 @@ def generate(args):
     rl_union = unary_union(redlines)
     townships = build_townships(lay)
     changes = make_changes(lay, rng, redlines)
+    # Optional content draws from its own generators so that everything of the default scene (shapes,
+    # textures, noise) stays the same, to the byte, with or without it.
+    rng_x = np.random.default_rng(args.seed + 1000)
+    extra_specs = [c for grp in ("partial_clearings", "small_patches", "nonveg_changes") if getattr(args, grp)
+                   for c in EXTRA_CHANGES[grp]]
+    extra_changes = make_changes(lay, rng_x, redlines, extra_specs)
+    for d in extra_changes:
+        d["extra"] = True
+    changes += extra_changes
+    stands = []
+    if args.phenology_stands:
+        rng_p = np.random.default_rng(args.seed + 2000)
+        for sid, (x, y), km2, el in STANDS:
+            stands.append((sid, blob(rng_p, lay.p(x, y), km2 * 1e6, el, rng_p.uniform(0, 180), 0.16, 72)))
 
     # --- base vegetation --------------------------------------------------------------------
     E = smooth_field(rng, n, 150 / s if s < 1 else 150)
@@ -504,6 +754,10 @@ def generate(args):
     for d in changes:
         if d["geom"] is not None and d["around"]:
             ground.burn(lc, [d["geom"].buffer(20.0)], CID[d["around"]])
+        if d["geom"] is not None and d.get("before"):
+            ground.burn(lc, [d["geom"]], CID[d["before"]])
+    # deciduous stands: one class in both dates (the land cover does not change; its colour does)
+    ground.burn(lc, [g for _, g in stands], CID["deciduous_forest"])
 
     # --- unchanged features (distractors) ----------------------------------------------------
     distractors = [("river", "river", river.intersection(lay.scene_box()))]
@@ -558,6 +812,17 @@ def generate(args):
         rocks.append((rg, cls))
         distractors.append(("rock" if cls == "rock" else "old_quarry",
                             ("rock outcrop " if cls == "rock" else "old quarry (bare, unchanged) ") + rid, rg))
+    for d in changes:
+        if d["geom"] is None and d["kind"] == "quarry":
+            # the quarry floor is the east part of a new rock outcrop (by area); the rest stays rock
+            rid, (x, y), ha = ROCK_K4
+            rg = blob(rng_x, lay.p(x, y), ha * 1e4, 1.2, rng_x.uniform(0, 180), 0.2)
+            d["geom"] = part_by_area(rg, [c for c in extra_specs if c["id"] == d["change_id"]][0]["size"] * 1e4,
+                                     0.0, from_high=True)
+            d["in_feature"] = True
+            rocks.append((rg, "rock"))
+            distractors.append(("rock", "rock outcrop %s (unchanged part; %s cut into its east)" %
+                                (rid, d["change_id"]), rg.difference(d["geom"])))
 
     ground.burn(lc, [river], CID["river"])
     ground.burn(lc, list(ponds.values()), CID["pond"])
@@ -572,7 +837,24 @@ def generate(args):
     for d in changes:
         k = d["kind"]
         geom = d["geom"]
-        if k == "quarry":
+        r_ = rng_x if d.get("extra") else rng
+        paint = d.get("paint")
+        if paint == "single_building":
+            # one building: its yard (concrete) and the roof, 3 m in from the yard's edge
+            ground.burn(lc_after, [geom], CID["concrete"])
+            ground.burn(lc_after, [geom.buffer(-3.0, join_style=2)], CID["new_roof"])
+        elif k == "partial_clearing":
+            # half bare soil, half grass, split across a random direction (same area on both sides)
+            ang = r_.uniform(0, 180)
+            bare = part_by_area(geom, geom.area / 2.0, ang)
+            d["bare_part"] = bare
+            d.setdefault("note", "partial clearing: forest -> half bare soil, half grass (bare on the side "
+                                 "facing %.0f deg from east)" % ((ang + 180.0) % 360.0))
+            ground.burn(lc_after, [geom], CID["grassland"])
+            ground.burn(lc_after, [bare], CID["cleared_soil"])
+        elif k == "quarry" and d.get("in_feature"):
+            ground.burn(lc_after, [geom], CID["quarry_floor_rock"])
+        elif k == "quarry":
             ground.burn(lc_after, [geom], CID["quarry_bare"])
         elif k == "road":
             ground.burn(lc_after, [geom], CID["gravel_road"])
@@ -583,7 +865,7 @@ def generate(args):
         elif k == "reclamation":
             ground.burn(lc_after, [geom], CID["fill"])
         elif k == "buildings":
-            ground.burn(lc_after, [geom], CID["graded_soil"])
+            ground.burn(lc_after, [geom], CID["concrete" if paint == "built_on_bare" else "graded_soil"])
             bx0, by0, bx1, by1 = geom.bounds
             cen = geom.centroid
             # roofs on a grid aligned with the footprint
@@ -594,7 +876,7 @@ def generate(args):
             rr = []
             for xx in np.arange(lx0 + 10, lx1 - 5, 24.0):
                 for yy in np.arange(ly0 + 10, ly1 - 5, 22.0):
-                    r = box(xx - 7, yy - 6, xx + rng.uniform(5, 9), yy + rng.uniform(4, 8))
+                    r = box(xx - 7, yy - 6, xx + r_.uniform(5, 9), yy + r_.uniform(4, 8))
                     if local.contains(r):
                         rr.append(affinity.rotate(r, ang_deg, origin=cen))
             ground.burn(lc_after, rr, CID["new_roof"])
@@ -613,7 +895,7 @@ def generate(args):
     problems = []
     for i, d in enumerate(changes):
         gbuf = d["geom"].buffer(40.0)
-        if d["kind"] == "reclamation":
+        if d["kind"] == "reclamation" or d.get("in_feature"):
             pass
         elif gbuf.intersects(obstacles_u):
             problems.append("%s touches an unchanged feature, the cloud or the nodata corner" % d["change_id"])
@@ -642,6 +924,18 @@ def generate(args):
             ok = False
         if not ok:
             problems.append("%s: expected %s, lies in red-line polygons %s" % (d["change_id"], rel, inside))
+    # phenology stands: well clear (100 m) of every planted change, of the cloud, its shadow and the
+    # nodata corner, so that a patch on a stand is a false patch and nothing else
+    for sid, sg in stands:
+        for d in changes:
+            if sg.distance(d["geom"]) < 100.0:
+                problems.append("stand %s is within 100 m of %s" % (sid, d["change_id"]))
+        if sg.intersects(unary_union([cloud_shape.buffer(150), shadow_shape.buffer(150), nodata_tri.buffer(150)])):
+            problems.append("stand %s touches the cloud, its shadow or the nodata corner" % sid)
+        if not lay.scene_box().contains(sg):
+            problems.append("stand %s is not inside the scene" % sid)
+    if stands and not any(rl_union.intersection(sg).area > 0.5 * sg.area for _, sg in stands):
+        problems.append("no phenology stand lies (mostly) inside the red line")
     if problems:
         raise SystemExit("layout does not fit this --size/--seed:\n  " + "\n  ".join(problems))
 
@@ -652,9 +946,9 @@ def generate(args):
     fine /= fine.std()
     vig = smooth_field(rng, n, 20)
     bright = 1.0 + 0.06 * big + 0.04 * mid
-    is_woody = np.isin(lc, [1, 2])
+    is_woody = np.isin(lc, WOODY)
     bright_b = bright * np.where(is_woody, 1.0 + 0.06 * fine, 1.0 + 0.025 * fine) * fgain
-    is_woody_a = np.isin(lc_after, [1, 2])
+    is_woody_a = np.isin(lc_after, WOODY)
     bright_a = bright * np.where(is_woody_a, 1.0 + 0.06 * fine, 1.0 + 0.025 * fine) * fgain
     veg_b = np.isin(lc, VEGETATION)
     veg_a = np.isin(lc_after, VEGETATION)
@@ -669,6 +963,35 @@ def generate(args):
     sh = np.clip(sh * 1.3, 0, 1)
     sh[sh < 0.003] = 0
     sh = sh * (1 - alpha)
+
+    # --- autumn colours of the deciduous stands (after date) ------------------------------------
+    # Strength ~1 over the whole stand at once, varying smoothly (+-12 % over ~200 m: aspect, soil)
+    # with a little crown texture, and ramping up over ~20 m inside the stand's edge (mixed crowns).
+    autumn = None
+    if stands:
+        rng_a = np.random.default_rng(args.seed + 2001)
+        autumn = ndimage.gaussian_filter(ground.mask([g for _, g in stands]).astype(np.float32), 4.0)
+        crown = ndimage.gaussian_filter(rng_a.standard_normal((n, n)).astype(np.float32), 0.7)
+        crown /= crown.std()
+        autumn = np.clip(autumn * (1.0 + 0.12 * smooth_field(rng_a, n, 40) + 0.04 * crown), 0.0, 1.4)
+        autumn[lc_after != CID["deciduous_forest"]] = 0.0
+        del crown
+
+    # --- thin haze (after date, not masked) -------------------------------------------------------
+    # A broad Gaussian plume with a slowly varying density (+-20 % over ~400 m); the after image gets
+    # h * HAZE_ADD of path reflectance and loses h * HAZE_LOSS of the surface signal.
+    haze = None
+    if args.haze:
+        rng_h = np.random.default_rng(args.seed + 3000)
+        hx, hy = lay.p(*HAZE_PLUME["centre"])
+        sa, sb = HAZE_PLUME["sigma"][0] * s, HAZE_PLUME["sigma"][1] * s
+        th = math.radians(HAZE_PLUME["angle"])
+        X, Y = np.meshgrid(gx - hx, gy - hy)
+        u = X * math.cos(th) + Y * math.sin(th)
+        v = -X * math.sin(th) + Y * math.cos(th)
+        haze = np.exp(-0.5 * ((u / sa) ** 2 + (v / sb) ** 2)).astype(np.float32)
+        haze = np.clip(haze * (1.0 + 0.2 * smooth_field(rng_h, n, 80)), 0.0, 1.2)
+        del X, Y, u, v
 
     # --- bands ----------------------------------------------------------------------------------
     if args.sensor == "sentinel2_l2a":
@@ -685,6 +1008,15 @@ def generate(args):
     after_scl_name = "after_aligned_scl.tif" if args.after_crs else "after_scl.tif"
     ds_b = create_tif(os.path.join(args.out, "before.tif"), size, len(bands), dtype, gt10)
     ds_a = create_tif(os.path.join(args.out, after_name), size, len(bands), dtype, gt10)
+    rgrid = ds_r = None
+    if args.after_render:
+        # the after image drawn from the ground on its own grid (the 10 m one is still made: it is the
+        # aligned reference, kept with --keep-aligned)
+        rgrid = RenderGrid(args.after_crs, args.after_res, lay)
+        ds_r = create_tif(os.path.join(args.out, "after.tif"), rgrid.nx, len(bands), dtype, rgrid.gt,
+                          rows=rgrid.ny, srs_wkt=rgrid.srs_wkt)
+        nodata_r = ~rgrid.inside | (((rgrid.centre_x - X0) / s + (rgrid.centre_y - lay.ybot) / s) > 17200)
+        noise_r = np.random.default_rng(args.seed + 8)
 
     # nodata corner of the after image, in its label frame (pixel centres)
     cx10 = X0 + (np.arange(size) + 0.5) * PIX
@@ -717,8 +1049,12 @@ def generate(args):
         elif bname in ("B11", "B12"):
             ph = PHENOLOGY["vegetation_swir_x"]
         refl_a = np.where(veg_a, refl_a * ph, refl_a)
-        # cloud and shadow
+        if autumn is not None:
+            refl_a = refl_a * (1.0 + autumn * (AUTUMN[k] - 1.0))
+        # cloud and shadow (haze between the two: it lies over the shadowed ground, under the cloud)
         refl_a = refl_a * (1 - 0.65 * sh)
+        if haze is not None:
+            refl_a = refl_a * (1.0 - HAZE_LOSS[k] * haze) + HAZE_ADD[k] * haze
         refl_a = refl_a * (1 - alpha) + CLOUD_SPECTRUM[k] * alpha
         # sensor PSF, then 10 m sampling (after: misregistered)
         refl_b = ndimage.gaussian_filter(refl_b, 0.6)
@@ -726,6 +1062,15 @@ def generate(args):
         b10 = sample(refl_b, size)
         a10 = sample(refl_a, size, dx, dy)
         a10 = a10 * GAIN[k] + OFFSET[k]
+        if rgrid is not None:
+            ar = rgrid.render(refl_a, ground.gt, dx, dy) * GAIN[k] + OFFSET[k]
+            ar = np.clip(ar + noise_r.standard_normal(ar.shape) * (rel_noise * ar + abs_noise), 0.0001, 1.0)
+            ar = ar.astype(np.float32) if args.float else np.clip(np.round(ar * 10000), 1, 10000).astype(np.uint16)
+            ar[nodata_r] = 0
+            band = ds_r.GetRasterBand(bi + 1)
+            band.WriteArray(ar)
+            band.SetDescription(bname)
+            band.SetMetadataItem("role", S2_ROLE[bname])
         b10 = b10 + noise_rng.standard_normal(b10.shape) * (rel_noise * b10 + abs_noise)
         a10 = a10 + noise_rng.standard_normal(a10.shape) * (rel_noise * a10 + abs_noise)
         b10 = np.clip(b10, 0.0001, 1.0)
@@ -742,10 +1087,10 @@ def generate(args):
             band.WriteArray(arr)
             band.SetDescription(bname)
             band.SetMetadataItem("role", S2_ROLE[bname])
-    for ds in (ds_b, ds_a):
+    for ds in (ds_b, ds_a) + ((ds_r,) if ds_r is not None else ()):
         ds.SetMetadataItem("generator", "scripts/make_activity_scene.py seed=%d" % args.seed)
         ds.SetMetadataItem("reflectance_scale", "1" if args.float else "0.0001")
-    ds_b = ds_a = None
+    ds_b = ds_a = ds_r = None
 
     # --- SCL ------------------------------------------------------------------------------------
     grp_b = SCL_GROUP[lc]
@@ -769,12 +1114,39 @@ def generate(args):
     lc10.GetRasterBand(1).WriteArray(lc[MARGIN + 1:MARGIN + 1 + size * F:F, MARGIN + 1:MARGIN + 1 + size * F:F])
     lc10.GetRasterBand(2).WriteArray(lc_after[MARGIN + 1:MARGIN + 1 + size * F:F,
                                               MARGIN + 1:MARGIN + 1 + size * F:F])
+    if rgrid is not None:
+        # the after SCL on the rendered grid: majority class group and the cloud / shadow cover of each
+        # pixel's footprint, drawn from the same ground fields as on the 10 m grid
+        best = bestc = None
+        for c in (4, 5, 6):
+            cnt = rgrid.render((grp_a == c).astype(np.float32), ground.gt, dx, dy)
+            if best is None:
+                best, bestc = np.full(cnt.shape, c, dtype=np.uint8), cnt
+            else:
+                upd = cnt > bestc
+                best[upd] = c
+                bestc = np.where(upd, cnt, bestc)
+        r_cloud = rgrid.render(alpha, ground.gt, dx, dy)
+        r_shadow = rgrid.render(sh, ground.gt, dx, dy)
+        best[ndimage.binary_dilation(r_shadow > 0.01, iterations=2)] = 3
+        best[ndimage.binary_dilation(r_cloud > 0.01, iterations=2)] = 8
+        best[r_cloud > 0.5] = 9
+        best[nodata_r] = 0
+        ds = create_tif(os.path.join(args.out, "after_scl.tif"), rgrid.nx, 1, gdal.GDT_Byte, rgrid.gt, nodata=0,
+                        rows=rgrid.ny, srs_wkt=rgrid.srs_wkt)
+        ds.GetRasterBand(1).WriteArray(best)
+        ds.GetRasterBand(1).SetDescription("SCL")
+        ds = None
     lc10.GetRasterBand(1).SetDescription("class before (ground, not misregistered)")
     lc10.GetRasterBand(2).SetDescription("class after (ground, not misregistered)")
     lc10 = None
 
     # --- after image in another CRS / resolution -----------------------------------------------
-    if args.after_crs:
+    if args.after_crs and args.after_render:
+        if not args.keep_aligned:
+            os.remove(os.path.join(args.out, after_name))
+            os.remove(os.path.join(args.out, after_scl_name))
+    elif args.after_crs:
         co = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE"]
         res = args.after_res
         gdal.Warp(os.path.join(args.out, "after.tif"), os.path.join(args.out, after_name),
@@ -808,7 +1180,8 @@ def generate(args):
         geom = d["geom"]
         ids = [REDLINES[j][0] for j, r in enumerate(redlines) if r.intersection(geom).area > 0]
         inside_area = rl_union.intersection(geom).area
-        vals = {"change_id": d["change_id"], "kind": d["kind"], "expected_type": EXPECTED_TYPE[d["kind"]],
+        vals = {"change_id": d["change_id"], "kind": d["kind"],
+                "expected_type": d.get("expected", EXPECTED_TYPE[d["kind"]]),
                 "area_m2": round(geom.area, 2), "inside_redline": 1 if ids else 0,
                 "area_inside_m2": round(inside_area, 2), "redline_ids": ",".join(ids),
                 "width_m": float(d.get("width", 0.0)), "note": d.get("note", "")}
@@ -826,6 +1199,14 @@ def generate(args):
     distractors.append(("cloud_shadow", "cloud shadow (after image, masked by after_scl.tif)",
                         affinity.translate(shadow_shape.buffer(60), dx, dy)))
     distractors.append(("nodata", "nodata corner of the after image", nodata_tri.intersection(lay.scene_box())))
+    for sid, sg in stands:
+        distractors.append(("phenology_stand", "deciduous stand %s in autumn colours on the after date (NDVI "
+                            "~0.80 -> ~0.66 over the whole stand; not a change)" % sid, sg))
+    haze_poly = None
+    if haze is not None:
+        haze_poly = ground.polygons(haze >= HAZE_EXTENT).intersection(lay.scene_box()).simplify(5.0)
+        distractors.append(("haze", "thin haze plume over the after image (h >= %.1f of its peak; NOT masked in "
+                            "after_scl.tif; not a change)" % HAZE_EXTENT, haze_poly))
     write_gpkg(os.path.join(args.out, "distractors.gpkg"), "distractors", EPSG_IMG,
                [("kind", ogr.OFTString), ("description", ogr.OFTString)],
                [({"kind": k, "description": t}, g) for k, t, g in distractors])
@@ -857,7 +1238,8 @@ def generate(args):
         "after_crs": args.after_crs or "EPSG:%d" % EPSG_IMG,
         "after_res": args.after_res if args.after_crs else PIX,
         "redline_args": redline_args,
-        "classes": [{"id": c, "name": nme, "scl": grp, "reflectance_B1_B12": sp} for c, nme, grp, sp in CLASSES],
+        "classes": [{"id": c, "name": nme, "scl": grp, "reflectance_B1_B12": sp} for c, nme, grp, sp in CLASSES
+                    + [e for e in EXTRA_CLASSES if (lc == e[0]).any() or (lc_after == e[0]).any()]],
         "redline": [{"HXBH": code, "HXMC": name, "area_m2_utm": round(g.area, 1)}
                     for (code, name), g in zip(REDLINES, redlines)],
         "redline_share_of_scene": round(rl_union.intersection(lay.scene_box()).area / scene_area, 4),
@@ -880,6 +1262,40 @@ def generate(args):
             "fallow_fields_share": round(float(fallow.mean()), 4),
         },
     }
+    opts = {k: getattr(args, k) for k in OPTIONAL}
+    if any(opts.values()):
+        # only scenes with optional content say so: the default scene.json stays as it was
+        meta["variant"] = args.variant
+        meta["options"] = opts
+        meta["after_grid"] = ("rendered from the 5 m ground on the after grid" if args.after_render else
+                              "warped from the 10 m after image" if args.after_crs else "the before grid")
+        dist = meta["distractors"]
+        if stands:
+            # each stand's mean NDVI on the ground (no noise, no misregistration): summer, and autumn
+            # without the scene-wide seasonal shift and gain (what a perfect normalisation would leave)
+            kr, kn = S2_BANDS.index("B4"), S2_BANDS.index("B8")
+            ndvi_stands = []
+            for sid, sg in stands:
+                m = ground.mask([sg.buffer(-20.0)]) & (lc == CID["deciduous_forest"])
+                red = SPECTRA[CID["deciduous_forest"], kr] * bright_b[m] * (1 - 0.08 * vig[m])
+                nir = SPECTRA[CID["deciduous_forest"], kn] * bright_b[m] * (1 + 0.08 * vig[m])
+                red_a = red * (1 + autumn[m] * (AUTUMN[kr] - 1))
+                nir_a = nir * (1 + autumn[m] * (AUTUMN[kn] - 1))
+                ndvi_stands.append((float(np.mean((nir - red) / (nir + red))),
+                                    float(np.mean((nir_a - red_a) / (nir_a + red_a)))))
+            dist["phenology_stands"] = {
+                "autumn_factor": dict(zip(S2_BANDS, AUTUMN)),
+                "stands": [{"id": sid, "area_m2": round(sg.area), "inside_redline_m2": round(
+                    rl_union.intersection(sg).area), "ndvi_summer": round(nb, 3),
+                    "ndvi_autumn_without_seasonal_shift": round(na, 3)}
+                    for (sid, sg), (nb, na) in zip(stands, ndvi_stands)]}
+        if haze is not None:
+            dist["haze"] = {"path_reflectance_at_peak": dict(zip(S2_BANDS, HAZE_ADD)),
+                            "transmission_loss_at_peak": dict(zip(S2_BANDS, HAZE_LOSS)),
+                            "plume_layout_m": HAZE_PLUME, "extent_level": HAZE_EXTENT,
+                            "extent_share_of_scene": round(haze_poly.area / scene_area, 4), "masked": False}
+        meta["change_groups"] = {grp: [c["id"] for c in EXTRA_CHANGES[grp]] for grp in EXTRA_CHANGES
+                                 if getattr(args, grp)}
     with open(os.path.join(args.out, "scene.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f, ensure_ascii=False, indent=1)
     return meta
@@ -901,14 +1317,44 @@ def main(argv=None):
     ap.add_argument("--sensor", choices=("sentinel2_l2a",), help="12-band Sentinel-2 L2A stack B1..B12 (no B10)")
     ap.add_argument("--float", action="store_true", help="Float32 reflectance 0-1 instead of UInt16 x 10000")
     ap.add_argument("--after-crs", help="write the after image (and its SCL) warped to this CRS, e.g. EPSG:4490")
-    ap.add_argument("--after-res", type=float, default=0.0001, help="pixel size in --after-crs units")
+    ap.add_argument("--after-res", type=float, help="pixel size in --after-crs units (default 0.0001)")
+    ap.add_argument("--after-render", action="store_true",
+                    help="with --after-crs: draw the after image (and its SCL) from the 5 m ground on the "
+                         "--after-crs grid instead of warping the 10 m image")
     ap.add_argument("--keep-aligned", action="store_true",
                     help="with --after-crs: keep the aligned after image as after_aligned.tif (+ _scl)")
+    ap.add_argument("--phenology-stands", action="store_true",
+                    help="deciduous stands (0.30-0.72 km²) in autumn colours on the after date: not a change")
+    ap.add_argument("--partial-clearings", action="store_true",
+                    help="clearings half bare soil, half grass (C22-C25): changes")
+    ap.add_argument("--small-patches", action="store_true",
+                    help="~5-pixel changes inside the red line: bare, building, pond, pit (C26-C29)")
+    ap.add_argument("--nonveg-changes", action="store_true",
+                    help="changes on land that was not vegetated: bare lot built over, road across "
+                         "grassland, quarry floor cut into rock (C30-C32)")
+    ap.add_argument("--haze", action="store_true",
+                    help="thin haze plume over ~1/4 of the after image, not masked: not a change")
+    ap.add_argument("--variant", choices=sorted(VARIANTS),
+                    help="the issue's scenes: " + "; ".join(
+                        "%s = %s" % (k, " ".join("--" + o.replace("_", "-") + ("" if x is True else " %s" % x)
+                                                for o, x in v.items())) for k, v in sorted(VARIANTS.items())))
     ap.add_argument("--misregistration", type=parse_pair, default=(5.0, 5.0),
                     help="DX,DY metres the after image content is shifted (multiples of 5; default 5,5)")
     ap.add_argument("--noise", type=parse_pair, default=(0.02, 0.001),
                     help="REL,ABS Gaussian sensor noise sigma = REL*value + ABS (default 0.02,0.001)")
     args = ap.parse_args(argv)
+    if args.variant:
+        own_grid = args.after_crs is not None   # an explicit --after-crs/--after-res wins over the preset
+        for k, v in VARIANTS[args.variant].items():
+            if k in ("after_crs", "after_res"):
+                if not own_grid:
+                    setattr(args, k, v)
+            else:
+                setattr(args, k, getattr(args, k) or v)
+    if args.after_res is None:
+        args.after_res = 0.0001
+    if args.after_render and not args.after_crs:
+        ap.error("--after-render needs --after-crs (and --after-res)")
     for v in args.misregistration:
         if abs(v) % HR != 0 or abs(v) > (MARGIN - 1) * HR:
             ap.error("--misregistration: multiples of 5 m up to 25 m")

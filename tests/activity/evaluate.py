@@ -14,13 +14,22 @@ Rules
 - A patch is a true positive when it overlaps a planted change: area(patch ∩ change) >= 20 % of the
   smaller of the two. Roads (long, 1-2 pixels wide) are matched against the road polygon widened by
   --road-tolerance metres on each side (default 10 m = one pixel).
+- ... and when it does not spill over unchanged land: its area farther than --spill-margin (20 m:
+  misregistration and mixed pixels) from every planted change must stay <= max(the matched change's
+  area, --spill-area 2500 m²). Otherwise it is a false positive, however much of a change it covers: a
+  patch over a whole phenology stand or haze plume that happens to hold a clearing outlines nothing a
+  field team could use (the 20 %-of-the-smaller rule alone would count it as found).
 - A planted change is required when the part of it inside the red line is >= the minimum mapping
-  unit (--min-area, else `min_area_m2` from redline's JSON); it is recalled when a patch matches it.
-  Changes below the unit, or outside the red line, are not required, but a patch on them is no error.
+  unit (--min-area, else `min_area_m2` from redline's JSON); that part is measured on the CGCS2000
+  ellipsoid (pyproj). A change is recalled when a patch matches it. A partial clearing (half bare,
+  half grass) is one polygon, so one change. Changes below the unit, or outside the red line, are not
+  required, but a patch on them is no error.
 - precision = true-positive patches / all patches; recall = recalled required changes / required.
 - No patch may lie outside the red line: area(patch - red line) <= 0.01 m² (in the red line's CRS).
 - Also reported: area-weighted precision, and patches on the cloud, shadow or nodata corner that
-  the after image's SCL marks invalid (such patches fail: those pixels must be left out).
+  the after image's SCL marks invalid (such patches fail: those pixels must be left out); false
+  patches on unmasked distractors that are no change (phenology stands, haze: distractors.gpkg) are
+  counted by kind, and recall by group of optional changes (scene.json change_groups).
 - change_type agreement: share of true-positive patches whose change_type is the planted
   change's expected_type (reported).
 - Every field of docs/activity.md must exist (missing fields fail); values are checked too (status,
@@ -175,6 +184,15 @@ class Diagnoser:
         except (IOError, ValueError):
             pass
 
+    def on_kinds(self, g, share=0.5):
+        """Distractor kinds that cover at least @p share of @p g."""
+        out = set()
+        for kind, _, dg in self.distractors:
+            if dg is not None and not dg.is_empty and g.area > 0 and dg.intersects(g) and \
+                    g.intersection(dg).area >= share * g.area:
+                out.add(kind)
+        return out
+
     def landcover(self, g):
         if self.lc is None:
             return ""
@@ -206,7 +224,9 @@ class Diagnoser:
                 continue
             d = dg.distance(g)
             if d <= 25.0:
-                near.append("%s (%s)" % (desc, "overlaps" if d == 0 else "%.0f m away" % d))
+                share = g.intersection(dg).area / g.area if d == 0 and g.area > 0 else 0.0
+                near.append("%s (%s)" % (desc, "overlaps %.0f %% of the patch" % (100 * share) if d == 0
+                                         else "%.0f m away" % d))
         for t in truths:
             d = t["geom"].distance(g)
             if d <= 40.0:
@@ -235,9 +255,26 @@ def load_scene(scene):
     return truths, rl_rows, rl_srs, rl_utm_rows
 
 
+def utm_to_ll(g):
+    """EPSG:32649 shapely geometry -> CGCS2000 lon/lat (vertices every 5 m at most)."""
+    og = ogr.CreateGeometryFromWkb(g.wkb)
+    og.Segmentize(5.0)
+    og.Transform(osr.CoordinateTransformation(srs_of(EPSG_UTM), srs_of(EPSG_LL)))
+    return wkb.loads(bytes(og.ExportToWkb()))
+
+
+def ellipsoidal_area(g_utm):
+    """Area (m²) on the CGCS2000 ellipsoid of an EPSG:32649 (Multi)Polygon (pyproj's Geod)."""
+    if g_utm is None or g_utm.is_empty:
+        return 0.0
+    parts = [p for p in (g_utm.geoms if hasattr(g_utm, "geoms") else [g_utm]) if p.geom_type == "Polygon"
+             and p.area > 0]
+    return sum(geod_area_ll(utm_to_ll(p)) for p in parts)
+
+
 def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity_patches", overlap=0.2,
              road_tol=10.0, outside_tol=0.01, mmu_margin=1.0, min_precision=0.9, min_recall=0.9,
-             strict=False):
+             strict=False, spill_margin=20.0, spill_area=2500.0):
     """Returns a dict: precision, recall, tp/fp/missed lists, outside, type agreement, field problems,
     ok (bool) and report (list of lines)."""
     rep = []
@@ -278,6 +315,8 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
     match_geom = {}
     for t in truths:
         match_geom[t["change_id"]] = t["geom"].buffer(road_tol, join_style=2) if t["is_road"] else t["geom"]
+    # land within spill_margin of some planted change: a patch's area beyond it is "spill"
+    near_changes = unary_union([g.buffer(spill_margin) for g in match_geom.values()])
     tp, fp = [], []
     recalled = {}
     type_ok = type_n = 0
@@ -294,6 +333,11 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
                 if frac >= overlap and (best is None or frac > best[1]):
                     best = (t, frac)
         if best:
+            spill = g.difference(near_changes).area
+            if spill > max(match_geom[best[0]["change_id"]].area, spill_area):
+                p["oversized"] = (best[0]["change_id"], spill)
+                best = None
+        if best:
             t = best[0]
             p["match"] = t["change_id"]
             tp.append(p)
@@ -308,7 +352,7 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
 
     required = []
     for t in truths:
-        inside = t["geom"].intersection(rl_union_utm).area
+        inside = ellipsoidal_area(t["geom"].intersection(rl_union_utm))
         t["inside_area"] = inside
         if inside >= min_area * mmu_margin:
             required.append(t)
@@ -437,6 +481,17 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
 
     # --- report ---------------------------------------------------------------------------------
     diag = Diagnoser(scene)
+    # false patches lying (mostly) on distractors that are no change and are not masked
+    fp_on = {}
+    for p in fp:
+        for k in diag.on_kinds(p["utm"]):
+            fp_on.setdefault(k, []).append(p)
+    groups = {}
+    try:
+        with open(os.path.join(scene, "scene.json"), encoding="utf-8") as f:
+            groups = json.load(f).get("change_groups", {})
+    except (IOError, ValueError):
+        pass
     tr_ll = Transformer.from_crs("EPSG:%d" % EPSG_UTM, "EPSG:%d" % EPSG_LL, always_xy=True)
     rep.append("scene %s; patches %s" % (scene, patches_path))
     rep.append("minimum mapping unit %.0f m² (x%.2f margin); %d planted changes, %d required "
@@ -445,6 +500,15 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
                (n, len(tp), len(fp), precision))
     rep.append("required changes recalled: %d / %d -> recall %.3f" %
                (len(required) - len(missed), len(required), recall))
+    req_ids = {t["change_id"] for t in required}
+    for grp, ids in sorted(groups.items()):
+        r_ids = [i for i in ids if i in req_ids]
+        rep.append("  %s: %d / %d required recalled (%s)" % (grp, sum(1 for i in r_ids if i in recalled), len(r_ids),
+                                                            ", ".join(i + ("" if i in recalled else " MISSED")
+                                                                      for i in r_ids)))
+    for k in sorted(fp_on):
+        rep.append("  false patches on %s: %d (%.2f km²)" % (k, len(fp_on[k]),
+                                                          sum(p["utm"].area for p in fp_on[k]) / 1e6))
     for t in truths:
         hit = recalled.get(t["change_id"], [])
         status = ("REQUIRED " if t in required else "optional ") + ("found" if hit else "MISSED" if t in required
@@ -457,9 +521,14 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
         g = p["utm"]
         c = g.representative_point()
         lon, lat = tr_ll.transform(c.x, c.y)
-        rep.append("  FALSE POSITIVE %s (%s, %.0f m², %s) at E %.0f N %.0f (%.5f, %.5f): %s" % (
+        over = ""
+        if "oversized" in p:
+            over = "OVERSIZED: covers planted %s but %.0f m² of it lies > %.0f m from every planted change; " % (
+                p["oversized"][0], p["oversized"][1], spill_margin)
+        rep.append("  FALSE POSITIVE %s (%s, %.0f m², %s, score %s, confidence %s) at E %.0f N %.0f "
+                   "(%.5f, %.5f): %s%s" % (
             p["attrs"].get("patch_id"), p["attrs"].get("redline_id"), g.area, p["attrs"].get("change_type"),
-            c.x, c.y, lon, lat, diag.explain(g, truths)))
+            p["attrs"].get("score"), p["attrs"].get("confidence"), c.x, c.y, lon, lat, over, diag.explain(g, truths)))
     for p in tp:
         if p["utm"].area > 5 * match_geom[p["match"]].area + 2000:
             rep.append("  note: patch %s (%.0f m²) is much larger than planted %s (%.0f m²)" % (
@@ -500,7 +569,9 @@ def evaluate(scene, patches_path, json_path=None, min_area=None, layer="activity
     rep.append("RESULT: " + ("PASS" if not failures else "FAIL: " + "; ".join(failures)))
     return {"precision": precision, "recall": recall, "n_patches": n, "tp": tp, "fp": fp,
             "required": [t["change_id"] for t in required], "missed": [t["change_id"] for t in missed],
-            "recalled": sorted(recalled), "outside": outside, "masked": masked, "area_precision": area_precision, "type_agreement": agreement,
+            "recalled": sorted(recalled), "outside": outside, "masked": masked, "area_precision": area_precision,
+            "type_agreement": agreement, "fp_on": {k: len(v) for k, v in fp_on.items()},
+            "oversized": [p for p in fp if "oversized" in p],
             "missing_fields": missing, "problems": problems, "min_area": min_area,
             "failures": failures, "ok": not failures, "report": rep, "json": report_json}
 
@@ -582,6 +653,11 @@ def main(argv=None):
                     help="require changes whose inside area >= MARGIN x the unit (default 1)")
     ap.add_argument("--overlap", type=float, default=0.2)
     ap.add_argument("--road-tolerance", type=float, default=10.0)
+    ap.add_argument("--spill-margin", type=float, default=20.0,
+                    help="m around planted changes that a true patch may cover (default 20)")
+    ap.add_argument("--spill-area", type=float, default=2500.0,
+                    help="m² a true patch may have beyond --spill-margin, at least (default 2500; else the "
+                         "matched change's area)")
     ap.add_argument("--min-precision", type=float, default=0.9)
     ap.add_argument("--min-recall", type=float, default=0.9)
     ap.add_argument("--strict", action="store_true", help="field value problems fail too")
@@ -597,7 +673,8 @@ def main(argv=None):
             ap.error("--patches is required")
         r = evaluate(args.scene, args.patches, args.json, args.min_area, args.layer, args.overlap,
                      args.road_tolerance, mmu_margin=args.mmu_margin, min_precision=args.min_precision,
-                     min_recall=args.min_recall, strict=args.strict)
+                     min_recall=args.min_recall, strict=args.strict, spill_margin=args.spill_margin,
+                     spill_area=args.spill_area)
     except (IOError, ValueError, RuntimeError) as e:
         sys.stderr.write("evaluate.py: %s\n" % e)
         return 2

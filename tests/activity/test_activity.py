@@ -20,8 +20,19 @@ tests/activity/evaluate.py does the scoring (rules in its docstring).
      with a message and leaves nothing in the output folder;
   f. the evaluator itself: the truth written as patches scores P = R = 1; a planted false positive,
      a patch outside the red line and a missing field are caught.
+  g. the issue's variant scenes (make_activity_scene.py --variant NAME), one class each:
+     PhenologyScene (deciduous stands in autumn colours, partial clearings, 5-pixel patches, changes
+     on non-vegetated land), PhenologyGK8mScene (the same with the after image rendered in EPSG:4545
+     at 8 m), HazeScene (an unmasked haze plume), AllVariantsScene (everything, after in EPSG:4545 at
+     8 m): patch precision and recall >= 0.9, no patch outside the red line nor on the masked cloud;
+     the phenology classes also: no false patch lying on a phenology stand (the issue's symptom,
+     which one false patch in ~27 would not bring below 0.9 precision); each also checks that its
+     scene holds what it claims (from the images and the truth, not from redline).
+     VariantEvaluatorSelfTest: the evaluator on those scenes (no redline).
 
 Run: /usr/bin/python3 tests/activity/test_activity.py --redline build/redline [-v] [Class.test]
+     [--variants all|skip|only]   (default all; CTest runs a-f as activity.scenes, g as activity.variants)
+     e.g. ... --redline build/redline -k Phenology   (the two phenology variants alone)
 Set REDLINE_ACTIVITY_KEEP=1 to keep the scenes and outputs (the folder is printed).
 """
 import csv
@@ -37,7 +48,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import evaluate as ev  # noqa: E402
 
-from osgeo import gdal, ogr  # noqa: E402
+import numpy as np  # noqa: E402
+from osgeo import gdal, ogr, osr  # noqa: E402
 from shapely import wkb  # noqa: E402
 from shapely.geometry import Point  # noqa: E402
 from shapely.ops import unary_union  # noqa: E402
@@ -50,10 +62,11 @@ PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.execu
 REDLINE = None
 MIN_P = 0.9
 MIN_R = 0.9
+VARIANTS_MODE = "all"   # --variants: all, skip (a-f only) or only (g only)
 
 
 def take_redline_arg():
-    global REDLINE
+    global REDLINE, VARIANTS_MODE
     argv = sys.argv[:1]
     rest = sys.argv[1:]
     i = 0
@@ -66,6 +79,10 @@ def take_redline_arg():
         if a.startswith("--redline="):
             REDLINE = a.split("=", 1)[1]
             i += 1
+            continue
+        if a == "--variants" and i + 1 < len(rest) and rest[i + 1] in ("all", "skip", "only"):
+            VARIANTS_MODE = rest[i + 1]
+            i += 2
             continue
         argv.append(a)
         i += 1
@@ -541,6 +558,286 @@ class EvaluatorSelfTest(unittest.TestCase):
         r = ev.evaluate(self.scene, path, self.json)
         self.assertEqual(r["missed"], ["C13"])
         self.assertLess(r["recall"], 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# (g) the issue's variant scenes
+# ---------------------------------------------------------------------------------------------
+
+def after_on_before_grid(scene_dir):
+    """The after image on the before grid (pixel means where it is on another grid), as an array
+    (bands, rows, cols) of reflectance; 0 where there is no data."""
+    b = gdal.Open(os.path.join(scene_dir, "before.tif"))
+    a = gdal.Open(os.path.join(scene_dir, "after.tif"))
+    gt = b.GetGeoTransform()
+    if a.GetGeoTransform() != gt or a.RasterXSize != b.RasterXSize or a.RasterYSize != b.RasterYSize:
+        a = gdal.Warp("", a, format="MEM", dstSRS=b.GetProjection(), xRes=gt[1], yRes=-gt[5], resampleAlg="average",
+                      outputBounds=(gt[0], gt[3] + gt[5] * b.RasterYSize, gt[0] + gt[1] * b.RasterXSize, gt[3]),
+                      srcNodata=0, dstNodata=0)
+    return a.ReadAsArray().astype(float) * 1e-4
+
+
+def mask_on(scene_dir, geoms, raster="before.tif"):
+    """Cells of @p raster whose centre lies in @p geoms (EPSG:32649 shapely geometries, brought into
+    the raster's CRS)."""
+    r = gdal.Open(os.path.join(scene_dir, raster))
+    m = gdal.GetDriverByName("MEM").Create("", r.RasterXSize, r.RasterYSize, 1, gdal.GDT_Byte)
+    m.SetGeoTransform(r.GetGeoTransform())
+    m.SetProjection(r.GetProjection())
+    v = ogr.GetDriverByName("Memory").CreateDataSource("m")
+    lyr = v.CreateLayer("g", r.GetSpatialRef())
+    ct = osr.CoordinateTransformation(ev.srs_of(32649), ev.srs_of(r.GetSpatialRef()))
+    for g in geoms:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        og = ogr.CreateGeometryFromWkb(g.wkb)
+        og.Segmentize(10.0)
+        og.Transform(ct)
+        f.SetGeometry(og)
+        lyr.CreateFeature(f)
+    gdal.RasterizeLayer(m, [1], lyr, burn_values=[1])
+    return m.ReadAsArray().astype(bool)
+
+
+def distractors_of(scene_dir, kind):
+    return [g for a, g in ev.read_layer(os.path.join(scene_dir, "distractors.gpkg"), "distractors")[0]
+            if a["kind"] == kind]
+
+
+def band_of(scene_dir, role):
+    meta = scene_meta(scene_dir)
+    return [b["index"] for b in meta["bands"] if b["role"] == role][0] - 1
+
+
+class _VariantChecks:
+    """A variant scene through redline activity, scored against its planted truth (a mixin: the
+    classes below name the variant). The detector is judged by the issue's goal: patch precision
+    and recall >= 0.9, no patch outside the red line; and, as on the default scene, none on the
+    masked cloud, shadow or nodata corner."""
+    VARIANT = None
+    variant_group = True
+
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene(cls.VARIANT, "--variant", cls.VARIANT)
+        cls.res = run_activity(cls.scene, cls.VARIANT)
+        cls.result, cls.text = scored(cls, cls.scene, cls.res)
+
+    def test_precision_recall(self):
+        r = self.result
+        self.assertGreaterEqual(r["recall"], MIN_R, "recall too low; missed %s\n%s" % (r["missed"], self.text))
+        self.assertGreaterEqual(r["precision"], MIN_P, "precision too low\n" + self.text)
+
+    def test_no_patch_outside_redline(self):
+        self.assertEqual(self.result["outside"], [], self.text)
+
+    def test_nothing_on_masked_cloud_shadow_nodata(self):
+        self.assertEqual(self.result["masked"], [], self.text)
+
+    def test_optional_changes_are_required(self):
+        # Guard: every optional change planted inside the red line (partial clearings, 5-pixel patches,
+        # changes on non-vegetated land) is one the detector must find, or the scores prove nothing.
+        groups = scene_meta(self.scene)["change_groups"]
+        self.assertTrue(groups, "the variant planted no optional change")
+        truths = {t["change_id"]: t for t in ev.load_scene(self.scene)[0]}
+        for grp, ids in groups.items():
+            inside = [i for i in ids if truths[i]["inside_redline"]]
+            self.assertTrue(inside, grp)
+            self.assertEqual(sorted(set(inside) - set(self.result["required"])), [], "%s: not required" % grp)
+
+
+class _PhenologyChecks(_VariantChecks):
+    def test_no_false_patch_on_phenology_stands(self):
+        # The issue's symptom itself: a stand turning autumn is no change, and a patch lying mostly on
+        # one is a wasted field trip (0.3-0.7 km²). Patch precision alone lets one through (1 false of
+        # ~27 is 0.96), so it is asserted apart. Stands are 100 m clear of every planted change: such a
+        # patch cannot be a change's halo.
+        self.assertEqual(self.result["fp_on"].get("phenology_stand", 0), 0, self.text)
+
+    def test_stands_turn_autumn_at_once(self):
+        # Guard, measured in the images: inside every stand the NDVI falls by >= 0.15 (raw: ~0.80 ->
+        # ~0.58; ~0.66 without the scene-wide shift), while the evergreen forest around falls < 0.1:
+        # the stands are the phenology the issue describes, not noise. At least one lies in the red line.
+        stands = distractors_of(self.scene, "phenology_stand")
+        self.assertGreaterEqual(len(stands), 3)
+        rl = unary_union([g for _, g in ev.read_layer(os.path.join(self.scene, "redline.gpkg"), "redline",
+                                                      to=32649, segment=10.0)[0]])
+        self.assertTrue(any(rl.intersection(g).area > 0.5 * g.area for g in stands))
+        for g in stands:
+            self.assertGreater(g.area, 0.25e6)
+        b = gdal.Open(os.path.join(self.scene, "before.tif")).ReadAsArray().astype(float) * 1e-4
+        a = after_on_before_grid(self.scene)
+        red, nir = band_of(self.scene, "red"), band_of(self.scene, "nir")
+
+        def ndvi(x):
+            return (x[nir] - x[red]) / (x[nir] + x[red] + 1e-9)
+        nb, na = ndvi(b), ndvi(a)
+        lc = gdal.Open(os.path.join(self.scene, "landcover.tif")).ReadAsArray()
+        ok = a[0] > 0
+        forest = (lc[0] == 1) & ok & ~mask_on(self.scene, [unary_union(stands).buffer(100)])
+        forest_drop = nb[forest].mean() - na[forest].mean()
+        self.assertLess(forest_drop, 0.1)
+        for g in stands:
+            m = mask_on(self.scene, [g.buffer(-40)]) & ok
+            self.assertGreater(m.sum(), 1000)
+            self.assertGreater(nb[m].mean(), 0.75)
+            self.assertGreater(nb[m].mean() - na[m].mean(), 0.15)
+            self.assertGreater(nb[m].mean() - na[m].mean(), forest_drop + 0.1)
+
+
+class _GK8mChecks:
+    def test_after_rendered_in_gk_at_8m(self):
+        # Guard: the after image and its SCL really are on an EPSG:4545 8 m grid (drawn from the ground,
+        # scene.json says), so that redline has to bring them onto the 10 m UTM before grid itself.
+        a = gdal.Open(os.path.join(self.scene, "after.tif"))
+        m = gdal.Open(os.path.join(self.scene, "after_scl.tif"))
+        self.assertEqual(a.GetSpatialRef().GetAuthorityCode(None), "4545")
+        self.assertEqual((a.GetGeoTransform()[1], a.GetGeoTransform()[5]), (8.0, -8.0))
+        self.assertEqual(m.GetGeoTransform(), a.GetGeoTransform())
+        self.assertEqual((m.RasterXSize, m.RasterYSize), (a.RasterXSize, a.RasterYSize))
+        self.assertIn("rendered", scene_meta(self.scene)["after_grid"])
+
+
+class _HazeChecks:
+    def test_haze_is_unmasked_and_blue(self):
+        # Guard: in the plume's core the after image is brighter in blue by >= 0.015 more than outside
+        # it, hardly at all in SWIR, and the after SCL does not mask it (< 1 % cloud / shadow codes).
+        haze = distractors_of(self.scene, "haze")
+        self.assertEqual(len(haze), 1)
+        share = haze[0].area / 1e8 * (1000.0 / scene_meta(self.scene)["size_px"]) ** 2
+        self.assertTrue(0.2 <= share <= 0.3, "haze covers %.2f of the scene" % share)
+        b = gdal.Open(os.path.join(self.scene, "before.tif")).ReadAsArray().astype(float) * 1e-4
+        a = after_on_before_grid(self.scene)
+        ok = a[0] > 0
+        core = mask_on(self.scene, [haze[0].buffer(-1200)]) & ok
+        away = ~mask_on(self.scene, [haze[0].buffer(300)]) & ok
+        for g in distractors_of(self.scene, "cloud") + distractors_of(self.scene, "cloud_shadow"):
+            away &= ~mask_on(self.scene, [g.buffer(200)])
+        self.assertGreater(core.sum(), 5000)
+
+        def gain(role):
+            k = band_of(self.scene, role)
+            return (a[k] - b[k])[core].mean() - (a[k] - b[k])[away].mean()
+        self.assertGreater(gain("blue"), 0.015)
+        if "swir1" in [x["role"] for x in scene_meta(self.scene)["bands"]]:
+            self.assertLess(abs(gain("swir1")), 0.01)
+        scl = gdal.Open(os.path.join(self.scene, "after_scl.tif"))
+        core_scl = mask_on(self.scene, [haze[0].buffer(-1200)], "after_scl.tif")
+        codes = scl.ReadAsArray()[core_scl]
+        self.assertGreater(codes.size, 5000)
+        self.assertLess(np.isin(codes, [3, 8, 9, 10]).mean(), 0.01)
+
+
+class PhenologyScene(_PhenologyChecks, unittest.TestCase):
+    """The issue's first scene: deciduous stands in autumn colours, partial clearings, 5-pixel patches
+    (and changes on land that was not vegetated)."""
+    VARIANT = "phenology"
+
+
+class PhenologyGK8mScene(_GK8mChecks, _PhenologyChecks, unittest.TestCase):
+    """The same with the after image delivered in CGCS2000 Gauss-Kruger (EPSG:4545) at 8 m: resampling
+    must not create change."""
+    VARIANT = "phenology_gk8m"
+
+
+class HazeScene(_HazeChecks, _VariantChecks, unittest.TestCase):
+    """A thin haze plume over a quarter of the after image that the SCL does not mask."""
+    VARIANT = "haze"
+
+
+class AllVariantsScene(_HazeChecks, _GK8mChecks, _PhenologyChecks, unittest.TestCase):
+    """Phenology stands, partial clearings, 5-pixel patches, changes on non-vegetated land, haze, and
+    the after image in EPSG:4545 at 8 m, all in one scene."""
+    VARIANT = "all"
+
+
+class VariantEvaluatorSelfTest(unittest.TestCase):
+    """The evaluator on the variant content (does not run redline): the truth scores P = R = 1, a patch
+    over a phenology stand is a false patch, and so is a patch over the haze plume although it holds
+    planted changes."""
+    variant_group = True
+
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("all", "--variant", "all")
+        cls.dir = os.path.join(workdir(), "selftest_variants")
+        os.makedirs(cls.dir, exist_ok=True)
+        cls.gpkg = os.path.join(cls.dir, "truth_patches.gpkg")
+        cls.json = os.path.join(cls.dir, "truth_patches.json")
+        ev.write_truth_patches(cls.scene, cls.gpkg, cls.json, 400.0)
+
+    def test_truth_scores_one(self):
+        r = ev.evaluate(self.scene, self.gpkg, self.json, strict=True)
+        text = "\n".join(r["report"])
+        self.assertEqual((r["precision"], r["recall"]), (1.0, 1.0), text)
+        self.assertTrue(r["ok"], text)
+        # partial clearings are one required change each
+        self.assertTrue({"C22", "C23", "C24"} <= set(r["required"]), text)
+
+    def _with_patch(self, name, geom_4545):
+        path = os.path.join(self.dir, name + ".gpkg")
+        shutil.copy(self.gpkg, path)
+        ds = ogr.Open(path, 1)
+        lyr = ds.GetLayerByName("activity_patches")
+        f = lyr.GetNextFeature().Clone()
+        f.SetFID(-1)
+        f.SetField("patch_id", name)
+        f.SetGeometry(ogr.ForceToMultiPolygon(ogr.CreateGeometryFromWkb(geom_4545.wkb)))
+        lyr.CreateFeature(f)
+        ds = None
+        return ev.evaluate(self.scene, path, self.json)
+
+    def _distractor_in_redline(self, kind):
+        rows = ev.read_layer(os.path.join(self.scene, "distractors.gpkg"), "distractors", to=4545, segment=1.0)[0]
+        rl = ev.read_layer(os.path.join(self.scene, "redline.gpkg"), "redline")[0]
+        best = None
+        for a, g in rows:
+            if a["kind"] != kind:
+                continue
+            for _, rg in rl:
+                piece = g.intersection(rg)
+                if best is None or piece.area > best.area:
+                    best = piece
+        return best
+
+    def test_phenology_stand_is_a_false_patch(self):
+        r = self._with_patch("FAKE_STAND", self._distractor_in_redline("phenology_stand"))
+        text = "\n".join(r["report"])
+        self.assertIn("FAKE_STAND", [p["attrs"]["patch_id"] for p in r["fp"]], text)
+        self.assertEqual(r["fp_on"].get("phenology_stand"), 1, text)
+
+    def test_haze_patch_holding_changes_is_a_false_patch(self):
+        g = self._distractor_in_redline("haze")
+        # guard: the plume's piece in the red line holds planted changes, so the 20 %-of-the-smaller rule
+        # alone would have matched it
+        g_utm = ev.read_layer(os.path.join(self.scene, "distractors.gpkg"), "distractors")[0]
+        plume = [h for a, h in g_utm if a["kind"] == "haze"][0]
+        held = [t["change_id"] for t in ev.load_scene(self.scene)[0] if plume.contains(t["geom"])]
+        self.assertGreaterEqual(len(held), 3)
+        r = self._with_patch("FAKE_HAZE", g)
+        text = "\n".join(r["report"])
+        fake = [p for p in r["fp"] if p["attrs"]["patch_id"] == "FAKE_HAZE"]
+        self.assertEqual(len(fake), 1, "a patch over the haze plume counted as a true positive\n" + text)
+        # it does overlap planted changes: without the spill rule it would have matched one
+        self.assertIn("oversized", fake[0], text)
+
+
+def load_tests(loader, tests, pattern):
+    """--variants skip|only: leaves out, or keeps only, the classes of (g) (variant_group)."""
+    if VARIANTS_MODE == "all":
+        return tests
+
+    def keep(t):
+        return bool(getattr(type(t), "variant_group", False)) == (VARIANTS_MODE == "only")
+
+    def walk(suite):
+        out = unittest.TestSuite()
+        for t in suite:
+            if isinstance(t, unittest.TestSuite):
+                out.addTests(walk(t))
+            elif keep(t):
+                out.addTest(t)
+        return out
+    return walk(tests)
 
 
 def tearDownModule():
