@@ -39,8 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from bench_activity_real import HELD_OUT, city_files, scene_polygon  # noqa: E402
 
-FEATURES = ["log_score", "log_cells", "strong_share", "ndvi_before", "ndvi_drop", "water_after", "bare_rise",
-            "type=vegetation_change", "type=bare_land_change", "type=vegetation_to_bare"]
+FEATURES = ["log_score", "log_cells", "strong_share", "type=vegetation_change", "type=bare_land_change"]
 TYPES = ["other", "vegetation_to_bare", "vegetation_to_water", "water_to_land", "bare_to_water", "bare_land_change",
          "vegetation_change"]
 
@@ -124,23 +123,31 @@ def oscd_samples(args):
     return rows, ys, groups
 
 
+def scene_args(scene, meta):
+    """The scene's suggested redline options, with its files made absolute."""
+    out = []
+    for a in meta.get("redline_args", []):
+        out.append(os.path.join(scene, a) if os.path.exists(os.path.join(scene, a)) else a)
+    return out
+
+
 def scene_samples(args):
     rows, ys, groups = [], [], []
     sys.path.insert(0, os.path.join(HERE, "..", "tests", "activity"))
     import evaluate  # noqa: E402
     for scene in [s for s in args.scenes.split(",") if s]:
-        meta = json.load(open(os.path.join(scene, "scene.json")))
-        extra = meta.get("suggested_redline_args", [])
-        before = os.path.join(scene, "before.tif")
-        after = os.path.join(scene, "after.tif")
-        work = os.path.join(args.work, "fit", os.path.basename(os.path.normpath(scene)))
-        gpkg, js = run_redline(args.redline, before, after, os.path.join(scene, "redline.gpkg"), work,
-                               [a for a in extra if a not in ("--before", "--after")])
-        real = evaluate.true_positive_ids(scene, gpkg)
+        with open(os.path.join(scene, "scene.json")) as f:
+            meta = json.load(f)
+        name = os.path.basename(os.path.normpath(scene))
+        work = os.path.join(args.work, "fit", "scene-" + name)
+        gpkg, js = run_redline(args.redline, os.path.join(scene, "before.tif"), os.path.join(scene, "after.tif"),
+                               os.path.join(scene, "redline.gpkg"), work, scene_args(scene, meta))
+        result = evaluate.evaluate(scene, gpkg, json_path=os.path.join(work, "activity.json"))
+        real = {p["attrs"]["patch_id"] for p in result["tp"]}
         for p in js["patches"] + js.get("candidates", []):
             rows.append(feature_row(p))
             ys.append(1.0 if p["patch_id"] in real else 0.0)
-            groups.append("scene:" + os.path.basename(os.path.normpath(scene)))
+            groups.append("scene:" + name)
     return rows, ys, groups
 
 

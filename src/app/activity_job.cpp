@@ -559,30 +559,11 @@ ActivityCalibration ActivityRun::calibrate()
                              m_options.mask_convention + "): a mask of another area or convention leaves out everything");
     }
     cal.normalization = fit_relative_normalization(sample_before, sample_after);
-    // Brightness strata, and how much each band differs between the dates in each of them.
-    {
-        const std::size_t n = sample_before[0].size();
-        std::vector<float> brightness(n, 0.0f);
-        for (std::size_t i = 0; i < n; ++i) {
-            for (std::size_t k = 0; k < band_count; ++k)
-                brightness[i] += sample_before[k][i];
-            brightness[i] /= float(band_count);
-        }
-        std::vector<float> sorted = brightness;
-        cal.thresholds.strata = Strata::quantiles(sorted, 8);
-        const int strata = cal.thresholds.strata.count();
-        cal.thresholds.band_sigma.assign(std::size_t(strata), std::vector<float>(band_count, 1.0f));
-        for (std::size_t k = 0; k < band_count; ++k) {
-            std::vector<std::vector<float>> residual(static_cast<std::size_t>(strata));
-            for (std::size_t i = 0; i < n; ++i)
-                residual[std::size_t(cal.thresholds.strata.of(brightness[i]))].push_back(
-                  sample_before[k][i] - cal.normalization[k].apply(sample_after[k][i]));
-            for (int s = 0; s < strata; ++s)
-                cal.thresholds.band_sigma[std::size_t(s)][k] =
-                  residual[std::size_t(s)].size() >= 10 ? float(robust_stats(residual[std::size_t(s)]).sigma)
-                                                        : float(cal.normalization[k].rmse);
-        }
-    }
+    // Strata of the before surface, and how each band differs between the dates in each of them.
+    for (std::size_t k = 0; k < band_count; ++k)
+        for (float& v : sample_after[k])
+            v = cal.normalization[k].apply(v);
+    fit_strata(sample_before, sample_after, cal.thresholds);
     sample_before.clear();
     sample_after.clear();
 

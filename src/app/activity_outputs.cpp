@@ -211,10 +211,17 @@ std::string activity_json(const ActivityResult& r)
         j.end_object();
     }
     j.end_array();
-    j.key("brightness_strata").begin_array();
-    for (float e : r.thresholds.strata.edges)
-        j.value(double(e), 5);
-    j.end_array();
+    j.key("strata").begin_object();
+    {
+        static const char* covers[] = { "bare", "vegetation", "water" };
+        for (std::size_t c = 0; c < 3; ++c) {
+            j.key(std::string(covers[c]) + "_brightness_cuts").begin_array();
+            for (float e : r.thresholds.strata.edges[c])
+                j.value(double(e), 5);
+            j.end_array();
+        }
+    }
+    j.end_object();
     {
         const ChangeThresholds& t = r.thresholds;
         j.key("detection").begin_object();
@@ -227,14 +234,17 @@ std::string activity_json(const ActivityResult& r)
         j.field("hysteresis", t.hysteresis, 3);
         j.field("dense_vegetation_ndvi", t.cover.dense_ndvi, 2);
         j.field("dense_vegetation_factor", t.stays_vegetation_factor, 2);
-        j.key("noise_sigma_by_stratum").begin_array();
-        for (const auto& stratum : t.band_sigma) {
-            j.begin_array();
-            for (float v : stratum)
-                j.value(double(v), 6);
+        for (const auto& table : { std::make_pair("difference_median_by_stratum", &t.band_bias),
+                                   std::make_pair("difference_sigma_by_stratum", &t.band_sigma) }) {
+            j.key(table.first).begin_array();
+            for (const auto& stratum : *table.second) {
+                j.begin_array();
+                for (float v : stratum)
+                    j.value(double(v), 6);
+                j.end_array();
+            }
             j.end_array();
         }
-        j.end_array();
         j.end_object();
     }
     j.field("min_area_m2", r.min_area_m2, 2);

@@ -273,19 +273,26 @@ std::string calibration_json(const ActivityCalibration& c)
     j.end_array();
     const ChangeThresholds& t = c.thresholds;
     j.key("strata").begin_array();
-    for (float e : t.strata.edges)
-        j.exact(e);
-    j.end_array();
-    j.key("threshold").exact(t.threshold).field("method", t.method);
-    j.key("stays_vegetation_factor").exact(t.stays_vegetation_factor);
-    j.key("band_sigma").begin_array();
-    for (const auto& stratum : t.band_sigma) {
+    for (const auto& cover : t.strata.edges) {
         j.begin_array();
-        for (float v : stratum)
-            j.exact(v);
+        for (float e : cover)
+            j.exact(e);
         j.end_array();
     }
     j.end_array();
+    j.key("threshold").exact(t.threshold).field("method", t.method);
+    j.key("stays_vegetation_factor").exact(t.stays_vegetation_factor);
+    j.field("context", t.context);
+    for (const auto& table : { std::make_pair("band_bias", &t.band_bias), std::make_pair("band_sigma", &t.band_sigma) }) {
+        j.key(table.first).begin_array();
+        for (const auto& stratum : *table.second) {
+            j.begin_array();
+            for (float v : stratum)
+                j.exact(v);
+            j.end_array();
+        }
+        j.end_array();
+    }
     j.key("hysteresis").exact(t.hysteresis);
     j.end_object();
     return j.str();
@@ -307,19 +314,24 @@ ActivityCalibration calibration_from_json(const std::string& text)
         c.normalization.push_back(b);
     }
     ChangeThresholds& t = c.thresholds;
-    for (const auto& e : root.GetArray("strata"))
-        t.strata.edges.push_back(float(e.ToDouble()));
-    if (c.normalization.size() < 4 || !root.GetObj("threshold").IsValid() || !root.GetObj("hysteresis").IsValid())
+    const CPLJSONArray strata = root.GetArray("strata");
+    if (c.normalization.size() < 4 || strata.Size() != 3 || !root.GetObj("threshold").IsValid() ||
+        !root.GetObj("hysteresis").IsValid() || !root.GetObj("band_bias").IsValid())
         throw InputError("the plan's calibration is incomplete or of another redline version; make the plan again");
     t.threshold = root.GetDouble("threshold");
     t.method = root.GetString("method");
     t.stays_vegetation_factor = root.GetDouble("stays_vegetation_factor", 2.0);
-    for (const auto& stratum : root.GetArray("band_sigma")) {
-        std::vector<float> v;
-        for (const auto& x : stratum.ToArray())
-            v.push_back(float(x.ToDouble()));
-        t.band_sigma.push_back(v);
-    }
+    t.context = root.GetBool("context", true);
+    for (int cover = 0; cover < 3; ++cover)
+        for (const auto& e : strata[cover].ToArray())
+            t.strata.edges[std::size_t(cover)].push_back(float(e.ToDouble()));
+    for (const auto& table : { std::make_pair("band_bias", &t.band_bias), std::make_pair("band_sigma", &t.band_sigma) })
+        for (const auto& stratum : root.GetArray(table.first)) {
+            std::vector<float> v;
+            for (const auto& x : stratum.ToArray())
+                v.push_back(float(x.ToDouble()));
+            table.second->push_back(v);
+        }
     t.hysteresis = root.GetDouble("hysteresis");
     return c;
 }

@@ -1,6 +1,7 @@
 #include "change_pass.h"
 
 #include "cell_areas.h"
+#include "change_context.h"
 #include "projected_cell_areas.h"
 #include "spectral_indices.h"
 
@@ -96,12 +97,17 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         return;
     }
 
-    // The window plus a two-cell halo, clipped to the image; missing halo cells stay invalid. The
-    // halo makes every cell's score independent of the window it is computed in: the 3×3 mean of
-    // departures, each from a 3×3 range of before values, reaches two cells out.
-    const int h = m_halo ? 2 : 0;
-    const Window halo = Window{ window.col0 - h, window.row0 - h, window.cols + 2 * h, window.rows + 2 * h }.intersection(
-      grid.full_window());
+    // The window and the cells around it that its scores read (the region), clipped to the image
+    // (the read window); region cells outside the image stay invalid. Reading them makes every
+    // cell's score independent of the window it is computed in: the 3×3 mean of departures, each
+    // from a 3×3 range of before values, reaches two cells out, and the context of a cell reaches
+    // the blocks of its neighbourhood (change_context.h).
+    const bool classify = m_thresholds && !m_thresholds->band_sigma.empty() && !m_keep_bands;
+    const bool context = classify && m_thresholds->context;
+    const Window region = !m_halo ? window
+                          : context ? context_window(window)
+                                    : Window{ window.col0 - 2, window.row0 - 2, window.cols + 4, window.rows + 4 };
+    const Window halo = region.intersection(grid.full_window());
     if (m_release)
         m_images.release_rows_above(halo.row0);
     m_images.read(halo, m_before, m_after);
@@ -110,12 +116,14 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
 
     const bool swir = m_images.has_swir();
     const std::size_t band_count = swir ? 5 : 4;
-    const int pad = 2; // the index window always has a two-cell border, read or not
-    const std::size_t stride = std::size_t(window.cols) + 2 * pad;
-    m_indices.resize(window.rows + 2 * pad, window.cols + 2 * pad, band_count);
+    const std::size_t stride = std::size_t(region.cols);
+    m_indices.resize(region.rows, region.cols, band_count);
     m_indices.band_sigma.clear();
-    if (m_thresholds)
+    m_indices.band_bias.clear();
+    if (m_thresholds) {
         m_indices.band_sigma = m_thresholds->band_sigma;
+        m_indices.band_bias = m_thresholds->band_bias;
+    }
     std::fill(m_indices.valid.begin(), m_indices.valid.end(), 0);
     // Row by row over the halo window: bands, validity, indices and strata. Cells without data in
     // either date get indices too (never read: every consumer tests `valid` first), so that the
@@ -124,7 +132,7 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
     for (int r = halo.row0; r < halo.row_end(); ++r) {
         const std::size_t src = std::size_t(r - halo.row0) * len;
         const std::size_t dst =
-          std::size_t(r - window.row0 + pad) * stride + std::size_t(halo.col0 - window.col0 + pad);
+          std::size_t(r - region.row0) * stride + std::size_t(halo.col0 - region.col0);
         for (std::size_t k = 0; k < band_count; ++k) {
             std::copy_n(m_before.bands[k].data() + src, len, m_indices.bands_before[k].data() + dst);
             std::copy_n(m_after.bands[k].data() + src, len, m_indices.bands_after[k].data() + dst);
@@ -143,31 +151,31 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         indices(m_indices.bands_after, m_indices.ndvi_after.data() + dst, m_indices.water_after.data() + dst,
                 m_indices.bare_after.data() + dst);
         if (m_thresholds) {
-            // Strata::of, with the band and edge pointers hoisted out of the loop.
             std::uint8_t* stratum = m_indices.stratum.data() + dst;
             const float* before[5] = {};
             for (std::size_t k = 0; k < band_count; ++k)
                 before[k] = m_indices.bands_before[k].data() + dst;
-            const float* edges = m_thresholds->strata.edges.data();
-            const int edge_count = int(m_thresholds->strata.edges.size());
+            const float* ndvi = m_indices.ndvi_before.data() + dst;
+            const float* water = m_indices.water_before.data() + dst;
+            const Strata& strata = m_thresholds->strata;
+            const CoverRules& cover = m_thresholds->cover;
             for (std::size_t j = 0; j < len; ++j) {
                 if (!valid[j])
                     continue;
                 float brightness = 0.0f;
                 for (std::size_t k = 0; k < band_count; ++k)
                     brightness += before[k][j];
-                const float b = brightness / float(band_count);
-                int s = 0;
-                while (s < edge_count && b >= edges[s])
-                    ++s;
-                stratum[j] = std::uint8_t(s);
+                stratum[j] = std::uint8_t(strata.of(cover.of(ndvi[j], water[j]), brightness / float(band_count)));
             }
         }
     }
-    const bool classify = m_thresholds && !m_thresholds->band_sigma.empty() && !m_keep_bands;
     if (classify) {
         band_departures(m_indices, m_departures);
-        smoothed_magnitude(m_indices, m_departures, m_magnitude);
+        smoothed_magnitude(m_indices, region.row0, region.col0, m_departures, window, m_magnitude);
+        if (context)
+            context_magnitude(m_indices, region.row0, region.col0, window, m_context);
+        else
+            m_context = m_magnitude;
     }
 
     out.valid.resize(n);
@@ -177,7 +185,7 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         v->resize(n);
     for (int r = 0; r < window.rows; ++r) {
         const std::size_t i = std::size_t(r) * window.cols;
-        const std::size_t o = std::size_t(r + pad) * stride + pad;
+        const std::size_t o = std::size_t(r + window.row0 - region.row0) * stride + std::size_t(window.col0 - region.col0);
         const std::size_t w = std::size_t(window.cols);
         std::copy_n(m_indices.valid.data() + o, w, out.valid.data() + i);
         std::copy_n(m_indices.stratum.data() + o, w, out.stratum.data() + i);
@@ -198,8 +206,8 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         for (std::size_t i = 0; i < n; ++i) {
             if (!out.valid[i] || out.inside[i] <= 0.0f)
                 continue;
-            const PixelChange p = classify_pixel(*m_thresholds, m_magnitude[i], out.ndvi_before[i], out.ndvi_after[i],
-                                                 out.water_before[i], out.water_after[i]);
+            const PixelChange p = classify_pixel(*m_thresholds, m_magnitude[i], m_context[i], out.ndvi_before[i],
+                                                 out.ndvi_after[i], out.water_before[i], out.water_after[i]);
             out.score[i] = p.score;
             out.type[i] = p.type;
             out.level[i] = p.score >= 1.0f ? 2 : (p.score >= low ? 1 : 0);

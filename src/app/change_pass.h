@@ -65,7 +65,7 @@ private:
     BandWindow m_before, m_after;
     IndexWindow m_indices;
     std::vector<std::vector<float>> m_departures;
-    std::vector<float> m_magnitude;
+    std::vector<float> m_magnitude, m_context;
     CoverageDeltas m_coverage;
 };
 

@@ -1,5 +1,8 @@
 #include "change_scoring.h"
 
+#include "robust_stats.h"
+#include "spectral_indices.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -31,18 +34,63 @@ void IndexWindow::resize(int r, int c, std::size_t bands)
     stratum.assign(n, 0);
 }
 
-Strata Strata::quantiles(std::vector<float>& brightness, int n)
+Strata Strata::quantiles(std::array<std::vector<float>, 3>& brightness)
 {
     Strata s;
-    if (brightness.empty() || n < 2)
-        return s;
-    std::sort(brightness.begin(), brightness.end());
-    for (int k = 1; k < n; ++k) {
-        const float cut = brightness[std::size_t(double(k) / n * double(brightness.size() - 1))];
-        if (s.edges.empty() || cut > s.edges.back())
-            s.edges.push_back(cut);
+    for (std::size_t c = 0; c < 3; ++c) {
+        std::vector<float>& b = brightness[c];
+        if (b.empty())
+            continue;
+        std::sort(b.begin(), b.end());
+        for (int k = 1; k < per_cover; ++k)
+            s.edges[c].push_back(b[std::size_t(double(k) / per_cover * double(b.size() - 1))]);
     }
     return s;
+}
+
+void fit_strata(const std::vector<std::vector<float>>& before, const std::vector<std::vector<float>>& after,
+                ChangeThresholds& t)
+{
+    const std::size_t bands = before.size();
+    const std::size_t n = bands ? before[0].size() : 0;
+    std::vector<std::uint8_t> cover(n);
+    std::vector<float> brightness(n, 0.0f);
+    std::array<std::vector<float>, 3> by_cover;
+    for (std::size_t i = 0; i < n; ++i) {
+        const SpectralIndices x = bands >= 5 ? indices_with_swir(before[0][i], before[1][i], before[2][i], before[3][i],
+                                                                 before[4][i])
+                                             : indices_without_swir(before[0][i], before[1][i], before[2][i], before[3][i]);
+        cover[i] = std::uint8_t(t.cover.of(x.ndvi, x.water));
+        for (std::size_t k = 0; k < bands; ++k)
+            brightness[i] += before[k][i];
+        brightness[i] /= float(bands);
+        by_cover[cover[i]].push_back(brightness[i]);
+    }
+    t.strata = Strata::quantiles(by_cover);
+    std::vector<int> stratum(n);
+    for (std::size_t i = 0; i < n; ++i)
+        stratum[i] = t.strata.of(Cover(cover[i]), brightness[i]);
+    t.band_bias.assign(Strata::count, std::vector<float>(bands, 0.0f));
+    t.band_sigma.assign(Strata::count, std::vector<float>(bands, 1.0f));
+    for (std::size_t k = 0; k < bands; ++k) {
+        std::vector<std::vector<float>> difference(Strata::count);
+        std::vector<float> all(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            all[i] = after[k][i] - before[k][i];
+            difference[std::size_t(stratum[i])].push_back(all[i]);
+        }
+        const float fallback = float(robust_stats(all).sigma);
+        for (int s = 0; s < Strata::count; ++s) {
+            std::vector<float>& d = difference[std::size_t(s)];
+            if (d.size() < 10) {
+                t.band_sigma[std::size_t(s)][k] = fallback;
+                continue;
+            }
+            const RobustStats r = robust_stats(d);
+            t.band_bias[std::size_t(s)][k] = float(r.median);
+            t.band_sigma[std::size_t(s)][k] = float(r.sigma);
+        }
+    }
 }
 
 namespace {
@@ -119,19 +167,24 @@ void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out)
     const std::size_t n = std::size_t(ir) * std::size_t(ic);
     const std::size_t bands = w.bands_before.size();
     out.resize(bands);
-    thread_local std::vector<float> lo, hi, inv_spread;
+    thread_local std::vector<float> lo, hi, inv_spread, shift;
     inv_spread.resize(std::size_t(ic));
+    shift.resize(std::size_t(ic));
     for (std::size_t k = 0; k < bands; ++k) {
         out[k].assign(n, 0.0f);
         if (n == 0)
             continue;
-        // Each stratum's spread of this band, as a reciprocal (1 where there is none).
-        std::array<float, 256> inverse;
+        // Each stratum's spread of this band, as a reciprocal (1 where there is none), and its
+        // median difference.
+        std::array<float, 256> inverse, bias;
         inverse.fill(1.0f);
+        bias.fill(0.0f);
         for (std::size_t st = 0; st < w.band_sigma.size() && st < inverse.size(); ++st) {
             const float sigma = k < w.band_sigma[st].size() ? w.band_sigma[st][k] : 0.0f;
             inverse[st] = sigma > 0 ? 1.0f / sigma : 1.0f;
         }
+        for (std::size_t st = 0; st < w.band_bias.size() && st < bias.size(); ++st)
+            bias[st] = k < w.band_bias[st].size() ? w.band_bias[st][k] : 0.0f;
         neighbourhood_range(w.bands_before[k], w.valid, w.rows, w.cols, lo, hi);
         for (int r = 0; r < ir; ++r) {
             const std::size_t i0 = std::size_t(r) * ic;
@@ -143,12 +196,15 @@ void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out)
             const std::uint8_t* __restrict stratum = w.stratum.data() + o0;
             float* __restrict d = out[k].data() + i0;
             float* __restrict s = inv_spread.data();
-            for (int c = 0; c < ic; ++c)
+            float* __restrict m = shift.data();
+            for (int c = 0; c < ic; ++c) {
                 s[c] = inverse[stratum[c]];
+                m[c] = bias[stratum[c]];
+            }
             // Without branches: a cell without data, or without a valid neighbour (lo = +∞ > hi),
             // departs by 0.
             for (int c = 0; c < ic; ++c) {
-                const float av = a[c], lv = l[c], uv = u[c];
+                const float av = a[c] - m[c], lv = l[c], uv = u[c];
                 const float below = av - lv, above = av - uv;
                 const float raw = av < lv ? below : (av > uv ? above : 0.0f);
                 const bool use = (valid[c] != 0) & (lv <= uv);
@@ -158,29 +214,34 @@ void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out)
     }
 }
 
-void smoothed_magnitude(const IndexWindow& w, const std::vector<std::vector<float>>& departures,
-                        std::vector<float>& out)
+void smoothed_magnitude(const IndexWindow& w, int row0, int col0, const std::vector<std::vector<float>>& departures,
+                        const Window& target, std::vector<float>& out)
 {
-    const int ir = std::max(0, w.rows - 2), ic = std::max(0, w.cols - 2); // departures' grid
-    const int orows = std::max(0, w.rows - 4), ocols = std::max(0, w.cols - 4);
-    out.assign(std::size_t(orows) * std::size_t(ocols), 0.0f);
+    // The target and its one-cell ring, on the departures' grid (whose cell (0, 0) is image cell
+    // (row0 + 1, col0 + 1)).
+    const int ir = target.rows + 2, ic = target.cols + 2;
+    const int orows = target.rows, ocols = target.cols;
+    out.assign(target.size(), 0.0f);
     if (out.empty())
         return;
+    const int dcols = w.cols - 2;
+    const int r_first = target.row0 - 1 - row0 - 1, c_first = target.col0 - 1 - col0 - 1;
     const std::size_t n = std::size_t(ir) * std::size_t(ic);
     const std::size_t bands = departures.size();
-    // Magnitude of every departure cell, and whether it counts (valid) as 1/0.
+    // Magnitude of every cell of the ring window, and whether it counts (valid) as 1/0.
     thread_local std::vector<float> magnitude, weight;
     magnitude.assign(n, 0.0f);
     weight.resize(n);
-    for (std::size_t k = 0; k < bands; ++k) {
-        const float* __restrict d = departures[k].data();
-        float* __restrict m = magnitude.data();
-        for (std::size_t i = 0; i < n; ++i)
-            m[i] += d[i] * d[i];
-    }
+    for (std::size_t k = 0; k < bands; ++k)
+        for (int r = 0; r < ir; ++r) {
+            const float* __restrict d = departures[k].data() + std::size_t(r_first + r) * dcols + std::size_t(c_first);
+            float* __restrict m = magnitude.data() + std::size_t(r) * ic;
+            for (int c = 0; c < ic; ++c)
+                m[c] += d[c] * d[c];
+        }
     const float inv_bands = bands ? 1.0f / float(bands) : 0.0f;
     for (int r = 0; r < ir; ++r) {
-        const std::uint8_t* valid = w.valid.data() + std::size_t(r + 1) * w.cols + 1;
+        const std::uint8_t* valid = w.valid.data() + std::size_t(r_first + r + 1) * w.cols + std::size_t(c_first + 1);
         float* m = magnitude.data() + std::size_t(r) * ic;
         float* wt = weight.data() + std::size_t(r) * ic;
         for (int c = 0; c < ic; ++c) {
@@ -215,15 +276,17 @@ void smoothed_magnitude(const IndexWindow& w, const std::vector<std::vector<floa
     }
 }
 
-PixelChange classify_pixel(const ChangeThresholds& t, float magnitude, float ndvi_before, float ndvi_after,
-                           float water_before, float water_after)
+PixelChange classify_pixel(const ChangeThresholds& t, float magnitude, float context_magnitude, float ndvi_before,
+                           float ndvi_after, float water_before, float water_after)
 {
     const Cover before = t.cover.of(ndvi_before, water_before);
     const Cover after = t.cover.of(ndvi_after, water_after);
-    PixelChange p{ float(magnitude / t.threshold), change_other };
+    const bool converted = before != after;
+    const float m = converted ? magnitude : std::min(magnitude, context_magnitude);
+    PixelChange p{ float(m / t.threshold), change_other };
     if (before == Cover::water && after == Cover::water)
         return PixelChange{ 0.0f, change_other }; // sediment, algae, aquaculture: the water's colour
-    if (t.cover.stays_dense(ndvi_before, ndvi_after))
+    if (t.stays_vegetation_factor != 1.0 && t.cover.stays_dense(ndvi_before, ndvi_after))
         p.score = float(p.score / t.stays_vegetation_factor);
     if (before == Cover::water)
         p.type = change_water_to_land;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "grid.h"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -46,7 +48,7 @@ struct CoverRules
     /// Dense vegetation in both dates that did not lose vegetation: phenology-like.
     bool stays_dense(float ndvi_before, float ndvi_after) const
     {
-        return ndvi_before >= dense_ndvi && ndvi_after >= dense_ndvi && ndvi_before - ndvi_after < vegetation_loss_ndvi;
+        return ndvi_before >= dense_ndvi && ndvi_after >= dense_ndvi;
     }
 
     Cover of(float ndvi, float water) const
@@ -67,41 +69,49 @@ struct IndexWindow
     std::vector<std::uint8_t> valid;
     /// Reflectance of the bands (blue, green, red, nir[, swir1]) of both dates, same layout.
     std::vector<std::vector<float>> bands_before, bands_after;
-    /// Brightness stratum of each pixel (see Strata), and the residual spread between the dates of
-    /// each band in each stratum ([stratum][band]).
+    /// Stratum of each pixel (see Strata), and the median difference between the dates and its
+    /// robust spread, of each band in each stratum ([stratum][band]).
     std::vector<std::uint8_t> stratum;
-    std::vector<std::vector<float>> band_sigma;
+    std::vector<std::vector<float>> band_bias, band_sigma;
 
     void resize(int r, int c, std::size_t bands);
 };
 
-/// @brief Strata of surface brightness (mean reflectance of the before date's bands).
+/// @brief Strata of the before date's surface: its cover, and its brightness (mean reflectance
+/// of the bands) within the cover.
 ///
-/// Noise is not the same everywhere: a bright roof or fallow field swings several times more than
-/// a dark forest. Band differences are measured in the residual spread of their brightness
-/// stratum (quantile bins of the red line's own pixels), so one threshold in sigmas fits dark and
-/// bright surfaces alike.
+/// Neither the noise nor the difference between the dates is the same everywhere: a bright roof
+/// or fallow field swings several times more than a dark forest, and between two dates vegetation
+/// follows its season while rock and soil follow the sun and their moisture, each in its own way
+/// that one linear normalisation of the whole scene cannot follow. Band differences are measured
+/// from the median difference of their stratum, in the stratum's robust spread (quantile bins of
+/// the red line's own pixels), so one threshold in sigmas fits every surface.
 struct Strata
 {
-    std::vector<float> edges; ///< ascending cut points; count() = edges.size() + 1
-    int count() const { return int(edges.size()) + 1; }
-    int of(float brightness) const
+    static constexpr int per_cover = 4;
+    static constexpr int count = 3 * per_cover;
+    /// Ascending brightness cut points of each cover (bare, vegetation, water): per_cover − 1 each.
+    std::array<std::vector<float>, 3> edges;
+
+    int of(Cover cover, float brightness) const
     {
+        const std::vector<float>& e = edges[std::size_t(cover)];
         int s = 0;
-        while (s < int(edges.size()) && brightness >= edges[std::size_t(s)])
+        while (s < int(e.size()) && brightness >= e[std::size_t(s)])
             ++s;
-        return s;
+        return int(cover) * per_cover + s;
     }
-    /// Cut points at the quantiles of @p brightness (reordered in place) for @p n strata.
-    static Strata quantiles(std::vector<float>& brightness, int n);
+    /// Cut points at the quantiles of the brightness of each cover (@p brightness reordered).
+    static Strata quantiles(std::array<std::vector<float>, 3>& brightness);
 };
 
 /// @brief What makes a cell changed, and how patches grow from changed cells.
 struct ChangeThresholds
 {
     Strata strata;
-    /// Residual spread between the dates of each band in each stratum ([stratum][band]).
-    std::vector<std::vector<float>> band_sigma;
+    /// Median difference (after − before) and robust spread of the difference, of each band in
+    /// each stratum ([stratum][band]).
+    std::vector<std::vector<float>> band_bias, band_sigma;
     /// A cell is changed when its smoothed band departure (root mean square over the bands, in
     /// noise sigmas) reaches this. 2.5 was chosen on the OSCD tuning cities (see docs/activity.md).
     double threshold = 2.5;
@@ -109,12 +119,22 @@ struct ChangeThresholds
     double hysteresis = 0.6;        ///< cells at ≥ 0.6 × threshold join a patch that has one above it
     /// Cells that are dense vegetation in both dates need this many times the threshold.
     double stays_vegetation_factor = 2.0;
+    /// Cells that kept their cover must also stand out against the broad change around them
+    /// (change_context.h).
+    bool context = true;
     CoverRules cover;
 };
 
-/// Signed departure of each inner cell's after value from the range its before 3×3 neighbourhood
-/// spans, band by band, in units of the band's residual spread in the cell's stratum: 0 inside the
-/// range, after − max above it, after − min below it. Inner cells are those one cell in from the
+/// Fits @p t's strata and each stratum's median difference and spread of every band, from sample
+/// pixels of both dates (one vector per band: blue, green, red, nir[, swir1]; the after date already
+/// normalised). A stratum with fewer than 10 samples keeps no difference and the spread of all
+/// samples of its band.
+void fit_strata(const std::vector<std::vector<float>>& before, const std::vector<std::vector<float>>& after,
+                ChangeThresholds& t);
+
+/// Signed departure of each inner cell's after value (less its stratum's median difference) from
+/// the range its before 3×3 neighbourhood spans, band by band, in units of the band's spread in
+/// the cell's stratum: 0 inside the range, after − max above it, after − min below it. Inner cells are those one cell in from the
 /// window's edge: (rows − 2) × (cols − 2), row-major, one vector per band.
 ///
 /// An edge displaced by up to a pixel (misregistration between the dates) leaves each after value
@@ -122,12 +142,13 @@ struct ChangeThresholds
 /// wide departs by its whole contrast. Invalid cells depart by 0 and invalid neighbours are ignored.
 void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out);
 
-/// Change magnitude of the cells two in from the window's edge ((rows − 4) × (cols − 4)): the root
-/// mean square of the band departures, averaged over the valid cells of the 3×3 neighbourhood.
-/// The average keeps a compact change whole while one noisy cell alone falls below the threshold.
-/// @p departures as band_departures() gives them.
-void smoothed_magnitude(const IndexWindow& w, const std::vector<std::vector<float>>& departures,
-                        std::vector<float>& out);
+/// Change magnitude of the image cells of @p target: the root mean square of the band departures,
+/// averaged over the valid cells of the 3×3 neighbourhood. The average keeps a compact change whole
+/// while one noisy cell alone falls below the threshold. @p w's cell (0, 0) is image cell (@p row0,
+/// @p col0), and it reaches at least two cells beyond @p target; @p departures as band_departures()
+/// gives them; @p out is row-major over @p target.
+void smoothed_magnitude(const IndexWindow& w, int row0, int col0, const std::vector<std::vector<float>>& departures,
+                        const Window& target, std::vector<float>& out);
 
 /// @brief The verdict on one pixel.
 struct PixelChange
@@ -136,10 +157,16 @@ struct PixelChange
     std::uint8_t type; ///< ChangeType
 };
 
-/// Scores and types one cell from its smoothed magnitude and its indices in both dates. Cells that
-/// are water in both dates never change (sediment, algae and aquaculture colour water); cells that
-/// stay dense vegetation need a stronger change (phenology).
-PixelChange classify_pixel(const ChangeThresholds& t, float magnitude, float ndvi_before, float ndvi_after,
-                           float water_before, float water_after);
+/// Scores and types one cell from its smoothed magnitude, its magnitude against the broad change
+/// around it (see change_context.h) and its indices in both dates.
+///
+/// A cell whose cover converted (vegetation to bare land or water, water to land, ...) scores its
+/// magnitude: a clearing or a quarry is activity however large. A cell that kept its cover scores
+/// the smaller of the two, so that it must also stand out against its neighbourhood: a haze plume,
+/// a stand in autumn colours or a slope lit differently is no activity. Cells that are water in
+/// both dates never change (sediment, algae and aquaculture colour water); cells that stay dense
+/// vegetation need a stronger change (phenology).
+PixelChange classify_pixel(const ChangeThresholds& t, float magnitude, float context_magnitude, float ndvi_before,
+                           float ndvi_after, float water_before, float water_after);
 
 } // namespace redline

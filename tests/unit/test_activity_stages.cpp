@@ -232,7 +232,9 @@ TEST(CalibrationJson, RoundTripsExactly)
     ActivityCalibration c;
     for (int k = 0; k < 5; ++k)
         c.normalization.push_back(BandFit{ 1.0 / 3.0 + k, -0.1 / 7.0, std::size_t(1000 + k), 0.012345678901234567 });
-    c.thresholds.strata.edges = { 0.1f / 3.0f, 0.2f, 0.77777f };
+    c.thresholds.strata.edges = { std::vector<float>{ 0.1f / 3.0f, 0.2f, 0.77777f }, std::vector<float>{ 0.05f },
+                                  std::vector<float>{} };
+    c.thresholds.band_bias = { { -0.1f / 3.0f, 0.02f }, { 0.3f, -1e-7f } };
     c.thresholds.threshold = 1.0 / 3.0 + 2.0;
     c.thresholds.method = "user";
     c.thresholds.stays_vegetation_factor = 2.0 / 3.0;
@@ -245,6 +247,7 @@ TEST(CalibrationJson, RoundTripsExactly)
     EXPECT_EQ(b.normalization[2].invariant_pixels, 1002u);
     EXPECT_EQ(b.thresholds.strata.edges, c.thresholds.strata.edges);
     EXPECT_EQ(b.thresholds.band_sigma, c.thresholds.band_sigma);
+    EXPECT_EQ(b.thresholds.band_bias, c.thresholds.band_bias);
     EXPECT_EQ(b.thresholds.threshold, c.thresholds.threshold);
     EXPECT_EQ(b.thresholds.method, "user");
     EXPECT_EQ(b.thresholds.stays_vegetation_factor, c.thresholds.stays_vegetation_factor);

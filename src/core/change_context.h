@@ -1,0 +1,41 @@
+#pragma once
+
+#include "change_scoring.h"
+#include "grid.h"
+
+#include <vector>
+
+namespace redline {
+
+/// @brief The broad change around each cell, against which a change must stand out.
+///
+/// A haze plume, a stand turning to autumn colours or a slope lit differently shifts the bands of
+/// thousands of cells at once and smoothly; a quarry, a building or a road changes a compact set
+/// of cells abruptly against the land around them. The background is the change of the
+/// neighbourhood, estimated robustly so that a compact change does not lift it:
+///   - each band's difference between the dates (less its stratum's median difference, in its
+///     stratum's spread) is summarised by its median over every block of
+///     context_block × context_block cells of the image grid (valid cells only; a block with
+///     fewer than a quarter of its cells valid says nothing);
+///   - a block's background is the median of the known block medians of its 3 × 3 blocks
+///     (about 480 m at 10 m cells): a compact change covering fewer than half of them leaves it;
+///   - a cell's background is the bilinear interpolation of the backgrounds of the four nearest
+///     block centres.
+/// Blocks are fixed on the image grid, so every cell gets the same background whatever window or
+/// shard computes it.
+constexpr int context_block = 16;
+
+/// The image cells a window must hold for context_magnitude() to score @p target: the blocks
+/// whose medians reach its cells, and one cell more for their departures (not clipped to the image).
+Window context_window(const Window& target);
+
+/// Change magnitude of the cells of @p target against their background: band_departures() of the
+/// after values less the background, root mean square over the bands, averaged over the valid cells
+/// of the 3 × 3 neighbourhood, like smoothed_magnitude().
+///
+/// @param w      the window read, whose cell (0, 0) is image cell (@p row0, @p col0); it must hold
+///               context_window(@p target) (cells outside the image are invalid), with strata
+/// @param target image cells to score; @p out is row-major over them
+void context_magnitude(const IndexWindow& w, int row0, int col0, const Window& target, std::vector<float>& out);
+
+} // namespace redline
