@@ -8,6 +8,7 @@
 #include <gdal_utils.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace redline {
@@ -16,12 +17,16 @@ struct ImagePair::Date
 {
     ImageSpec spec;
     GDALDatasetUniquePtr source;   ///< the file as opened
+    GDALDatasetUniquePtr moved;    ///< a VRT of it with the geotransform moved back by spec.shift
     GDALDatasetUniquePtr warped;   ///< on the before grid, when needed
     GDALDatasetUniquePtr mask_source;
+    GDALDatasetUniquePtr mask_view; ///< a VRT of the mask: moved, and/or its codes as invalid shares
     GDALDatasetUniquePtr mask_warped;
-    std::array<GDALRasterBand*, 5> bands{};
-    std::array<std::optional<double>, 5> nodata{};
+    std::array<GDALRasterBand*, 6> bands{};
+    std::array<std::optional<double>, 6> nodata{};
     GDALRasterBand* mask = nullptr;
+    /// The mask band holds, for each cell, the share of it invalid codes cover (0-255), not codes.
+    bool mask_is_share = false;
     GDALRasterBand* alpha = nullptr; ///< of the warp: 0 where the source does not reach
     std::array<std::uint8_t, 256> mask_invalid{}; ///< the mask rule on codes 0-255, looked up
     /// Buffers of read_date (an ImagePair is used by one thread at a time).
@@ -73,7 +78,8 @@ bool same_grid(const Grid& a, const Grid& b)
 
 /// An in-memory warp VRT of @p source on @p grid in @p srs.
 GDALDatasetUniquePtr warp_onto(GDALDataset& source, const Grid& grid, const OGRSpatialReference& srs,
-                               const char* resampling, bool alpha, const std::string& what)
+                               const std::string& resampling, bool alpha, const std::string& what,
+                               const std::vector<std::string>& extra = {})
 {
     CplErrorCapture capture;
     char* wkt = nullptr;
@@ -90,6 +96,8 @@ GDALDatasetUniquePtr warp_onto(GDALDataset& source, const Grid& grid, const OGRS
         args.AddString(a.c_str());
     if (alpha)
         args.AddString("-dstalpha"); // marks the cells the source does not reach
+    for (const std::string& a : extra)
+        args.AddString(a.c_str());
     GDALWarpAppOptions* options = GDALWarpAppOptionsNew(args.List(), nullptr);
     GDALDatasetH src = GDALDataset::ToHandle(&source);
     int usage_error = 0;
@@ -98,6 +106,120 @@ GDALDatasetUniquePtr warp_onto(GDALDataset& source, const Grid& grid, const OGRS
     if (!out)
         throw InputError(what + ": cannot warp it onto the before image's grid" + gdal_says(capture));
     return GDALDatasetUniquePtr(GDALDataset::FromHandle(out));
+}
+
+
+/// The after grid's cell size over the before grid's (square root of the ratio of the cell
+/// areas), measured on the after image's centre cell transformed into the before CRS.
+double cell_ratio(const Grid& from, const OGRSpatialReference& from_srs, const Grid& to, const OGRSpatialReference& to_srs)
+{
+    if (same_crs(from_srs, to_srs))
+        return std::sqrt((from.dx() * from.dy()) / (to.dx() * to.dy()));
+    SrsPtr a = clone_srs(from_srs), b = clone_srs(to_srs);
+    TransformPtr ct(OGRCreateCoordinateTransformation(a.get(), b.get()));
+    const double cx = from.x_of(from.cols() / 2), cy = from.y_of(from.rows() / 2);
+    double x[3] = { cx, cx + from.dx(), cx }, y[3] = { cy, cy, cy - from.dy() };
+    if (!ct || !ct->Transform(3, x, y))
+        return 1.0;
+    const double wx = std::hypot(x[1] - x[0], y[1] - y[0]), wy = std::hypot(x[2] - x[0], y[2] - y[0]);
+    return std::sqrt((wx * wy) / (to.dx() * to.dy()));
+}
+
+/// The map offset (in @p source_srs units) that moves content by @p shift cells of @p grid
+/// (in @p grid_srs): measured at the grid's centre, so it is exact for a translation in one CRS
+/// and good to far less than a cell across any other over an image's extent.
+std::array<double, 2> map_offset(const CellShift& shift, const Grid& grid, const OGRSpatialReference& grid_srs,
+                                 const OGRSpatialReference& source_srs, const std::string& what)
+{
+    const double ex = shift.dx * grid.dx(), ny = -shift.dy * grid.dy(); // east, north in grid units
+    if (same_crs(grid_srs, source_srs))
+        return { ex, ny };
+    SrsPtr a = clone_srs(grid_srs), b = clone_srs(source_srs);
+    TransformPtr ct(OGRCreateCoordinateTransformation(a.get(), b.get()));
+    const double cx = grid.x_of(grid.cols() / 2), cy = grid.y_of(grid.rows() / 2);
+    double x[2] = { cx, cx + ex }, y[2] = { cy, cy + ny };
+    if (!ct || !ct->Transform(2, x, y))
+        throw InputError(what + ": the misregistration correction cannot be transformed into its CRS");
+    return { x[1] - x[0], y[1] - y[0] };
+}
+
+/// A VRT of @p source whose geotransform is moved by −@p offset: content the file places at P is
+/// then read at P − offset.
+GDALDatasetUniquePtr moved_copy(GDALDataset& source, const std::array<double, 2>& offset, const std::string& what)
+{
+    CplErrorCapture capture;
+    GDALDriver* vrt = GetGDALDriverManager()->GetDriverByName("VRT");
+    GDALDatasetUniquePtr copy(vrt ? vrt->CreateCopy("", &source, FALSE, nullptr, nullptr, nullptr) : nullptr);
+    double gt[6];
+    if (!copy || source.GetGeoTransform(gt) != CE_None)
+        throw InputError(what + ": cannot make the moved copy that corrects the misregistration" + gdal_says(capture));
+    gt[0] -= offset[0];
+    gt[3] -= offset[1];
+    copy->SetGeoTransform(gt);
+    return copy;
+}
+
+/// A VRT of the mask file @p path (its first band) whose values are 255 where @p rule says the
+/// code is invalid and 0 elsewhere (a VRT lookup table over every code of the band's type), with
+/// geotransform @p gt: averaged onto a coarser grid it gives each cell the share of it that
+/// invalid codes cover. Empty when the type has more than 16 bits (too many codes to list).
+GDALDatasetUniquePtr invalid_share_view(GDALDataset& mask, const std::string& path, const MaskConvention& rule,
+                                        const double gt[6])
+{
+    GDALRasterBand* band = mask.GetRasterBand(1);
+    long lo = 0, hi = 0;
+    switch (band->GetRasterDataType()) {
+        case GDT_Byte:
+            hi = 255;
+            break;
+        case GDT_UInt16:
+            hi = 65535;
+            break;
+        case GDT_Int16:
+            lo = -32768;
+            hi = 32767;
+            break;
+        default:
+            return nullptr;
+    }
+    // The lookup table interpolates linearly between its entries: an entry on each side of every
+    // change of validity keeps integer codes exact.
+    std::string lut;
+    auto entry = [&](long code, bool invalid) {
+        lut += (lut.empty() ? "" : ",") + std::to_string(code) + ":" + (invalid ? "255" : "0");
+    };
+    bool previous = rule.invalid(lo);
+    entry(lo, previous);
+    for (long v = lo + 1; v <= hi; ++v) {
+        const bool now = rule.invalid(v);
+        if (now != previous) {
+            if (v - 1 > lo)
+                entry(v - 1, previous);
+            entry(v, now);
+            previous = now;
+        }
+    }
+    entry(hi, previous);
+    char* wkt = nullptr;
+    if (const OGRSpatialReference* srs = mask.GetSpatialRef())
+        srs->exportToWkt(&wkt);
+    auto xml_escaped = [](const std::string& text) {
+        char* e = CPLEscapeString(text.c_str(), int(text.size()), CPLES_XML);
+        std::string out = e;
+        CPLFree(e);
+        return out;
+    };
+    std::string xml = "<VRTDataset rasterXSize=\"" + std::to_string(mask.GetRasterXSize()) + "\" rasterYSize=\"" +
+                      std::to_string(mask.GetRasterYSize()) + "\"><SRS>" + xml_escaped(wkt ? wkt : "") +
+                      "</SRS><GeoTransform>";
+    CPLFree(wkt);
+    for (int k = 0; k < 6; ++k)
+        xml += (k ? "," : "") + std::string(CPLSPrintf("%.17g", gt[k]));
+    xml += "</GeoTransform><VRTRasterBand dataType=\"Byte\" band=\"1\"><ComplexSource><SourceFilename "
+           "relativeToVRT=\"0\">" +
+           xml_escaped(path) + "</SourceFilename><SourceBand>1</SourceBand><LUT>" + lut +
+           "</LUT></ComplexSource></VRTRasterBand></VRTDataset>";
+    return GDALDatasetUniquePtr(GDALDataset::Open(xml.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
 }
 
 } // namespace
@@ -136,6 +258,8 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
                              " do not overlap: the images cover different places (check their CRSs and extents)");
     }
 
+    const bool shifted = after.shift && !after.shift->is_zero();
+    m_resampling = choose_after_resampling(cell_ratio(after_grid, after_srs, m_grid, *m_srs));
     for (Date* d : { m_before.get(), m_after.get() }) {
         GDALDataset& ds = *d->source;
         const int count = ds.GetRasterCount();
@@ -143,16 +267,23 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
             throw InputError(d->spec.option + " " + d->spec.path + ": band " + std::to_string(d->spec.bands.max_band()) +
                              " does not exist (the image has " + std::to_string(count) + " band" +
                              (count == 1 ? "" : "s") + "); check --bands or the sensor preset");
-        const bool warp = d == m_after.get() && !(same_crs(after_srs, *m_srs) && same_grid(after_grid, m_grid));
+        const bool is_after = d == m_after.get();
+        const std::string what = d->spec.option + " " + d->spec.path;
+        // The misregistration is undone on the after date only, image and mask alike (they come
+        // from the same acquisition).
+        const bool move = is_after && shifted;
+        if (move)
+            d->moved = moved_copy(ds, map_offset(*after.shift, m_grid, *m_srs, after_srs, what), what);
+        const bool warp = is_after && (move || !(same_crs(after_srs, *m_srs) && same_grid(after_grid, m_grid)));
         if (warp) {
-            d->warped = warp_onto(ds, m_grid, *m_srs, "bilinear", true, d->spec.option + " " + d->spec.path);
+            d->warped = warp_onto(move ? *d->moved : ds, m_grid, *m_srs, m_resampling.bands, true, what);
             d->alpha = d->warped->GetRasterBand(d->warped->GetRasterCount());
             m_after_warped = true;
         }
         GDALDataset& use = warp ? *d->warped : ds;
-        const std::array<std::optional<int>, 5> index{ d->spec.bands.blue, d->spec.bands.green, d->spec.bands.red,
-                                                       d->spec.bands.nir, d->spec.bands.swir1 };
-        for (std::size_t k = 0; k < 5; ++k) {
+        const std::array<std::optional<int>, 6> index{ d->spec.bands.blue,  d->spec.bands.green, d->spec.bands.red,
+                                                       d->spec.bands.nir,   d->spec.bands.swir1, d->spec.bands.swir2 };
+        for (std::size_t k = 0; k < index.size(); ++k) {
             if (!index[k])
                 continue;
             d->bands[k] = use.GetRasterBand(*index[k]);
@@ -164,12 +295,12 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
                 d->nodata[k] = nd;
         }
         if (!d->spec.mask_path.empty()) {
-            const std::string what = d->spec.option + "-mask " + d->spec.mask_path;
+            const std::string mask_what = d->spec.option + "-mask " + d->spec.mask_path;
             d->mask_source = open_raster(d->spec.mask_path, d->spec.option + "-mask");
             const GDALDataType mt = d->mask_source->GetRasterBand(1)->GetRasterDataType();
             if (d->mask_source->GetRasterCount() != 1 || GDALDataTypeIsFloating(mt))
-                throw InputError(what + ": a quality mask is one band of integer codes (e.g. Sentinel-2 SCL); this "
-                                        "raster has " +
+                throw InputError(mask_what + ": a quality mask is one band of integer codes (e.g. Sentinel-2 SCL); this "
+                                             "raster has " +
                                  std::to_string(d->mask_source->GetRasterCount()) + " band(s) of " +
                                  GDALGetDataTypeName(mt) + ": is it the image itself?");
             const Grid mg = grid_of(*d->mask_source, d->spec.option + "-mask", d->spec.mask_path);
@@ -182,18 +313,45 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
                 double xmin = 0, ymin = 0, xmax = 0, ymax = 0;
                 if (!ct || !ct->TransformBounds(mb.xmin, mb.ymin, mb.xmax, mb.ymax, &xmin, &ymin, &xmax, &ymax, 21) ||
                     std::min(b.xmax, xmax) <= std::max(b.xmin, xmin) || std::min(b.ymax, ymax) <= std::max(b.ymin, ymin))
-                    throw InputError(what + " does not overlap " + d->spec.option + " " + d->spec.path +
+                    throw InputError(mask_what + " does not overlap " + d->spec.option + " " + d->spec.path +
                                      ": is it the mask of this scene?");
             }
             for (int v = 0; v < 256; ++v)
                 d->mask_invalid[std::size_t(v)] = d->spec.mask_rule && d->spec.mask_rule->invalid(v) ? 1 : 0;
-            if (same_crs(ms, *m_srs) && same_grid(mg, m_grid)) {
+            if (!move && same_crs(ms, *m_srs) && same_grid(mg, m_grid)) {
                 d->mask = d->mask_source->GetRasterBand(1);
             } else {
-                d->mask_warped = warp_onto(*d->mask_source, m_grid, *m_srs, "near", false, what);
+                double gt[6];
+                d->mask_source->GetGeoTransform(gt);
+                if (move) {
+                    const auto offset = map_offset(*after.shift, m_grid, *m_srs, ms, mask_what);
+                    gt[0] -= offset[0];
+                    gt[3] -= offset[1];
+                }
+                const AfterResampling r = choose_after_resampling(cell_ratio(mg, ms, m_grid, *m_srs));
+                if (r.coarsening && d->spec.mask_rule)
+                    d->mask_view = invalid_share_view(*d->mask_source, d->spec.mask_path, *d->spec.mask_rule, gt);
+                if (d->mask_view) {
+                    // Cells no mask cell reaches are 255: wholly invalid, as a mask's nodata is.
+                    d->mask_warped = warp_onto(*d->mask_view, m_grid, *m_srs, "average", false, mask_what,
+                                               { "-dstnodata", "255" });
+                    d->mask_is_share = true;
+                } else {
+                    if (move)
+                        d->mask_view = moved_copy(*d->mask_source,
+                                                  map_offset(*after.shift, m_grid, *m_srs, ms, mask_what), mask_what);
+                    d->mask_warped =
+                      warp_onto(move ? *d->mask_view : *d->mask_source, m_grid, *m_srs, "near", false, mask_what);
+                }
                 d->mask = d->mask_warped->GetRasterBand(1);
+                if (is_after)
+                    m_resampling.masks = d->mask_is_share ? r.masks : "nearest";
             }
         }
+    }
+    if (!m_after_warped) {
+        m_resampling.bands = "none";
+        m_resampling.why = "the after image is on the before grid: read as it is";
     }
 }
 
@@ -205,6 +363,8 @@ ImagePair::~ImagePair()
             continue;
         d->warped.reset();
         d->mask_warped.reset();
+        d->moved.reset();
+        d->mask_view.reset();
     }
 }
 
@@ -224,6 +384,11 @@ double ImagePair::bytes_per_row() const
 bool ImagePair::has_swir() const
 {
     return m_before->spec.bands.has_swir() && m_after->spec.bands.has_swir();
+}
+
+bool ImagePair::has_swir2() const
+{
+    return m_before->spec.bands.swir2 && m_after->spec.bands.swir2;
 }
 
 void ImagePair::read(const Window& window, BandWindow& before, BandWindow& after) const
@@ -263,11 +428,11 @@ void ImagePair::read_date(Date& d, const Window& window, BandWindow& out) const
     out.window = window;
     const std::size_t n = window.size();
     out.valid.assign(n, 1);
-    const bool swir = has_swir();
+    const bool swir = has_swir(), swir2 = has_swir2();
     std::vector<float>& raw = d.raw;
     raw.resize(n);
-    for (std::size_t k = 0; k < 5; ++k) {
-        if (!d.bands[k] || (k == 4 && !swir)) {
+    for (std::size_t k = 0; k < out.bands.size(); ++k) {
+        if (!d.bands[k] || (k == 4 && !swir) || (k == 5 && !swir2)) {
             out.bands[k].clear();
             continue;
         }
@@ -314,10 +479,17 @@ void ImagePair::read_date(Date& d, const Window& window, BandWindow& out) const
             throw InputError(d.spec.option + "-mask " + d.spec.mask_path + ": cannot read rows " +
                              std::to_string(window.row0) + "-" + std::to_string(window.row_end() - 1) + gdal_says(capture));
         const MaskConvention& rule = *d.spec.mask_rule;
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::int32_t v = m[i];
-            if (v >= 0 && v < 256 ? d.mask_invalid[std::size_t(v)] : rule.invalid(v))
-                out.valid[i] = 0;
+        if (d.mask_is_share) {
+            const std::int32_t least = std::int32_t(std::ceil(mask_invalid_share * 255.0 - 1e-9));
+            for (std::size_t i = 0; i < n; ++i)
+                if (m[i] >= least)
+                    out.valid[i] = 0;
+        } else {
+            for (std::size_t i = 0; i < n; ++i) {
+                const std::int32_t v = m[i];
+                if (v >= 0 && v < 256 ? d.mask_invalid[std::size_t(v)] : rule.invalid(v))
+                    out.valid[i] = 0;
+            }
         }
     }
 }
