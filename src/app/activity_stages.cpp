@@ -297,6 +297,8 @@ std::string calibration_json(const ActivityCalibration& c)
     }
     j.end_array();
     j.key("hysteresis").exact(t.hysteresis).key("departure").exact(t.departure);
+    j.key("misregistration");
+    write_misregistration(j, c.misregistration, true);
     j.end_object();
     return j.str();
 }
@@ -338,6 +340,7 @@ ActivityCalibration calibration_from_json(const std::string& text)
     }
     t.hysteresis = root.GetDouble("hysteresis");
     t.departure = root.GetDouble("departure");
+    c.misregistration = misregistration_from_json(root.GetObj("misregistration"));
     return c;
 }
 
