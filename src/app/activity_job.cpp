@@ -621,6 +621,8 @@ void ActivityRun::use_calibration(const ActivityCalibration& c)
     // The plan's misregistration correction reaches every reader a shard makes, and the chips.
     m_state->after.shift = m_result.after_spec.shift = correction_of(c.misregistration);
     m_result.input.misregistration = c.misregistration;
+    if (c.misregistration.mode == "auto" && !c.misregistration.measured)
+        m_result.warnings.push_back("the misregistration between the dates was " + c.misregistration.verdict);
     if (m_state->after.shift) {
         m_result.after_warped = true;
         if (m_result.input.resampling.bands == "none") // on the before grid, now warped by the correction

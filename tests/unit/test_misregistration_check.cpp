@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <complex>
+#include <algorithm>
 #include <random>
 
 using namespace redline;
@@ -177,6 +178,26 @@ TEST(MisregistrationCheck, RefusesShiftsBeyondRepairAndUnrelatedImages)
     const std::string other = refusal("/vsimem/mc_far_b.tif", "/vsimem/mc_other_a.tif");
     EXPECT_NE(other.find("do not line up clearly"), std::string::npos) << other;
     EXPECT_NE(other.find("0 with a clear correlation peak"), std::string::npos) << other;
+}
+
+TEST(MisregistrationCheck, NotMeasuredWithoutEnoughValidCells)
+{
+    // Every other row of the after image without data (a striped, cloudy or half-empty scene):
+    // no window is valid for three quarters of its cells. Reported, not guessed.
+    std::vector<double> striped = landscape(5, 512, 0.5, 0.5);
+    for (int r = 0; r < 512; r += 2)
+        std::fill(striped.begin() + std::ptrdiff_t(r) * 512, striped.begin() + std::ptrdiff_t(r + 1) * 512, 0.0);
+    write_tif("/vsimem/mc_stripes_b.tif", 512, landscape(5, 512, 0, 0));
+    write_tif("/vsimem/mc_stripes_a.tif", 512, striped);
+    const Grid grid(X0, Y0, CELL, CELL, 512, 512);
+    const CoverageRasterizer rl = red_line(grid, 0, 0, 512, 512);
+    ImageSpec after = spec("--after", "/vsimem/mc_stripes_a.tif");
+    after.nodata = 0.0;
+    const MisregistrationCheck c =
+      check_misregistration(spec("--before", "/vsimem/mc_stripes_b.tif"), after, rl, rl.footprint(), parse_after_shift("auto"));
+    EXPECT_FALSE(c.measured);
+    EXPECT_FALSE(correction_of(c));
+    EXPECT_NE(c.verdict.find("not measured"), std::string::npos) << c.verdict;
 }
 
 TEST(MisregistrationCheck, TheCalibrationKeepsItToTheBit)
