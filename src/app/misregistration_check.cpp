@@ -163,9 +163,16 @@ MisregistrationCheck check_misregistration(const ImageSpec& before, const ImageS
                                            MisregistrationCheck check)
 {
     const auto start = std::chrono::steady_clock::now();
-    ImageSpec after = after_spec;
-    after.shift.reset(); // measured on the images as georeferenced
-    ImagePair images(before, after);
+    // The images as georeferenced, nir only: a warped after image then warps one band, not six.
+    auto nir_only = [](ImageSpec s) {
+        s.bands.blue = s.bands.green = s.bands.red = s.bands.nir;
+        s.bands.swir1.reset();
+        s.bands.swir2.reset();
+        s.shift.reset();
+        return s;
+    };
+    const ImageSpec after = nir_only(after_spec);
+    ImagePair images(nir_only(before), after);
     const auto metres = metres_per_cell(images.grid(), images.srs(), footprint);
     check.metres_x = metres.first;
     check.metres_y = metres.second;

@@ -17,7 +17,7 @@ struct ImagePair::Date
 {
     ImageSpec spec;
     GDALDatasetUniquePtr source;   ///< the file as opened
-    GDALDatasetUniquePtr moved;    ///< a VRT of it with the geotransform moved back by spec.shift
+    GDALDatasetUniquePtr moved;    ///< a VRT of the bands used, the geotransform moved back by spec.shift
     GDALDatasetUniquePtr warped;   ///< on the before grid, when needed
     GDALDatasetUniquePtr mask_source;
     GDALDatasetUniquePtr mask_view; ///< a VRT of the mask: moved, and/or its codes as invalid shares
@@ -143,20 +143,35 @@ std::array<double, 2> map_offset(const CellShift& shift, const Grid& grid, const
     return { x[1] - x[0], y[1] - y[0] };
 }
 
-/// A VRT of @p source whose geotransform is moved by −@p offset: content the file places at P is
-/// then read at P − offset.
-GDALDatasetUniquePtr moved_copy(GDALDataset& source, const std::array<double, 2>& offset, const std::string& what)
+/// A VRT of bands @p bands of @p source (in that order), its geotransform moved by −@p offset
+/// when given (content the file places at P is then read at P − offset). What is warped: only the
+/// bands used (GDAL's warper computes every band of a block together, and a 12-band stack has six
+/// that change detection reads), with the misregistration undone.
+GDALDatasetUniquePtr band_view(GDALDataset& source, const std::vector<int>& bands,
+                               const std::optional<std::array<double, 2>>& offset, const std::string& what)
 {
     CplErrorCapture capture;
-    GDALDriver* vrt = GetGDALDriverManager()->GetDriverByName("VRT");
-    GDALDatasetUniquePtr copy(vrt ? vrt->CreateCopy("", &source, FALSE, nullptr, nullptr, nullptr) : nullptr);
+    CPLStringList args;
+    args.AddString("-of");
+    args.AddString("VRT");
+    for (int b : bands) {
+        args.AddString("-b");
+        args.AddString(std::to_string(b).c_str());
+    }
+    GDALTranslateOptions* options = GDALTranslateOptionsNew(args.List(), nullptr);
+    int usage_error = 0;
+    GDALDatasetH out = GDALTranslate("", GDALDataset::ToHandle(&source), options, &usage_error);
+    GDALTranslateOptionsFree(options);
+    GDALDatasetUniquePtr view(GDALDataset::FromHandle(out));
     double gt[6];
-    if (!copy || source.GetGeoTransform(gt) != CE_None)
-        throw InputError(what + ": cannot make the moved copy that corrects the misregistration" + gdal_says(capture));
-    gt[0] -= offset[0];
-    gt[3] -= offset[1];
-    copy->SetGeoTransform(gt);
-    return copy;
+    if (!view || source.GetGeoTransform(gt) != CE_None)
+        throw InputError(what + ": cannot make a virtual copy of its bands to warp" + gdal_says(capture));
+    if (offset) {
+        gt[0] -= (*offset)[0];
+        gt[3] -= (*offset)[1];
+        view->SetGeoTransform(gt);
+    }
+    return view;
 }
 
 /// A VRT of the mask file @p path (its first band) whose values are 255 where @p rule says the
@@ -272,21 +287,28 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
         // The misregistration is undone on the after date only, image and mask alike (they come
         // from the same acquisition).
         const bool move = is_after && shifted;
-        if (move)
-            d->moved = moved_copy(ds, map_offset(*after.shift, m_grid, *m_srs, after_srs, what), what);
         const bool warp = is_after && (move || !(same_crs(after_srs, *m_srs) && same_grid(after_grid, m_grid)));
+        const std::array<std::optional<int>, 6> index{ d->spec.bands.blue,  d->spec.bands.green, d->spec.bands.red,
+                                                       d->spec.bands.nir,   d->spec.bands.swir1, d->spec.bands.swir2 };
+        std::vector<int> used; // the bands read, each once, in file order: what the warp holds
+        for (const auto& i : index)
+            if (i && std::find(used.begin(), used.end(), *i) == used.end())
+                used.push_back(*i);
+        std::sort(used.begin(), used.end());
         if (warp) {
-            d->warped = warp_onto(move ? *d->moved : ds, m_grid, *m_srs, m_resampling.bands, true, what);
+            std::optional<std::array<double, 2>> offset;
+            if (move)
+                offset = map_offset(*after.shift, m_grid, *m_srs, after_srs, what);
+            d->moved = band_view(ds, used, offset, what);
+            d->warped = warp_onto(*d->moved, m_grid, *m_srs, m_resampling.bands, true, what);
             d->alpha = d->warped->GetRasterBand(d->warped->GetRasterCount());
             m_after_warped = true;
         }
-        GDALDataset& use = warp ? *d->warped : ds;
-        const std::array<std::optional<int>, 6> index{ d->spec.bands.blue,  d->spec.bands.green, d->spec.bands.red,
-                                                       d->spec.bands.nir,   d->spec.bands.swir1, d->spec.bands.swir2 };
         for (std::size_t k = 0; k < index.size(); ++k) {
             if (!index[k])
                 continue;
-            d->bands[k] = use.GetRasterBand(*index[k]);
+            const int position = int(std::find(used.begin(), used.end(), *index[k]) - used.begin()) + 1;
+            d->bands[k] = warp ? d->warped->GetRasterBand(position) : ds.GetRasterBand(*index[k]);
             int has = 0;
             const double nd = ds.GetRasterBand(*index[k])->GetNoDataValue(&has);
             if (d->spec.nodata)
@@ -338,8 +360,8 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
                     d->mask_is_share = true;
                 } else {
                     if (move)
-                        d->mask_view = moved_copy(*d->mask_source,
-                                                  map_offset(*after.shift, m_grid, *m_srs, ms, mask_what), mask_what);
+                        d->mask_view = band_view(*d->mask_source, { 1 },
+                                                 map_offset(*after.shift, m_grid, *m_srs, ms, mask_what), mask_what);
                     d->mask_warped =
                       warp_onto(move ? *d->mask_view : *d->mask_source, m_grid, *m_srs, "near", false, mask_what);
                 }
