@@ -1,5 +1,6 @@
 #include "image_pair.h"
 
+#include "cell_translation.h"
 #include "error.h"
 #include "gdal_error.h"
 #include "text.h"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace redline {
 
@@ -27,10 +29,14 @@ struct ImagePair::Date
     GDALRasterBand* mask = nullptr;
     /// The mask band holds, for each cell, the share of it invalid codes cover (0-255), not codes.
     bool mask_is_share = false;
+    /// An after image (mask) on the before grid with a misregistration to undo: read from the file
+    /// moved by it (cell_translation.h) rather than through GDAL's warper, which costs more than
+    /// the whole detection on such a pair.
+    std::optional<CellTranslation> translation, mask_translation;
     GDALRasterBand* alpha = nullptr; ///< of the warp: 0 where the source does not reach
     std::array<std::uint8_t, 256> mask_invalid{}; ///< the mask rule on codes 0-255, looked up
     /// Buffers of read_date (an ImagePair is used by one thread at a time).
-    std::vector<float> raw;
+    std::vector<float> raw, around; ///< around: the cells a translated window is interpolated from
     std::vector<std::uint8_t> alpha_values;
     std::vector<std::int32_t> mask_values;
 };
@@ -287,7 +293,12 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
         // The misregistration is undone on the after date only, image and mask alike (they come
         // from the same acquisition).
         const bool move = is_after && shifted;
-        const bool warp = is_after && (move || !(same_crs(after_srs, *m_srs) && same_grid(after_grid, m_grid)));
+        const bool on_grid = same_crs(after_srs, *m_srs) && same_grid(after_grid, m_grid);
+        if (move && on_grid) {
+            d->translation = CellTranslation(*after.shift);
+            m_after_warped = true;
+        }
+        const bool warp = is_after && (move || !on_grid) && !d->translation;
         const std::array<std::optional<int>, 6> index{ d->spec.bands.blue,  d->spec.bands.green, d->spec.bands.red,
                                                        d->spec.bands.nir,   d->spec.bands.swir1, d->spec.bands.swir2 };
         std::vector<int> used; // the bands read, each once, in file order: what the warp holds
@@ -340,8 +351,12 @@ ImagePair::ImagePair(const ImageSpec& before, const ImageSpec& after)
             }
             for (int v = 0; v < 256; ++v)
                 d->mask_invalid[std::size_t(v)] = d->spec.mask_rule && d->spec.mask_rule->invalid(v) ? 1 : 0;
-            if (!move && same_crs(ms, *m_srs) && same_grid(mg, m_grid)) {
+            if (same_crs(ms, *m_srs) && same_grid(mg, m_grid)) {
                 d->mask = d->mask_source->GetRasterBand(1);
+                if (move) {
+                    d->mask_translation = CellTranslation(*after.shift);
+                    m_resampling.masks = "nearest";
+                }
             } else {
                 double gt[6];
                 d->mask_source->GetGeoTransform(gt);
@@ -430,18 +445,45 @@ void ImagePair::release_rows_above(int row)
                 if (b)
                     m_released.emplace_back(b, 0);
         }
+    // A translated after image is read from up to |ky| rows above the window: keep those blocks.
+    const int lead = m_after->translation ? std::abs(m_after->translation->ky) : 0;
     for (auto& br : m_released) {
         GDALRasterBand* band = br.first;
         int block_cols = 0, block_rows = 0;
         band->GetBlockSize(&block_cols, &block_rows);
         if (block_cols <= 0 || block_rows <= 0)
             continue;
-        const int end = row / block_rows;
+        const int end = std::max(0, row - lead) / block_rows;
         const int blocks_x = (band->GetXSize() + block_cols - 1) / block_cols;
         for (; br.second < end; ++br.second)
             for (int x = 0; x < blocks_x; ++x)
                 band->FlushBlock(x, br.second, FALSE);
     }
+}
+
+bool ImagePair::read_translated(Date& d, std::size_t k, const Window& window, std::vector<float>& out) const
+{
+    const CellTranslation& t = *d.translation;
+    GDALRasterBand* band = d.bands[k];
+    // The window's source cells and one more column and row, NaN where the image has none.
+    const Window src{ window.col0 + t.kx, window.row0 + t.ky, window.cols + 1, window.rows + 1 };
+    const Window in = src.intersection(Window{ 0, 0, band->GetXSize(), band->GetYSize() });
+    std::vector<float>& a = d.around;
+    a.assign(src.size(), std::numeric_limits<float>::quiet_NaN());
+    if (!in.empty()) {
+        float* at = a.data() + std::size_t(in.row0 - src.row0) * std::size_t(src.cols) + std::size_t(in.col0 - src.col0);
+        if (band->RasterIO(GF_Read, in.col0, in.row0, in.cols, in.rows, at, in.cols, in.rows, GDT_Float32,
+                           sizeof(float), GSpacing(sizeof(float)) * src.cols, nullptr) != CE_None)
+            return false;
+    }
+    if (d.nodata[k]) {
+        const float nodata = float(*d.nodata[k]);
+        for (float& v : a)
+            if (v == nodata)
+                v = std::numeric_limits<float>::quiet_NaN();
+    }
+    translate_bilinear(a.data(), window.cols, window.rows, t, out.data());
+    return true;
 }
 
 void ImagePair::read_date(Date& d, const Window& window, BandWindow& out) const
@@ -458,15 +500,19 @@ void ImagePair::read_date(Date& d, const Window& window, BandWindow& out) const
             out.bands[k].clear();
             continue;
         }
-        if (d.bands[k]->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows, raw.data(), window.cols,
-                                 window.rows, GDT_Float32, 0, 0, nullptr) != CE_None)
+        const bool ok = d.translation ? read_translated(d, k, window, raw)
+                                      : d.bands[k]->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows,
+                                                             raw.data(), window.cols, window.rows, GDT_Float32, 0, 0,
+                                                             nullptr) == CE_None;
+        if (!ok)
             throw InputError(d.spec.option + " " + d.spec.path + ": cannot read rows " + std::to_string(window.row0) +
                              "-" + std::to_string(window.row_end() - 1) + " (is the file truncated or corrupt?)" +
                              gdal_says(capture));
         auto& band = out.bands[k];
         band.resize(n);
         const double scale = d.spec.bands.scale, offset = d.spec.bands.offset;
-        const std::optional<double>& nd = d.nodata[k];
+        // A translated window has its nodata as NaN already (and an interpolated value may equal it).
+        const std::optional<double>& nd = d.translation ? std::nullopt : d.nodata[k];
         std::uint8_t* valid = out.valid.data();
         const float* v = raw.data();
         float* b = band.data();
@@ -496,8 +542,27 @@ void ImagePair::read_date(Date& d, const Window& window, BandWindow& out) const
     if (d.mask) {
         std::vector<std::int32_t>& m = d.mask_values;
         m.resize(n);
-        if (d.mask->RasterIO(GF_Read, window.col0, window.row0, window.cols, window.rows, m.data(), window.cols,
-                             window.rows, GDT_Int32, 0, 0, nullptr) != CE_None)
+        // Translated: the nearest mask cell of each, cells beyond the mask invalid (as beyond a warp).
+        const int mx = d.mask_translation ? d.mask_translation->nearest_x : 0;
+        const int my = d.mask_translation ? d.mask_translation->nearest_y : 0;
+        const Window from = Window{ window.col0 + mx, window.row0 + my, window.cols, window.rows }.intersection(
+          Window{ 0, 0, d.mask->GetXSize(), d.mask->GetYSize() });
+        if (from.size() != n) {
+            for (std::size_t i = 0; i < n; ++i)
+                m[i] = 0;
+            for (int r = 0; r < window.rows; ++r)
+                for (int c = 0; c < window.cols; ++c) {
+                    const int rr = window.row0 + my + r, cc = window.col0 + mx + c;
+                    if (rr < from.row0 || rr >= from.row_end() || cc < from.col0 || cc >= from.col_end())
+                        out.valid[std::size_t(r) * std::size_t(window.cols) + std::size_t(c)] = 0;
+                }
+        }
+        if (!from.empty() &&
+            d.mask->RasterIO(GF_Read, from.col0, from.row0, from.cols, from.rows,
+                             m.data() + std::size_t(from.row0 - window.row0 - my) * std::size_t(window.cols) +
+                               std::size_t(from.col0 - window.col0 - mx),
+                             from.cols, from.rows, GDT_Int32, sizeof(std::int32_t),
+                             GSpacing(sizeof(std::int32_t)) * window.cols, nullptr) != CE_None)
             throw InputError(d.spec.option + "-mask " + d.spec.mask_path + ": cannot read rows " +
                              std::to_string(window.row0) + "-" + std::to_string(window.row_end() - 1) + gdal_says(capture));
         const MaskConvention& rule = *d.spec.mask_rule;

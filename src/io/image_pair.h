@@ -85,6 +85,8 @@ public:
 private:
     struct Date;
     void read_date(Date& d, const Window& window, BandWindow& out) const;
+    /// Band @p k of the after date through its CellTranslation, into @p out (window.size() values).
+    bool read_translated(Date& d, std::size_t k, const Window& window, std::vector<float>& out) const;
     std::vector<std::pair<GDALRasterBand*, int>> m_released; ///< band, first block row still cached
     std::unique_ptr<Date> m_before, m_after;
     Grid m_grid;
