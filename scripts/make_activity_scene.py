@@ -103,7 +103,8 @@ DEFAULT_SEED = 20260429
 PIX = 10.0          # output pixel (m)
 HR = 5.0            # ground resolution (m)
 F = int(PIX / HR)   # ground pixels per output pixel
-MARGIN = 6          # ground pixels around the scene (room for the misregistration shift)
+MARGIN = 6          # ground pixels around the scene (room for the misregistration shift; more when
+                    # --misregistration asks for more than 25 m, see main())
 X0 = 272000.0       # scene's west edge, EPSG:32649 (about 108.65 E)
 YTOP = 3270000.0    # scene's north edge (about 29.54 N)
 EPSG_IMG = 32649
@@ -1339,10 +1340,12 @@ def main(argv=None):
                         "%s = %s" % (k, " ".join("--" + o.replace("_", "-") + ("" if x is True else " %s" % x)
                                                 for o, x in v.items())) for k, v in sorted(VARIANTS.items())))
     ap.add_argument("--misregistration", type=parse_pair, default=(5.0, 5.0),
-                    help="DX,DY metres the after image content is shifted (multiples of 5; default 5,5)")
+                    help="DX,DY metres the after image content is shifted east, north (multiples of 5 up to "
+                         "100; default 5,5)")
     ap.add_argument("--noise", type=parse_pair, default=(0.02, 0.001),
                     help="REL,ABS Gaussian sensor noise sigma = REL*value + ABS (default 0.02,0.001)")
     args = ap.parse_args(argv)
+    global MARGIN
     if args.variant:
         own_grid = args.after_crs is not None   # an explicit --after-crs/--after-res wins over the preset
         for k, v in VARIANTS[args.variant].items():
@@ -1356,8 +1359,11 @@ def main(argv=None):
     if args.after_render and not args.after_crs:
         ap.error("--after-render needs --after-crs (and --after-res)")
     for v in args.misregistration:
-        if abs(v) % HR != 0 or abs(v) > (MARGIN - 1) * HR:
-            ap.error("--misregistration: multiples of 5 m up to 25 m")
+        if abs(v) % HR != 0 or abs(v) > 100:
+            ap.error("--misregistration: multiples of 5 m up to 100 m")
+    # Room for the shift around the ground. Scenes within 25 m keep the margin (and so the random
+    # fields, which are drawn on the ground grid) they always had.
+    MARGIN = max(MARGIN, int(max(abs(v) for v in args.misregistration) / HR) + 1)
     if args.size < 800:
         ap.error("--size: at least 800 pixels (the planted layout needs ~8 km)")
     meta = generate(args)

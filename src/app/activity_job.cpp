@@ -3,6 +3,7 @@
 
 #include "area_meter.h"
 #include "atomic_file.h"
+#include "band_resolution.h"
 #include "catalogue.h"
 #include "change_pass.h"
 #include "robust_stats.h"
@@ -33,36 +34,6 @@ namespace fs = std::filesystem;
 namespace redline {
 
 namespace {
-
-/// The band mapping of one date: a preset, a mapping, or both (the mapping wins, the preset
-/// keeps its scale and offset), then explicit scale/offset.
-BandMapping resolve_bands(const DateOptions& date, const DateOptions* fallback, const Catalogue& catalogue,
-                          const std::string& option)
-{
-    const std::string sensor = !date.sensor.empty() || !date.bands.empty() || !fallback ? date.sensor : fallback->sensor;
-    const std::string bands = !date.sensor.empty() || !date.bands.empty() || !fallback ? date.bands : fallback->bands;
-    BandMapping m;
-    if (!sensor.empty())
-        m = BandMapping::parse_preset(catalogue.text("bands", sensor, option + "-sensor"),
-                                      catalogue.layers_dir() + "/bands/" + sensor + ".txt");
-    if (!bands.empty()) {
-        BandMapping explicit_bands = BandMapping::parse(bands, option + "-bands");
-        explicit_bands.scale = m.scale;
-        explicit_bands.offset = m.offset;
-        explicit_bands.preset = m.preset;
-        m = explicit_bands;
-    }
-    if (sensor.empty() && bands.empty())
-        throw InputError("say which band is which: --sensor PRESET (e.g. sentinel2_l2a, gf1_pms) or --bands "
-                         "blue=1,green=2,red=3,nir=4,swir1=5");
-    const std::optional<double> scale = date.scale ? date.scale : (fallback ? fallback->scale : std::nullopt);
-    const std::optional<double> offset = date.offset ? date.offset : (fallback ? fallback->offset : std::nullopt);
-    if (scale)
-        m.scale = *scale;
-    if (offset)
-        m.offset = *offset;
-    return m;
-}
 
 /// Tiles of the footprint on the image's block grid, row-major: each block is decompressed once
 /// per pass, and labelling takes bands of rows tile by tile from the left. Blocks that are strips
@@ -373,8 +344,16 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     after.option = "--after";
     before.path = options.before.path;
     after.path = options.after.path;
-    before.bands = resolve_bands(options.before, nullptr, catalogue, "--before");
-    after.bands = resolve_bands(options.after, &options.before, catalogue, "--after");
+    {
+        // Both files opened first: a missing or unreadable image is reported before any question
+        // of which band is which. Then each date's bands: options, else the file's own names.
+        const ImageBandsFile before_file(before.path, "--before"), after_file(after.path, "--after");
+        result.input.before = resolve_bands(before_file, options.before, nullptr, catalogue);
+        result.input.after = resolve_bands(after_file, options.after, &options.before, catalogue);
+        before.bands = result.input.before.mapping;
+        after.bands = result.input.after.mapping;
+        result.input.misregistration = parse_after_shift(options.after_shift);
+    }
     before.nodata = options.before.nodata;
     after.nodata = options.after.nodata;
     before.mask_path = options.before.mask;
@@ -405,6 +384,7 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     result.cols = grid.cols();
     result.rows = grid.rows();
     result.after_warped = images.after_warped();
+    result.input.resampling = images.after_resampling();
     result.overlap_fraction = images.overlap_fraction();
     result.swir = images.has_swir();
     if (result.swir) {
@@ -514,6 +494,13 @@ ActivityCalibration ActivityRun::calibrate()
     const ImageSpec& after = st.after;
     const int threads = st.threads;
 
+    // 2b. The misregistration between the dates, measured (and corrected from here on) before
+    // anything compares them.
+    step(0.04, "measuring the misregistration between the dates");
+    cal.misregistration =
+      check_misregistration(before, after, *st.rasterizer, st.footprint, m_result.input.misregistration);
+    st.after.shift = correction_of(cal.misregistration);
+
     // The two passes over the sample tiles share each thread's readers: the second finds the
     // blocks the first decoded in GDAL's cache (each thread takes the same tiles both times).
     std::vector<std::shared_ptr<ChangeWindowReader>> readers(std::size_t(std::max(1, threads)));
@@ -579,6 +566,16 @@ ActivityCalibration ActivityRun::calibrate()
 
 void ActivityRun::use_calibration(const ActivityCalibration& c)
 {
+    // The plan's misregistration correction reaches every reader a shard makes, and the chips.
+    m_state->after.shift = m_result.after_spec.shift = correction_of(c.misregistration);
+    m_result.input.misregistration = c.misregistration;
+    if (c.misregistration.mode == "auto" && !c.misregistration.measured)
+        m_result.warnings.push_back("the misregistration between the dates was " + c.misregistration.verdict);
+    if (m_state->after.shift) {
+        m_result.after_warped = true;
+        if (m_result.input.resampling.bands == "none") // on the before grid, now warped by the correction
+            m_result.input.resampling = choose_after_resampling(m_result.input.resampling.cell_ratio);
+    }
     m_result.normalization = c.normalization;
     m_result.thresholds = c.thresholds;
     m_state->calibrated = true;

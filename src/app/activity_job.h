@@ -4,6 +4,7 @@
 #include "coverage_job.h"
 #include "crs.h"
 #include "geos_context.h"
+#include "image_input_report.h"
 #include "image_pair.h"
 #include "radiometric_normalization.h"
 #include "vector_source.h"
@@ -30,6 +31,7 @@ struct ActivityOptions
 {
     DateOptions before, after;       ///< after: empty sensor/bands mean "as before"
     std::string mask_convention = "s2_scl";
+    std::string after_shift = "auto"; ///< misregistration: auto, none, or DX,DY cells (parse_after_shift)
     VectorSpec redline;
     std::optional<VectorSpec> zones;
     double min_area_m2 = 400;        ///< minimum mapping unit
@@ -96,6 +98,7 @@ struct ActivityResult
     std::string chips_dir; ///< relative to the GeoPackage's folder; empty without chips
     Box redline_extent;    ///< of the red line, working CRS (the project's initial view)
     ImageSpec before_spec, after_spec; ///< as resolved, for reading the chips
+    ImageInputReport input;            ///< bands, scale, resampling, misregistration: how they were decided
 };
 
 /// Runs the detection. @p ctx owns the result's geometries.

@@ -190,6 +190,8 @@ std::string activity_json(const ActivityResult& r)
     j.field("overlap_fraction", r.overlap_fraction, 4);
     j.field("mask_convention", r.mask_convention);
     j.end_object();
+    j.key("input");
+    write_image_input(j, r.input);
     j.key("indices").begin_array();
     for (const auto& s : r.indices)
         j.value(s);

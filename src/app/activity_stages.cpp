@@ -294,6 +294,8 @@ std::string calibration_json(const ActivityCalibration& c)
         j.end_array();
     }
     j.key("hysteresis").exact(t.hysteresis);
+    j.key("misregistration");
+    write_misregistration(j, c.misregistration, true);
     j.end_object();
     return j.str();
 }
@@ -333,6 +335,7 @@ ActivityCalibration calibration_from_json(const std::string& text)
             table.second->push_back(v);
         }
     t.hysteresis = root.GetDouble("hysteresis");
+    c.misregistration = misregistration_from_json(root.GetObj("misregistration"));
     return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include "activity_job.h"
 #include "area_meter.h"
+#include "misregistration_check.h"
 #include "patch_labeling.h"
 
 #include <ogr_geometry.h>
@@ -40,11 +41,13 @@ ChangeComponents join_components(std::vector<ChangeComponents> parts);
 std::string components_json(const ChangeComponents& c);
 ChangeComponents components_from_json(const std::string& text);
 
-/// @brief The fitted state every part of a run shares: normalisation and thresholds.
+/// @brief The fitted state every part of a run shares: misregistration correction,
+/// normalisation and thresholds.
 struct ActivityCalibration
 {
     std::vector<BandFit> normalization;
     ChangeThresholds thresholds;
+    MisregistrationCheck misregistration; ///< its correction applies to every read of the after image
 };
 std::string calibration_json(const ActivityCalibration& c);
 ActivityCalibration calibration_from_json(const std::string& text);

@@ -16,13 +16,20 @@ namespace {
 const char* const usage = R"(redline activity: suspected human activity inside the red line from two-date imagery
 
 Usage: redline activity --before T1.tif --after T2.tif --redline REDLINE --out PATCHES.gpkg
-                        [--sensor PRESET | --bands blue=1,green=2,red=3,nir=4,swir1=5]
+                        [--sensor PRESET | --bands blue=1,green=2,red=3,nir=4,swir1=5,swir2=6]
                         [--before-mask SCL1.tif --after-mask SCL2.tif] [--zones TOWNSHIPS]
+                        [--after-shift auto|none|DX,DY]
                         [--min-area M2] [--threshold K] [--csv FILE] [--json FILE]
 
 Finds new quarries, construction, roads, clearings, ponds and land reclamation inside the
 ecological protection red line between two images, for field verification (实地核查):
-  - the after image is warped onto the before grid when its CRS, extent or resolution differ;
+  - which band is which is read from each file's band names, wavelengths or colour interpretation
+    (rules in layers/bands/recognition/) unless --sensor/--bands (--after-sensor/--after-bands)
+    say it; the scale from the file's metadata, else assumed from its values (and said so);
+  - the after image is warped onto the before grid when its CRS, extent or resolution differ
+    (average when its cells are smaller, bilinear otherwise);
+  - the misregistration between the dates is measured by phase correlation inside the red line and
+    corrected from 0.2 to 2 cells; more is refused (co-register the images first; see --after-shift);
   - clouds and shadows are left out with each date's quality mask (Sentinel-2 SCL by default);
   - a relative radiometric normalisation on pseudo-invariant pixels removes global brightness,
     atmosphere and phenology differences between the dates;
@@ -37,6 +44,9 @@ Imagery without SWIR (GF-1/GF-2/GF-6 PMS) works: the SWIR indices are replaced a
 Exit status: 0 done (patches or none), 2 bad input or failure, 130 interrupted.
 
 Examples:
+  # Stacks whose bands are named (e.g. "B02".."B12", "blue", "nir"): no --sensor or --bands needed
+  redline activity --before T1.tif --after T2.tif --redline redline.gpkg --out patches.gpkg --json summary.json
+
   # Sentinel-2 L2A 12-band stacks with their scene classification layers
   redline activity --before S2_20230815.tif --after S2_20240820.tif --sensor sentinel2_l2a \
       --before-mask SCL_20230815.tif --after-mask SCL_20240820.tif \
@@ -80,11 +90,13 @@ po::options_description activity_option_descriptions()
     po::options_description images("Images");
     images.add_options()("before", po::value<std::string>()->value_name("RASTER"), "the earlier image (required)")(
       "after", po::value<std::string>()->value_name("RASTER"), "the later image (required); any CRS/resolution")(
-      "sensor", po::value<std::string>()->value_name("PRESET"), "band preset of --before (and --after) in layers/bands")(
-      "bands", po::value<std::string>()->value_name("MAP"), "band mapping, e.g. blue=2,green=3,red=4,nir=8,swir1=11")(
+      "sensor", po::value<std::string>()->value_name("PRESET"),
+      "band preset of --before (and --after) in layers/bands (default: read from the file's band names)")(
+      "bands", po::value<std::string>()->value_name("MAP"), "band mapping, e.g. blue=2,green=3,red=4,nir=8,swir1=11,swir2=12")(
       "after-sensor", po::value<std::string>()->value_name("PRESET"), "band preset of --after, if another sensor")(
       "after-bands", po::value<std::string>()->value_name("MAP"), "band mapping of --after")(
-      "scale", po::value<double>()->value_name("S"), "reflectance = value × S + O (default: the preset's, else 1)")(
+      "scale", po::value<double>()->value_name("S"),
+      "reflectance = value × S + O (default: the preset's, else the file's, else assumed from its values)")(
       "offset", po::value<double>()->value_name("O"), "see --scale (e.g. -0.1 for Sentinel-2 baseline >= 04.00)")(
       "after-scale", po::value<double>()->value_name("S"), "--scale for --after")(
       "after-offset", po::value<double>()->value_name("O"), "--offset for --after")(
@@ -93,7 +105,10 @@ po::options_description activity_option_descriptions()
       "before-mask", po::value<std::string>()->value_name("RASTER"), "cloud/quality mask of --before")(
       "after-mask", po::value<std::string>()->value_name("RASTER"), "cloud/quality mask of --after")(
       "mask-convention", po::value<std::string>()->default_value("s2_scl")->value_name("NAME"),
-      "how masks mark invalid pixels: s2_scl, landsat_qa_pixel, nonzero_invalid, zero_invalid");
+      "how masks mark invalid pixels: s2_scl, landsat_qa_pixel, nonzero_invalid, zero_invalid")(
+      "after-shift", po::value<std::string>()->default_value("auto")->value_name("auto|none|DX,DY"),
+      "misregistration of --after: auto measures it (phase correlation), corrects 0.2-2 cells and refuses more; "
+      "none skips it; DX,DY corrects this many before-grid cells (right, down) without measuring");
 
     po::options_description areas("Areas");
     areas.add_options()("redline", po::value<std::string>()->value_name("SRC"), "red-line polygons (required)")(
@@ -142,6 +157,8 @@ ActivityOptions activity_options_from(const po::variables_map& vm)
     o.before = date_options(vm, "before");
     o.after = date_options(vm, "after");
     o.mask_convention = get(vm, "mask-convention");
+    o.after_shift = get(vm, "after-shift");
+    parse_after_shift(o.after_shift); // a malformed value is refused before any file is opened
     o.redline.option = "--redline";
     o.redline.path = get(vm, "redline");
     o.redline.layer = get(vm, "redline-layer");
@@ -192,6 +209,8 @@ void print_activity_summary(const ActivityResult& r, const ActivityOptions& o)
     }
     std::printf("Image %d x %d cells of %g x %g in %s; after image %s.\n", r.cols, r.rows, r.pixel_dx, r.pixel_dy,
                 r.image_crs.c_str(), r.after_warped ? "warped onto the before grid" : "on the before grid");
+    for (const auto& line : image_input_summary(r.input))
+        std::printf("%s\n", line.c_str());
     std::printf("Cells analysed inside the red line: %lld (%lld masked or without data).\n",
                 (long long)r.pixels_analysed, (long long)r.pixels_masked);
     for (const auto& d : r.disabled)

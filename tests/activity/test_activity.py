@@ -419,6 +419,16 @@ class ShardedRun(unittest.TestCase):
         self.assertGreater(single.count("\n"), 10)
         self.assertEqual(single, sharded)
 
+    def test_same_misregistration_correction(self):
+        # The scene's half-cell misregistration, measured once by the plan and applied by every
+        # shard: the merged report says what the single run says.
+        with open(self.single.json, encoding="utf-8-sig") as f:
+            single = json.load(f)["input"]["misregistration"]
+        with open(os.path.join(self.out, "summary.json"), encoding="utf-8-sig") as f:
+            sharded = json.load(f)["input"]["misregistration"]
+        self.assertTrue(single["corrected"], single)
+        self.assertEqual(single, sharded)
+
     def test_same_outlines_as_a_single_run(self):
         a = {r["patch_id"]: (r, g) for r, g in read_patches(self.single.gpkg, 32649)}
         b = {r["patch_id"]: (r, g) for r, g in read_patches(os.path.join(self.out, "patches.gpkg"), 32649)}

@@ -239,7 +239,10 @@ TEST(CalibrationJson, RoundTripsExactly)
     c.thresholds.method = "user";
     c.thresholds.stays_vegetation_factor = 2.0 / 3.0;
     c.thresholds.band_sigma = { { 0.1f / 3.0f, 0.2f }, { 0.3f, 1e-7f } };
+    c.misregistration.correction = CellShift{ 0.1 / 3.0, -1.0 / 7.0 }; // what every shard reads the after image with
     const ActivityCalibration b = calibration_from_json(calibration_json(c));
+    EXPECT_EQ(b.misregistration.correction.dx, c.misregistration.correction.dx);
+    EXPECT_EQ(b.misregistration.correction.dy, c.misregistration.correction.dy);
     ASSERT_EQ(b.normalization.size(), 5u);
     EXPECT_EQ(b.normalization[2].gain, c.normalization[2].gain);
     EXPECT_EQ(b.normalization[2].offset, c.normalization[2].offset);

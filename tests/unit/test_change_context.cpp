@@ -1,0 +1,117 @@
+// The context of a change: a broad shift is the background, a compact change stands out of it,
+// and every cell gets the same value whatever window computes it.
+#include "change_context.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace redline;
+
+namespace {
+
+/// A window over image cells @p w (row-major), one band, before 0.1 everywhere with a little
+/// deterministic texture, after = before, all valid, noise sigma 0.01, one stratum.
+IndexWindow field(const Window& w)
+{
+    IndexWindow x;
+    x.resize(w.rows, w.cols, 1);
+    std::fill(x.valid.begin(), x.valid.end(), 1);
+    for (int r = 0; r < w.rows; ++r)
+        for (int c = 0; c < w.cols; ++c) {
+            const int row = w.row0 + r, col = w.col0 + c;
+            const float v = 0.1f + 0.002f * float((row * 7 + col * 13) % 5);
+            x.bands_before[0][std::size_t(r) * w.cols + c] = v;
+            x.bands_after[0][std::size_t(r) * w.cols + c] = v;
+        }
+    x.band_sigma = { { 0.01f } };
+    return x;
+}
+
+/// Adds @p delta to the after band of the image cells of @p area.
+void shift(IndexWindow& x, const Window& w, const Window& area, float delta)
+{
+    const Window a = area.intersection(w);
+    for (int r = a.row0; r < a.row_end(); ++r)
+        for (int c = a.col0; c < a.col_end(); ++c)
+            x.bands_after[0][std::size_t(r - w.row0) * w.cols + std::size_t(c - w.col0)] += delta;
+}
+
+} // namespace
+
+TEST(ChangeContext, TheWindowHoldsTheBlocksAroundTheTarget)
+{
+    const Window target{ 256, 512, 256, 256 };
+    const Window need = context_window(target);
+    // Whole blocks plus a one-cell ring, starting two blocks before the target's first block.
+    EXPECT_EQ((need.col0 + 1) % context_block, 0);
+    EXPECT_EQ((need.cols - 2) % context_block, 0);
+    EXPECT_LE(need.col0, target.col0 - context_block);
+    EXPECT_GE(need.col_end(), target.col_end() + context_block);
+    EXPECT_LE(need.row0, target.row0 - context_block);
+    EXPECT_GE(need.row_end(), target.row_end() + context_block);
+    IndexWindow x = field(Window{ target.col0, target.row0, target.cols, target.rows });
+    std::vector<float> out;
+    EXPECT_THROW(context_magnitude(x, target.row0, target.col0, target, out), std::logic_error);
+}
+
+TEST(ChangeContext, ABroadShiftIsTheBackgroundAndACompactChangeStandsOut)
+{
+    const Window target{ 64, 64, 64, 64 };
+    const Window w = context_window(target);
+    IndexWindow x = field(w);
+    // A haze-like shift of 5 sigmas over everything, and a 5 × 5 building 10 sigmas above it.
+    shift(x, w, w, 0.05f);
+    const Window building{ 90, 90, 5, 5 };
+    shift(x, w, building, 0.10f);
+    std::vector<float> out;
+    context_magnitude(x, w.row0, w.col0, target, out);
+    auto at = [&](int row, int col) { return out[std::size_t(row - target.row0) * target.cols + std::size_t(col - target.col0)]; };
+    // Away from the building: nothing (the shift is the background, exactly).
+    EXPECT_EQ(at(70, 70), 0.0f);
+    EXPECT_EQ(at(120, 64), 0.0f);
+    // Inside it: its own 10 sigmas less the before texture's range (at most 0.008), averaged over
+    // its 3 × 3 neighbourhood, all inside the building.
+    EXPECT_GT(at(92, 92), 9.0f);
+    EXPECT_LE(at(92, 92), 10.0f + 1e-4f);
+}
+
+TEST(ChangeContext, AChangeWiderThanTheContextIsItsOwnBackground)
+{
+    // A 100 × 100 shift covers the 3 × 3 blocks around its centre: it is broad, not compact.
+    const Window target{ 96, 96, 32, 32 };
+    const Window w = context_window(target);
+    IndexWindow x = field(w);
+    shift(x, w, Window{ 62, 62, 100, 100 }, 0.08f);
+    std::vector<float> out;
+    context_magnitude(x, w.row0, w.col0, target, out);
+    EXPECT_EQ(out[std::size_t(16) * target.cols + 16], 0.0f);
+}
+
+TEST(ChangeContext, EveryCellGetsTheSameValueWhateverWindowComputesIt)
+{
+    // One image region, scored as one 64 × 64 target and as four 32 × 32 targets, each read through
+    // its own context window: the same values to the bit.
+    const Window big{ 0, 0, 256, 256 };
+    IndexWindow whole = field(big);
+    shift(whole, big, Window{ 70, 80, 9, 7 }, 0.06f);
+    shift(whole, big, Window{ 40, 40, 120, 30 }, 0.03f);
+    const Window target{ 64, 64, 64, 64 };
+    std::vector<float> one;
+    context_magnitude(whole, 0, 0, target, one);
+    for (int qr = 0; qr < 2; ++qr)
+        for (int qc = 0; qc < 2; ++qc) {
+            const Window part{ 64 + 32 * qc, 64 + 32 * qr, 32, 32 };
+            const Window w = context_window(part);
+            IndexWindow x = field(w);
+            shift(x, w, Window{ 70, 80, 9, 7 }, 0.06f);
+            shift(x, w, Window{ 40, 40, 120, 30 }, 0.03f);
+            std::vector<float> out;
+            context_magnitude(x, w.row0, w.col0, part, out);
+            for (int r = 0; r < 32; ++r)
+                for (int c = 0; c < 32; ++c)
+                    ASSERT_EQ(out[std::size_t(r) * 32 + c],
+                              one[std::size_t(32 * qr + r) * 64 + std::size_t(32 * qc + c)])
+                      << "cell " << 64 + 32 * qr + r << ", " << 64 + 32 * qc + c;
+        }
+}
