@@ -39,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from bench_activity_real import HELD_OUT, city_files, scene_polygon  # noqa: E402
 
-FEATURES = ["log_score", "log_cells", "strong_share", "type=vegetation_change", "type=bare_land_change"]
+FEATURES = ["log_score", "log_cells", "type=vegetation_change", "type=bare_land_change"]
 TYPES = ["other", "vegetation_to_bare", "vegetation_to_water", "water_to_land", "bare_to_water", "bare_land_change",
          "vegetation_change"]
 
@@ -73,8 +73,9 @@ def run_redline(redline, before, after, redline_path, out_dir, extra=()):
         return out, json.load(f)
 
 
-def labelled_share(gpkg, mask_path):
-    """patch_id -> share of the patch's cells (centres inside it) labelled changed."""
+def labelled_cells(gpkg, mask_path):
+    """patch_id -> (cells, labelled cells) (cells whose centres lie inside the patch), and the
+    number of labelled cells in the scene."""
     ref = gdal.Open(mask_path)
     truth = ref.ReadAsArray() > 0
     src = ogr.Open(gpkg)
@@ -100,11 +101,14 @@ def labelled_share(gpkg, mask_path):
     lab = mem.GetRasterBand(1).ReadAsArray()
     counts = np.bincount(lab.ravel(), minlength=len(ids) + 1)
     hits = np.bincount(lab.ravel(), weights=truth.ravel().astype(float), minlength=len(ids) + 1)
-    return {ids[k]: (hits[k] / counts[k] if counts[k] else 0.0) for k in ids}
+    return {ids[k]: (float(counts[k]), float(hits[k])) for k in ids}, float(truth.sum())
 
 
 def oscd_samples(args):
+    """Feature rows, labels and groups, and per city the patches' (cells, labelled cells) and its
+    labelled cells, for the pixel F1 at each delivery threshold."""
     rows, ys, groups = [], [], []
+    pixels = {}
     cities = sorted(d for d in os.listdir(args.data) if os.path.isdir(os.path.join(args.data, d)))
     for city in cities:
         if city in HELD_OUT:
@@ -115,12 +119,15 @@ def oscd_samples(args):
         rl = os.path.join(work, "scene.geojson")
         scene_polygon(before, rl)
         gpkg, js = run_redline(args.redline, before, after, rl, work, args.extra)
-        share = labelled_share(gpkg, mask)
+        cells, labelled = labelled_cells(gpkg, mask)
+        pixels[city] = ([], labelled)
         for p in js["patches"] + js.get("candidates", []):
+            n, hits = cells.get(p["patch_id"], (0.0, 0.0))
             rows.append(feature_row(p))
-            ys.append(1.0 if share.get(p["patch_id"], 0.0) >= 0.5 else 0.0)
+            ys.append(1.0 if n and hits / n >= 0.5 else 0.0)
             groups.append("oscd:" + city)
-    return rows, ys, groups
+            pixels[city][0].append((len(rows) - 1, n, hits))
+    return rows, ys, groups, pixels
 
 
 def scene_args(scene, meta):
@@ -194,7 +201,7 @@ def main():
     ap.add_argument("--write", default="")
     ap.add_argument("extra", nargs="*", help="more redline activity options for the OSCD runs (after --)")
     a = ap.parse_args()
-    rows, ys, groups = oscd_samples(a)
+    rows, ys, groups, pixels = oscd_samples(a)
     if a.scenes:
         r2, y2, g2 = scene_samples(a)
         rows += r2
@@ -215,6 +222,22 @@ def main():
     for name in sorted(set(groups)):
         sel = g == name
         print(f"  {name:<24} patches {int(sel.sum()):>5}, real {y[sel].mean():.2f}, mean confidence {conf[sel].mean():.2f}")
+    # What each delivery threshold would give: OSCD pixel F1 (mean over the tuning cities) and the
+    # scenes' patch precision and recall of real patches.
+    print("Delivery threshold: OSCD tuning cities' mean pixel F1, scenes' patch precision / share of real patches kept")
+    for cut in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6):
+        f1s = []
+        for city, (plist, labelled) in pixels.items():
+            tp = sum(h for i, n, h in plist if conf[i] >= cut)
+            fp = sum(n - h for i, n, h in plist if conf[i] >= cut)
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / labelled if labelled else 0.0
+            f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+        scene = np.array([x.startswith("scene:") for x in groups])
+        kept = scene & (conf >= cut)
+        prec = y[kept].mean() if kept.any() else float("nan")
+        real_kept = (y[kept] == 1).sum() / max(1, (y[scene] == 1).sum())
+        print(f"  {cut:.1f}: OSCD mean F1 {np.mean(f1s):.3f}; scenes precision {prec:.3f}, real kept {real_kept:.3f}")
     text = ["# Confidence of a suspected activity patch: P(real) = 1 / (1 + exp(-(intercept + sum of weight x feature))).",
             "# Fitted by scripts/fit_activity_confidence.py on every patch redline found (--min-confidence 0) in the",
             "# OSCD tuning cities (real: >= half of the cells labelled changed) and the generated scenes",
