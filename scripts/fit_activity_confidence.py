@@ -154,7 +154,7 @@ def scene_samples(args):
         for p in js["patches"] + js.get("candidates", []):
             rows.append(feature_row(p))
             ys.append(1.0 if p["patch_id"] in real else 0.0)
-            groups.append("scene:" + name)
+            groups.append("scene:%s(seed %s)" % (meta.get("variant") or "default", meta.get("seed", "?")))
     return rows, ys, groups
 
 
@@ -239,9 +239,11 @@ def main():
         real_kept = (y[kept] == 1).sum() / max(1, (y[scene] == 1).sum())
         print(f"  {cut:.1f}: OSCD mean F1 {np.mean(f1s):.3f}; scenes precision {prec:.3f}, real kept {real_kept:.3f}")
     text = ["# Confidence of a suspected activity patch: P(real) = 1 / (1 + exp(-(intercept + sum of weight x feature))).",
-            "# Fitted by scripts/fit_activity_confidence.py on every patch redline found (--min-confidence 0) in the",
-            "# OSCD tuning cities (real: >= half of the cells labelled changed) and the generated scenes",
-            f"# ({', '.join(sorted(set(groups)))}); see docs/activity.md.",
+            "# Fitted by scripts/fit_activity_confidence.py on every patch redline found (--min-confidence 0) in",
+            "# the OSCD tuning cities (real: >= half of the cells labelled changed; beirut, nantes, saclay_e never",
+            "# used) and generated scenes of another seed than the tests' (real: matches a planted change):",
+            "#   " + ", ".join(sorted(set(groups))),
+            "# Patches below deliver_from go to the layer activity_candidates; see docs/activity.md.",
             "name: activity_confidence",
             "title: logistic model of the probability that a suspected patch is real",
             f"intercept: {intercept:.4f}"]

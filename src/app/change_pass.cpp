@@ -104,8 +104,9 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
     // the blocks of its neighbourhood (change_context.h).
     const bool classify = m_thresholds && !m_thresholds->band_sigma.empty() && !m_keep_bands;
     const bool context = classify && m_thresholds->context;
+    const Window ring{ window.col0 - 1, window.row0 - 1, window.cols + 2, window.rows + 2 };
     const Window region = !m_halo ? window
-                          : context ? context_window(window)
+                          : context ? context_window(ring)
                                     : Window{ window.col0 - 2, window.row0 - 2, window.cols + 4, window.rows + 4 };
     const Window halo = region.intersection(grid.full_window());
     if (m_release)
@@ -170,10 +171,13 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         }
     }
     if (classify) {
-        band_departures(m_indices, m_departures);
+        if (context)
+            context_background(m_indices, region.row0, region.col0, ring, m_background);
+        band_departures(m_indices, region.row0, region.col0, ring, m_departures, context ? &m_background : nullptr,
+                        context ? &m_context_departures : nullptr);
         smoothed_magnitude(m_indices, region.row0, region.col0, m_departures, window, m_magnitude);
         if (context)
-            context_magnitude(m_indices, region.row0, region.col0, window, m_context);
+            smoothed_magnitude(m_indices, region.row0, region.col0, m_context_departures, window, m_context);
         else
             m_context = m_magnitude;
     }

@@ -64,7 +64,7 @@ private:
     std::unique_ptr<CellAreas> m_cell_areas;
     BandWindow m_before, m_after;
     IndexWindow m_indices;
-    std::vector<std::vector<float>> m_departures;
+    std::vector<std::vector<float>> m_departures, m_background, m_context_departures;
     std::vector<float> m_magnitude, m_context;
     CoverageDeltas m_coverage;
 };

@@ -15,8 +15,8 @@ namespace redline {
 /// neighbourhood, estimated robustly so that a compact change does not lift it:
 ///   - each band's difference between the dates (less its stratum's median difference, in its
 ///     stratum's spread) is summarised by its median over every block of
-///     context_block × context_block cells of the image grid (valid cells only; a block with
-///     fewer than a quarter of its cells valid says nothing);
+///     context_block × context_block cells of the image grid (valid cells of every other row and
+///     column; a block with fewer than a quarter of them valid says nothing);
 ///   - a block's background is the median of the known block medians of its 3 × 3 blocks
 ///     (24 cells, about 240 m at 10 m cells): a compact change covering fewer than half of them
 ///     leaves it; 8-cell blocks were chosen on the OSCD tuning cities and the generated scenes
@@ -27,17 +27,16 @@ namespace redline {
 /// shard computes it.
 constexpr int context_block = 8;
 
-/// The image cells a window must hold for context_magnitude() to score @p target: the blocks
-/// whose medians reach its cells, and one cell more for their departures (not clipped to the image).
-Window context_window(const Window& target);
+/// The image cells a window must hold for context_background() of @p cells: the blocks whose
+/// medians reach them, and one cell more (not clipped to the image).
+Window context_window(const Window& cells);
 
-/// Change magnitude of the cells of @p target against their background: band_departures() of the
-/// after values less the background, root mean square over the bands, averaged over the valid cells
-/// of the 3 × 3 neighbourhood, like smoothed_magnitude().
+/// The background of each image cell of @p cells (row-major, one vector per band), in the cell's
+/// noise sigmas: what band_departures() takes off the after value before it measures the change.
 ///
-/// @param w      the window read, whose cell (0, 0) is image cell (@p row0, @p col0); it must hold
-///               context_window(@p target) (cells outside the image are invalid), with strata
-/// @param target image cells to score; @p out is row-major over them
-void context_magnitude(const IndexWindow& w, int row0, int col0, const Window& target, std::vector<float>& out);
+/// @param w the window read, whose cell (0, 0) is image cell (@p row0, @p col0); it must hold
+///          context_window(@p cells) (cells outside the image are invalid), with strata
+void context_background(const IndexWindow& w, int row0, int col0, const Window& cells,
+                        std::vector<std::vector<float>>& out);
 
 } // namespace redline

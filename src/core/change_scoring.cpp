@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 
 namespace redline {
 
@@ -108,107 +109,138 @@ inline float pick(std::uint32_t keep, float a, float b)
     return out;
 }
 
-/// 3×3 minimum and maximum of @p in over valid cells, for the inner cells; +∞ / −∞ where no cell
-/// of the neighbourhood is valid.
+/// 3×3 minimum and maximum of @p in (a window of @p cols columns) over valid cells, for the cells
+/// of rows [r0, r0 + nr) and columns [c0, c0 + nc) (their neighbourhoods must lie inside the
+/// window); +∞ / −∞ where no cell of the neighbourhood is valid.
 ///
 /// Invalid cells enter as +∞ for the minimum and −∞ for the maximum, so the loops have no
 /// branches and vectorise; separable (rows of 3, then columns of 3).
-void neighbourhood_range(const std::vector<float>& in, const std::vector<std::uint8_t>& valid, int rows, int cols,
-                         std::vector<float>& out_min, std::vector<float>& out_max)
+void neighbourhood_range(const std::vector<float>& in, const std::vector<std::uint8_t>& valid, int cols, int r0, int c0,
+                         int nr, int nc, std::vector<float>& out_min, std::vector<float>& out_max)
 {
     const float inf = std::numeric_limits<float>::infinity();
-    const int ir = rows - 2, ic = cols - 2;
-    const std::size_t n = std::size_t(rows) * std::size_t(cols);
+    // Rows r0 − 1 .. r0 + nr and columns c0 − 1 .. c0 + nc of the window, invalid cells as ±∞;
+    // then ranges of 3 along each row, then of 3 rows.
     thread_local std::vector<float> lo_in, hi_in, lo_h, hi_h;
-    lo_in.resize(n);
-    hi_in.resize(n);
-    {
-        const float* __restrict x = in.data();
-        const std::uint8_t* __restrict v = valid.data();
-        float* __restrict lo = lo_in.data();
-        float* __restrict hi = hi_in.data();
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint32_t keep = 0u - std::uint32_t(v[i] != 0);
-            lo[i] = pick(keep, x[i], inf);
-            hi[i] = pick(keep, x[i], -inf);
+    const std::size_t hrows = std::size_t(nr) + 2, hcols = std::size_t(nc) + 2;
+    lo_in.resize(hcols);
+    hi_in.resize(hcols);
+    lo_h.resize(hrows * std::size_t(nc));
+    hi_h.resize(hrows * std::size_t(nc));
+    for (std::size_t r = 0; r < hrows; ++r) {
+        const std::size_t o = (std::size_t(r0) - 1 + r) * std::size_t(cols) + std::size_t(c0) - 1;
+        {
+            const float* __restrict x = in.data() + o;
+            const std::uint8_t* __restrict v = valid.data() + o;
+            float* __restrict l = lo_in.data();
+            float* __restrict h = hi_in.data();
+            for (std::size_t c = 0; c < hcols; ++c) {
+                const std::uint32_t keep = 0u - std::uint32_t(v[c] != 0);
+                l[c] = pick(keep, x[c], inf);
+                h[c] = pick(keep, x[c], -inf);
+            }
         }
-    }
-    lo_h.resize(std::size_t(rows) * std::size_t(ic));
-    hi_h.resize(std::size_t(rows) * std::size_t(ic));
-    for (int r = 0; r < rows; ++r) {
-        const float* a = lo_in.data() + std::size_t(r) * cols;
-        const float* b = hi_in.data() + std::size_t(r) * cols;
-        float* lo = lo_h.data() + std::size_t(r) * ic;
-        float* hi = hi_h.data() + std::size_t(r) * ic;
-        for (int c = 0; c < ic; ++c) {
+        const float* __restrict a = lo_in.data();
+        const float* __restrict b = hi_in.data();
+        float* __restrict lo = lo_h.data() + r * std::size_t(nc);
+        float* __restrict hi = hi_h.data() + r * std::size_t(nc);
+        for (int c = 0; c < nc; ++c) {
             lo[c] = std::min(std::min(a[c], a[c + 1]), a[c + 2]);
             hi[c] = std::max(std::max(b[c], b[c + 1]), b[c + 2]);
         }
     }
-    out_min.resize(std::size_t(ir) * std::size_t(ic));
-    out_max.resize(std::size_t(ir) * std::size_t(ic));
-    for (int r = 0; r < ir; ++r) {
-        const float* __restrict l0 = lo_h.data() + std::size_t(r) * ic;
-        const float* __restrict h0 = hi_h.data() + std::size_t(r) * ic;
-        float* __restrict lo = out_min.data() + std::size_t(r) * ic;
-        float* __restrict hi = out_max.data() + std::size_t(r) * ic;
-        for (int c = 0; c < ic; ++c) {
-            lo[c] = std::min(std::min(l0[c], l0[c + ic]), l0[c + 2 * std::size_t(ic)]);
-            hi[c] = std::max(std::max(h0[c], h0[c + ic]), h0[c + 2 * std::size_t(ic)]);
+    out_min.resize(std::size_t(nr) * std::size_t(nc));
+    out_max.resize(std::size_t(nr) * std::size_t(nc));
+    for (int r = 0; r < nr; ++r) {
+        const float* __restrict l0 = lo_h.data() + std::size_t(r) * nc;
+        const float* __restrict h0 = hi_h.data() + std::size_t(r) * nc;
+        float* __restrict lo = out_min.data() + std::size_t(r) * nc;
+        float* __restrict hi = out_max.data() + std::size_t(r) * nc;
+        for (int c = 0; c < nc; ++c) {
+            lo[c] = std::min(std::min(l0[c], l0[c + nc]), l0[c + 2 * std::size_t(nc)]);
+            hi[c] = std::max(std::max(h0[c], h0[c + nc]), h0[c + 2 * std::size_t(nc)]);
         }
+    }
+}
+
+/// The departure of @p n after values @p a, less the shift @p m, from the ranges [@p l, @p u], in
+/// units of 1 / @p is; 0 where the cell is invalid or has no valid neighbour (lo = +∞ > hi).
+/// Without branches, so that it vectorises.
+inline void departure_row(const float* __restrict a, const float* __restrict m, const float* __restrict l,
+                          const float* __restrict u, const float* __restrict is, const std::uint8_t* __restrict valid,
+                          int n, float* __restrict d)
+{
+    for (int c = 0; c < n; ++c) {
+        const float av = a[c] - m[c], lv = l[c], uv = u[c];
+        const float below = av - lv, above = av - uv;
+        const float raw = av < lv ? below : (av > uv ? above : 0.0f);
+        const bool use = (valid[c] != 0) & (lv <= uv);
+        d[c] = use ? raw * is[c] : 0.0f;
     }
 }
 
 } // namespace
 
-void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out)
+void band_departures(const IndexWindow& w, int row0, int col0, const Window& cells, std::vector<std::vector<float>>& out,
+                     const std::vector<std::vector<float>>* background,
+                     std::vector<std::vector<float>>* out_against_background)
 {
-    const int ir = std::max(0, w.rows - 2), ic = std::max(0, w.cols - 2);
-    const std::size_t n = std::size_t(ir) * std::size_t(ic);
+    const std::size_t n = cells.size();
     const std::size_t bands = w.bands_before.size();
     out.resize(bands);
-    thread_local std::vector<float> lo, hi, inv_spread, shift;
-    inv_spread.resize(std::size_t(ic));
-    shift.resize(std::size_t(ic));
+    if (background)
+        out_against_background->resize(bands);
+    if (n && (cells.row0 - 1 < row0 || cells.col0 - 1 < col0 || cells.row_end() + 1 > row0 + w.rows ||
+              cells.col_end() + 1 > col0 + w.cols))
+        throw std::logic_error("band_departures: the window does not hold the cells' neighbourhoods");
+    const int r0 = cells.row0 - row0, c0 = cells.col0 - col0, nr = cells.rows, nc = cells.cols;
+    thread_local std::vector<float> lo, hi, inv_spread, spread, shift, shift_bg;
+    inv_spread.resize(std::size_t(std::max(nc, 0)));
+    spread.resize(std::size_t(std::max(nc, 0)));
+    shift.resize(std::size_t(std::max(nc, 0)));
+    shift_bg.resize(std::size_t(std::max(nc, 0)));
     for (std::size_t k = 0; k < bands; ++k) {
         out[k].assign(n, 0.0f);
+        if (background)
+            (*out_against_background)[k].assign(n, 0.0f);
         if (n == 0)
             continue;
-        // Each stratum's spread of this band, as a reciprocal (1 where there is none), and its
+        // Each stratum's spread of this band, its reciprocal (1 where there is none), and its
         // median difference.
-        std::array<float, 256> inverse, bias;
+        std::array<float, 256> inverse, sigma, bias;
         inverse.fill(1.0f);
+        sigma.fill(1.0f);
         bias.fill(0.0f);
         for (std::size_t st = 0; st < w.band_sigma.size() && st < inverse.size(); ++st) {
-            const float sigma = k < w.band_sigma[st].size() ? w.band_sigma[st][k] : 0.0f;
-            inverse[st] = sigma > 0 ? 1.0f / sigma : 1.0f;
+            const float v = k < w.band_sigma[st].size() ? w.band_sigma[st][k] : 0.0f;
+            sigma[st] = v > 0 ? v : 1.0f;
+            inverse[st] = 1.0f / sigma[st];
         }
         for (std::size_t st = 0; st < w.band_bias.size() && st < bias.size(); ++st)
             bias[st] = k < w.band_bias[st].size() ? w.band_bias[st][k] : 0.0f;
-        neighbourhood_range(w.bands_before[k], w.valid, w.rows, w.cols, lo, hi);
-        for (int r = 0; r < ir; ++r) {
-            const std::size_t i0 = std::size_t(r) * ic;
-            const std::size_t o0 = std::size_t(r + 1) * w.cols + 1;
-            const float* __restrict l = lo.data() + i0;
-            const float* __restrict u = hi.data() + i0;
-            const float* __restrict a = w.bands_after[k].data() + o0;
-            const std::uint8_t* __restrict valid = w.valid.data() + o0;
+        neighbourhood_range(w.bands_before[k], w.valid, w.cols, r0, c0, nr, nc, lo, hi);
+        for (int r = 0; r < nr; ++r) {
+            const std::size_t i0 = std::size_t(r) * nc;
+            const std::size_t o0 = std::size_t(r0 + r) * w.cols + std::size_t(c0);
             const std::uint8_t* __restrict stratum = w.stratum.data() + o0;
-            float* __restrict d = out[k].data() + i0;
-            float* __restrict s = inv_spread.data();
+            float* __restrict is = inv_spread.data();
+            float* __restrict sd = spread.data();
             float* __restrict m = shift.data();
-            for (int c = 0; c < ic; ++c) {
-                s[c] = inverse[stratum[c]];
+            for (int c = 0; c < nc; ++c) {
+                is[c] = inverse[stratum[c]];
+                sd[c] = sigma[stratum[c]];
                 m[c] = bias[stratum[c]];
             }
-            // Without branches: a cell without data, or without a valid neighbour (lo = +∞ > hi),
-            // departs by 0.
-            for (int c = 0; c < ic; ++c) {
-                const float av = a[c] - m[c], lv = l[c], uv = u[c];
-                const float below = av - lv, above = av - uv;
-                const float raw = av < lv ? below : (av > uv ? above : 0.0f);
-                const bool use = (valid[c] != 0) & (lv <= uv);
-                d[c] = use ? raw * s[c] : 0.0f;
+            const float* a = w.bands_after[k].data() + o0;
+            const std::uint8_t* valid = w.valid.data() + o0;
+            departure_row(a, m, lo.data() + i0, hi.data() + i0, is, valid, nc, out[k].data() + i0);
+            if (background) {
+                const float* __restrict bg = (*background)[k].data() + i0;
+                float* __restrict mb = shift_bg.data();
+                for (int c = 0; c < nc; ++c)
+                    mb[c] = m[c] + sd[c] * bg[c];
+                departure_row(a, mb, lo.data() + i0, hi.data() + i0, is, valid, nc,
+                              (*out_against_background)[k].data() + i0);
             }
         }
     }
@@ -217,31 +249,28 @@ void band_departures(const IndexWindow& w, std::vector<std::vector<float>>& out)
 void smoothed_magnitude(const IndexWindow& w, int row0, int col0, const std::vector<std::vector<float>>& departures,
                         const Window& target, std::vector<float>& out)
 {
-    // The target and its one-cell ring, on the departures' grid (whose cell (0, 0) is image cell
-    // (row0 + 1, col0 + 1)).
+    // The departures cover the target and its one-cell ring.
     const int ir = target.rows + 2, ic = target.cols + 2;
     const int orows = target.rows, ocols = target.cols;
     out.assign(target.size(), 0.0f);
     if (out.empty())
         return;
-    const int dcols = w.cols - 2;
-    const int r_first = target.row0 - 1 - row0 - 1, c_first = target.col0 - 1 - col0 - 1;
     const std::size_t n = std::size_t(ir) * std::size_t(ic);
     const std::size_t bands = departures.size();
     // Magnitude of every cell of the ring window, and whether it counts (valid) as 1/0.
     thread_local std::vector<float> magnitude, weight;
     magnitude.assign(n, 0.0f);
     weight.resize(n);
-    for (std::size_t k = 0; k < bands; ++k)
-        for (int r = 0; r < ir; ++r) {
-            const float* __restrict d = departures[k].data() + std::size_t(r_first + r) * dcols + std::size_t(c_first);
-            float* __restrict m = magnitude.data() + std::size_t(r) * ic;
-            for (int c = 0; c < ic; ++c)
-                m[c] += d[c] * d[c];
-        }
+    for (std::size_t k = 0; k < bands; ++k) {
+        const float* __restrict d = departures[k].data();
+        float* __restrict m = magnitude.data();
+        for (std::size_t i = 0; i < n; ++i)
+            m[i] += d[i] * d[i];
+    }
     const float inv_bands = bands ? 1.0f / float(bands) : 0.0f;
     for (int r = 0; r < ir; ++r) {
-        const std::uint8_t* valid = w.valid.data() + std::size_t(r_first + r + 1) * w.cols + std::size_t(c_first + 1);
+        const std::uint8_t* valid =
+          w.valid.data() + std::size_t(target.row0 - 1 - row0 + r) * w.cols + std::size_t(target.col0 - 1 - col0);
         float* m = magnitude.data() + std::size_t(r) * ic;
         float* wt = weight.data() + std::size_t(r) * ic;
         for (int c = 0; c < ic; ++c) {
@@ -281,8 +310,11 @@ PixelChange classify_pixel(const ChangeThresholds& t, float magnitude, float con
 {
     const Cover before = t.cover.of(ndvi_before, water_before);
     const Cover after = t.cover.of(ndvi_after, water_after);
-    const bool converted = before != after;
-    const float m = converted ? magnitude : std::min(magnitude, context_magnitude);
+    // Vegetated land that stayed vegetated changes broadly with its season, a haze or the light;
+    // elsewhere a broad change of the same cover is activity itself (grading, a district being
+    // built, a quarry floor spreading), and a conversion is activity however large.
+    const bool stayed_vegetated = before == Cover::vegetation && after == Cover::vegetation;
+    const float m = stayed_vegetated ? std::min(magnitude, context_magnitude) : magnitude;
     PixelChange p{ float(m / t.threshold), change_other };
     if (before == Cover::water && after == Cover::water)
         return PixelChange{ 0.0f, change_other }; // sediment, algae, aquaculture: the water's colour

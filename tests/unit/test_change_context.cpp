@@ -1,6 +1,7 @@
 // The context of a change: a broad shift is the background, a compact change stands out of it,
 // and every cell gets the same value whatever window computes it.
 #include "change_context.h"
+#include "change_scoring.h"
 
 #include <gtest/gtest.h>
 
@@ -39,53 +40,71 @@ void shift(IndexWindow& x, const Window& w, const Window& area, float delta)
 
 } // namespace
 
-TEST(ChangeContext, TheWindowHoldsTheBlocksAroundTheTarget)
+/// The change magnitude of @p target against its background, as the detector computes it.
+std::vector<float> context_magnitude(const IndexWindow& x, const Window& w, const Window& target)
 {
-    const Window target{ 256, 512, 256, 256 };
-    const Window need = context_window(target);
-    // Whole blocks plus a one-cell ring, starting two blocks before the target's first block.
+    const Window ring{ target.col0 - 1, target.row0 - 1, target.cols + 2, target.rows + 2 };
+    std::vector<std::vector<float>> background, plain, departures;
+    context_background(x, w.row0, w.col0, ring, background);
+    band_departures(x, w.row0, w.col0, ring, plain, &background, &departures);
+    std::vector<float> out;
+    smoothed_magnitude(x, w.row0, w.col0, departures, target, out);
+    return out;
+}
+
+TEST(ChangeContext, TheWindowHoldsTheBlocksAroundTheCells)
+{
+    const Window cells{ 256, 512, 256, 256 };
+    const Window need = context_window(cells);
+    // Whole blocks plus a one-cell ring, starting at least a block before the cells.
     EXPECT_EQ((need.col0 + 1) % context_block, 0);
     EXPECT_EQ((need.cols - 2) % context_block, 0);
-    EXPECT_LE(need.col0, target.col0 - context_block);
-    EXPECT_GE(need.col_end(), target.col_end() + context_block);
-    EXPECT_LE(need.row0, target.row0 - context_block);
-    EXPECT_GE(need.row_end(), target.row_end() + context_block);
-    IndexWindow x = field(Window{ target.col0, target.row0, target.cols, target.rows });
-    std::vector<float> out;
-    EXPECT_THROW(context_magnitude(x, target.row0, target.col0, target, out), std::logic_error);
+    EXPECT_LE(need.col0, cells.col0 - context_block);
+    EXPECT_GE(need.col_end(), cells.col_end() + context_block);
+    EXPECT_LE(need.row0, cells.row0 - context_block);
+    EXPECT_GE(need.row_end(), cells.row_end() + context_block);
+    IndexWindow x = field(cells);
+    std::vector<std::vector<float>> out;
+    EXPECT_THROW(context_background(x, cells.row0, cells.col0, cells, out), std::logic_error);
 }
 
 TEST(ChangeContext, ABroadShiftIsTheBackgroundAndACompactChangeStandsOut)
 {
     const Window target{ 64, 64, 64, 64 };
-    const Window w = context_window(target);
+    const Window w = context_window(Window{ 63, 63, 66, 66 });
     IndexWindow x = field(w);
-    // A haze-like shift of 5 sigmas over everything, and a 5 × 5 building 10 sigmas above it.
+    // A haze-like shift of 5 sigmas over everything, and a 3 × 3 building 10 sigmas above it.
     shift(x, w, w, 0.05f);
-    const Window building{ 90, 90, 5, 5 };
+    const Window building{ 90, 90, 3, 3 };
     shift(x, w, building, 0.10f);
-    std::vector<float> out;
-    context_magnitude(x, w.row0, w.col0, target, out);
-    auto at = [&](int row, int col) { return out[std::size_t(row - target.row0) * target.cols + std::size_t(col - target.col0)]; };
-    // Away from the building: nothing (the shift is the background, exactly).
+    std::vector<std::vector<float>> background;
+    context_background(x, w.row0, w.col0, target, background);
+    auto bg = [&](int row, int col) {
+        return background[0][std::size_t(row - target.row0) * target.cols + std::size_t(col - target.col0)];
+    };
+    // The background is the shift, in sigmas, everywhere: the building is no part of it.
+    EXPECT_NEAR(bg(70, 70), 5.0f, 1e-4f);
+    EXPECT_NEAR(bg(91, 91), 5.0f, 1e-4f);
+    const std::vector<float> m = context_magnitude(x, w, target);
+    auto at = [&](int row, int col) { return m[std::size_t(row - target.row0) * target.cols + std::size_t(col - target.col0)]; };
+    // Away from the building: nothing. At its centre: its own 10 sigmas less the before texture's
+    // range (at most 0.008), averaged over its 3 × 3 cells.
     EXPECT_EQ(at(70, 70), 0.0f);
     EXPECT_EQ(at(120, 64), 0.0f);
-    // Inside it: its own 10 sigmas less the before texture's range (at most 0.008), averaged over
-    // its 3 × 3 neighbourhood, all inside the building.
-    EXPECT_GT(at(92, 92), 9.0f);
-    EXPECT_LE(at(92, 92), 10.0f + 1e-4f);
+    EXPECT_GT(at(91, 91), 9.0f);
+    EXPECT_LE(at(91, 91), 10.0f + 1e-4f);
 }
 
 TEST(ChangeContext, AChangeWiderThanTheContextIsItsOwnBackground)
 {
-    // A 100 × 100 shift covers the 3 × 3 blocks around its centre: it is broad, not compact.
-    const Window target{ 96, 96, 32, 32 };
-    const Window w = context_window(target);
+    // A 60 × 60 shift covers the 3 × 3 blocks around its centre: it is broad, not compact.
+    const Window target{ 88, 88, 8, 8 };
+    const Window w = context_window(Window{ 87, 87, 10, 10 });
     IndexWindow x = field(w);
-    shift(x, w, Window{ 62, 62, 100, 100 }, 0.08f);
-    std::vector<float> out;
-    context_magnitude(x, w.row0, w.col0, target, out);
-    EXPECT_EQ(out[std::size_t(16) * target.cols + 16], 0.0f);
+    shift(x, w, Window{ 62, 62, 60, 60 }, 0.08f);
+    const std::vector<float> m = context_magnitude(x, w, target);
+    for (float v : m)
+        EXPECT_EQ(v, 0.0f);
 }
 
 TEST(ChangeContext, EveryCellGetsTheSameValueWhateverWindowComputesIt)
@@ -97,17 +116,15 @@ TEST(ChangeContext, EveryCellGetsTheSameValueWhateverWindowComputesIt)
     shift(whole, big, Window{ 70, 80, 9, 7 }, 0.06f);
     shift(whole, big, Window{ 40, 40, 120, 30 }, 0.03f);
     const Window target{ 64, 64, 64, 64 };
-    std::vector<float> one;
-    context_magnitude(whole, 0, 0, target, one);
+    const std::vector<float> one = context_magnitude(whole, big, target);
     for (int qr = 0; qr < 2; ++qr)
         for (int qc = 0; qc < 2; ++qc) {
             const Window part{ 64 + 32 * qc, 64 + 32 * qr, 32, 32 };
-            const Window w = context_window(part);
+            const Window w = context_window(Window{ part.col0 - 1, part.row0 - 1, 34, 34 });
             IndexWindow x = field(w);
             shift(x, w, Window{ 70, 80, 9, 7 }, 0.06f);
             shift(x, w, Window{ 40, 40, 120, 30 }, 0.03f);
-            std::vector<float> out;
-            context_magnitude(x, w.row0, w.col0, part, out);
+            const std::vector<float> out = context_magnitude(x, w, part);
             for (int r = 0; r < 32; ++r)
                 for (int c = 0; c < 32; ++c)
                     ASSERT_EQ(out[std::size_t(r) * 32 + c],

@@ -31,6 +31,12 @@ std::size_t at(int cols, int r, int c)
     return std::size_t(r) * std::size_t(cols) + std::size_t(c);
 }
 
+/// band_departures() of every cell one in from the edge of a window at image cell (0, 0).
+void inner_departures(const IndexWindow& w, std::vector<std::vector<float>>& d)
+{
+    band_departures(w, 0, 0, Window{ 1, 1, w.cols - 2, w.rows - 2 }, d);
+}
+
 } // namespace
 
 TEST(ChangeScoring, AOnePixelRoadDepartsByItsWholeContrast)
@@ -39,7 +45,7 @@ TEST(ChangeScoring, AOnePixelRoadDepartsByItsWholeContrast)
     w.bands_after[0][at(5, 2, 2)] = 0.25f; // brighter in band 0
     w.bands_after[1][at(5, 2, 2)] = 0.04f; // darker in band 1
     std::vector<std::vector<float>> d;
-    band_departures(w, d);
+    inner_departures(w, d);
     ASSERT_EQ(d.size(), 2u);
     ASSERT_EQ(d[0].size(), 9u); // the 3 × 3 inner cells
     EXPECT_NEAR(d[0][at(3, 1, 1)], (0.25f - 0.1f) / 0.01f, 1e-3);
@@ -63,7 +69,7 @@ TEST(ChangeScoring, AnEdgeShiftedByHalfAPixelDepartsByNothing)
             w.bands_after[0][at(5, r, c)] = c < 2 ? 0.3f : (c == 2 ? 0.175f : 0.05f);
         }
     std::vector<std::vector<float>> d;
-    band_departures(w, d);
+    inner_departures(w, d);
     for (float v : d[0])
         EXPECT_EQ(v, 0.0f);
 }
@@ -77,7 +83,7 @@ TEST(ChangeScoring, InvalidCellsDepartByNothingAndAreNoNeighbours)
     w.valid[at(5, 3, 3)] = 0;
     w.bands_after[0][at(5, 3, 3)] = 0.7f;
     std::vector<std::vector<float>> d;
-    band_departures(w, d);
+    inner_departures(w, d);
     // The invalid 0.9 does not widen the range: the centre departs by (0.5 − 0.1) / 0.01.
     EXPECT_NEAR(d[0][at(3, 1, 1)], 40.0f, 1e-3);
     EXPECT_EQ(d[0][at(3, 2, 2)], 0.0f); // invalid itself
@@ -90,7 +96,7 @@ TEST(ChangeScoring, EachStratumMeasuresInItsOwnNoise)
     std::fill(w.stratum.begin(), w.stratum.end(), 1); // a bright stratum: four times the noise
     w.bands_after[0][at(5, 2, 2)] = 0.3f;
     std::vector<std::vector<float>> d;
-    band_departures(w, d);
+    inner_departures(w, d);
     EXPECT_NEAR(d[0][at(3, 1, 1)], 0.2f / 0.04f, 1e-4);
 }
 
@@ -104,7 +110,7 @@ TEST(ChangeScoring, EachStratumsMedianDifferenceIsNoChange)
         v = 0.22f;
     w.bands_after[0][at(5, 2, 2)] = 0.25f;
     std::vector<std::vector<float>> d;
-    band_departures(w, d);
+    inner_departures(w, d);
     EXPECT_NEAR(d[0][at(3, 1, 1)], 3.0f, 1e-3);
     EXPECT_NEAR(d[0][at(3, 0, 0)], 0.0f, 1e-4);
 }
@@ -152,7 +158,7 @@ TEST(ChangeScoring, TheMagnitudeIsTheRootMeanSquareAveragedOverValidNeighbours)
     w.bands_after[0][at(6, 2, 2)] = 0.13f; // departs by 3 in band 0, 0 in band 1: RMS 3 / √2
     w.bands_after[1][at(6, 3, 3)] = 0.18f; // departs by 8 in band 1: RMS 8 / √2
     std::vector<std::vector<float>> d;
-    band_departures(w, d);
+    inner_departures(w, d);
     std::vector<float> m;
     const Window target{ 2, 2, 2, 2 };
     smoothed_magnitude(w, 0, 0, d, target, m);
@@ -164,7 +170,7 @@ TEST(ChangeScoring, TheMagnitudeIsTheRootMeanSquareAveragedOverValidNeighbours)
     // With two invalid neighbours around cell (2, 3), its mean runs over the 7 valid ones.
     w.valid[at(6, 1, 4)] = 0;
     w.valid[at(6, 1, 3)] = 0;
-    band_departures(w, d);
+    inner_departures(w, d);
     smoothed_magnitude(w, 0, 0, d, target, m);
     EXPECT_NEAR(m[at(2, 0, 1)], (a + b) / 7.0f, 1e-4);
     EXPECT_NEAR(m[at(2, 1, 0)], (a + b) / 9.0f, 1e-4);
@@ -178,11 +184,12 @@ TEST(ChangeScoring, TheMagnitudeOfAnyTargetInsideTheWindowIsTheSame)
     w.bands_after[0][at(9, 3, 4)] = 0.2f;
     w.bands_after[0][at(9, 5, 5)] = 0.05f;
     w.valid[at(9, 4, 4)] = 0;
-    std::vector<std::vector<float>> d;
-    band_departures(w, d);
     std::vector<float> small, large;
-    smoothed_magnitude(w, 0, 0, d, Window{ 3, 3, 3, 3 }, small);
-    smoothed_magnitude(w, 0, 0, d, Window{ 2, 2, 5, 5 }, large);
+    std::vector<std::vector<float>> d_small, d_large;
+    band_departures(w, 0, 0, Window{ 2, 2, 5, 5 }, d_small);
+    band_departures(w, 0, 0, Window{ 1, 1, 7, 7 }, d_large);
+    smoothed_magnitude(w, 0, 0, d_small, Window{ 3, 3, 3, 3 }, small);
+    smoothed_magnitude(w, 0, 0, d_large, Window{ 2, 2, 5, 5 }, large);
     for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 3; ++c)
             EXPECT_EQ(small[at(3, r, c)], large[at(5, r + 1, c + 1)]);
@@ -205,15 +212,17 @@ TEST(ChangeScoring, WaterStaysUnchangedAndDenseVegetationNeedsMore)
     EXPECT_EQ(cleared.type, change_vegetation_to_bare);
 }
 
-TEST(ChangeScoring, LandThatKeptItsCoverMustStandOutAgainstItsNeighbourhood)
+TEST(ChangeScoring, VegetationThatStayedMustStandOutAgainstItsNeighbourhood)
 {
     ChangeThresholds t;
     t.threshold = 2.5;
-    // Bare land in both dates, changed by 10 sigmas but by only 1 against the broad change around
-    // it (a haze plume): 1 / 2.5.
-    EXPECT_NEAR(classify_pixel(t, 10.0f, 1.0f, 0.1f, 0.12f, -0.3f, -0.3f).score, 0.4f, 1e-6);
+    // Grassland in both dates (NDVI 0.45 → 0.35), changed by 10 sigmas but by only 1 against the
+    // broad change around it (a haze plume): 1 / 2.5.
+    EXPECT_NEAR(classify_pixel(t, 10.0f, 1.0f, 0.45f, 0.35f, -0.3f, -0.3f).score, 0.4f, 1e-6);
     // The same against a quiet neighbourhood (the context magnitude cannot exceed the change).
-    EXPECT_NEAR(classify_pixel(t, 10.0f, 12.0f, 0.1f, 0.12f, -0.3f, -0.3f).score, 4.0f, 1e-6);
+    EXPECT_NEAR(classify_pixel(t, 10.0f, 12.0f, 0.45f, 0.35f, -0.3f, -0.3f).score, 4.0f, 1e-6);
+    // Bare land changed broadly is graded, built or quarried: its magnitude counts.
+    EXPECT_NEAR(classify_pixel(t, 10.0f, 1.0f, 0.1f, 0.12f, -0.3f, -0.3f).score, 4.0f, 1e-6);
     // Forest turned to bare soil is activity however broad: a large clearing or quarry.
     EXPECT_NEAR(classify_pixel(t, 10.0f, 1.0f, 0.8f, 0.1f, -0.5f, -0.3f).score, 4.0f, 1e-6);
     // Land turned to water too.
