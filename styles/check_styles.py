@@ -42,6 +42,7 @@ EXPECTED = {
     "qa_area_mismatch": ("singleSymbol", None, True),
     "qa_zones": ("categorizedSymbol", "kind", False),
     "activity_patches": ("categorizedSymbol", "change_type", True),
+    "activity_candidates": ("singleSymbol", None, True),
     "diff_gained": ("singleSymbol", None, False),
     "diff_lost": ("singleSymbol", None, False),
     "diff_unchanged": ("singleSymbol", None, False),
@@ -50,11 +51,12 @@ EXPECTED = {
 ZONE_BREAKS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 100)]
 QA_ZONE_KINDS = {"gap", "overlap", "outside"}
 CATEGORY_VALUES = {"kind": QA_ZONE_KINDS,
-                   "change_type": {"vegetation_to_bare", "vegetation_to_water", "water_to_land", "other"}}
+                   "change_type": {"vegetation_to_bare", "vegetation_to_water", "water_to_land", "bare_to_water",
+                                   "bare_land_change", "vegetation_change", "other"}}
 
 # Drawing order for --render, bottom first.
 DRAW_ORDER = ["zones", "forest", "redline", "protected", "district", "qa_zones", "qa_outside",
-              "qa_overlap", "qa_area_mismatch", "qa_repaired", "activity_patches",
+              "qa_overlap", "qa_area_mismatch", "qa_repaired", "activity_candidates", "activity_patches",
               "diff_unchanged", "diff_gained", "diff_lost", "diff_type_changed"]
 TITLES = {
     "district": "区界", "zones": "乡镇 (生态保护红线占比)", "redline": "生态保护红线",

@@ -172,6 +172,9 @@ LAYERS = {
     ],
 }
 
+# Low-confidence changes have the fields of the delivered patches.
+LAYERS["activity_candidates"] = LAYERS["activity_patches"]
+
 # Shown instead of the stored code in the attribute table and the identify panel; in edit mode
 # the widget is a drop-down, so a field team cannot type a value outside the list.
 VALUE_MAPS = {
@@ -182,7 +185,9 @@ VALUE_MAPS = {
 LAYER_VALUE_MAPS = {
     "activity_patches": {
         "change_type": [("植被→裸地/建设", "vegetation_to_bare"), ("植被→水体", "vegetation_to_water"),
-                        ("水体→陆地", "water_to_land"), ("其他变化", "other")],
+                        ("水体→陆地", "water_to_land"), ("裸地/建设→水体", "bare_to_water"),
+                        ("裸地/建设用地变化", "bare_land_change"), ("植被变化", "vegetation_change"),
+                        ("其他变化", "other")],
         "status": [("待核查", "to_verify"), ("核查中", "in_progress"), ("已核查", "verified")],
         "verdict": [("（未填）", ""), ("确认为人类活动", "confirmed"), ("误报", "false_alarm"),
                     ("允许的有限人为活动", "permitted")],
@@ -427,6 +432,9 @@ def style_diff_unchanged(layer):
     layer.setDisplayExpression("'保留 ' || \"part_id\"")
 
 
+LAYER_VALUE_MAPS["activity_candidates"] = LAYER_VALUE_MAPS["activity_patches"]
+
+
 def style_diff_type_changed(layer):
     layer.setRenderer(single(symbol(hatch("#fd8d3c", 135, spacing=1.5, width=0.35), outline("#d94801", 0.8))))
     layer.setLabeling(labels('"old_type" || \' → \' || "new_type"', 8, "#7f2704"))
@@ -434,13 +442,32 @@ def style_diff_type_changed(layer):
     layer.setDisplayExpression('"old_type" || \' → \' || "new_type"')
 
 
+# Change types of redline activity (src/core/change_scoring.cpp), their colours and legend texts.
+ACTIVITY_TYPES = [("vegetation_to_bare", "#d95f02", "植被→裸地/建设"),
+                  ("vegetation_to_water", "#1f78b4", "植被→水体"),
+                  ("water_to_land", "#8c510a", "水体→陆地"),
+                  ("bare_to_water", "#41b6c4", "裸地/建设→水体"),
+                  ("bare_land_change", "#e7298a", "裸地/建设用地变化"),
+                  ("vegetation_change", "#66a61e", "植被变化"),
+                  ("other", "#7570b3", "其他变化")]
+
+
+def style_activity_candidates(layer):
+    # Changes below the delivered confidence: outlines only, thin and grey, so that they sit under
+    # the delivered patches without competing with them; labelled with their confidence.
+    layer.setRenderer(single(symbol(outline("#7f7f7f", 0.35))))
+    layer.setLabeling(labels("format_number(\"confidence\", 2)", 6, "#4d4d4d"))
+    layer.setLabelsEnabled(True)
+    layer.setDisplayExpression('"patch_id"')
+    layer.setMapTipTemplate(
+        "<b>[% \"patch_id\" %]</b> (低置信度候选)<br>[% \"change_type\" %]，"
+        "面积 [% format_number(\"area_m2\", 0) %] m²，置信度 [% \"confidence\" %]")
+
+
 def style_activity_patches(layer):
     # Fill by change type; the outline says whether the field team has been: dashed while the
     # patch waits for verification, solid once verified.
-    types = [("vegetation_to_bare", "#d95f02", "植被→裸地/建设"),
-             ("vegetation_to_water", "#1f78b4", "植被→水体"),
-             ("water_to_land", "#8c510a", "水体→陆地"),
-             ("other", "#7570b3", "其他变化")]
+    types = ACTIVITY_TYPES
     categories = []
     for value, c, text in types:
         edge = outline(c, 0.7)
@@ -472,6 +499,7 @@ STYLES = {
     "qa_area_mismatch": style_qa_area_mismatch,
     "qa_zones": style_qa_zones,
     "activity_patches": style_activity_patches,
+    "activity_candidates": style_activity_candidates,
     "diff_gained": style_diff_gained,
     "diff_lost": style_diff_lost,
     "diff_unchanged": style_diff_unchanged,

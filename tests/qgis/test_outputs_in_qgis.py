@@ -127,8 +127,29 @@ def main():
                     failures.append(f"activity_patches.{field}: widget {widget.type()!r}, want a ValueMap drop-down")
             if layer.renderer().type() != "categorizedSymbol":
                 failures.append(f"activity_patches renderer {layer.renderer().type()}")
+            else:
+                # Every change type redline can write has its own legend entry.
+                values = {c.value() for c in layer.renderer().categories()}
+                wanted = {"vegetation_to_bare", "vegetation_to_water", "water_to_land", "bare_to_water",
+                          "bare_land_change", "vegetation_change", "other"}
+                if values != wanted:
+                    failures.append(f"activity_patches categories {sorted(values)}, want {sorted(wanted)}")
+            # The low-confidence changes: their own layer, styled, with the same drop-downs.
+            candidates = QgsVectorLayer(f"{patches}|layername=activity_candidates", "candidates", "ogr")
+            if not candidates.isValid():
+                failures.append("no valid layer activity_candidates")
+            else:
+                if candidates.renderer().type() != "singleSymbol" or not candidates.labelsEnabled():
+                    failures.append(f"activity_candidates renderer {candidates.renderer().type()}, "
+                                    f"labels {candidates.labelsEnabled()}: not its default style")
+                widget = candidates.editorWidgetSetup(candidates.fields().indexOf("verdict"))
+                if widget.type() != "ValueMap":
+                    failures.append(f"activity_candidates.verdict: widget {widget.type()!r}, want a ValueMap")
+            del candidates
             if not project.read(patches[:-5] + ".qgz"):
                 failures.append("patches.qgz does not open")
+            elif not project.mapLayersByName("低置信度变化 (activity_candidates)"):
+                failures.append("patches.qgz has no layer 低置信度变化 (activity_candidates)")
             project.clear()
             del layer
         app.exitQgis()
