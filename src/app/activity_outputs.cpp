@@ -227,10 +227,14 @@ std::string activity_json(const ActivityResult& r)
     {
         const ChangeThresholds& t = r.thresholds;
         j.key("detection").begin_object();
-        j.field("method", "change vector of the normalised bands: each band's departure from the range of its "
-                          "before 3x3 neighbourhood (robust to misregistration up to a cell), in that band's noise "
-                          "sigma of the cell's brightness stratum; root mean square over the bands, averaged over "
-                          "3x3 cells");
+        j.field("method", "change vector of the normalised bands: each band's after value, less its stratum's median "
+                          "difference, against the range of its before 3x3 neighbourhood (robust to misregistration "
+                          "up to a cell), in the stratum's noise sigma (strata: cover x brightness of the before "
+                          "surface); root mean square over the bands, averaged over 3x3 cells");
+        j.field("context", t.context ? "cells vegetated in both dates must also stand out against the broad change "
+                                       "around them: background = bilinear interpolation of the median of 3x3 blocks' "
+                                       "median differences (8-cell blocks)"
+                                     : "off");
         j.field("threshold_sigmas", t.threshold, 3);
         j.field("threshold_method", t.method);
         j.field("hysteresis", t.hysteresis, 3);
@@ -250,6 +254,8 @@ std::string activity_json(const ActivityResult& r)
         j.end_object();
     }
     j.field("min_area_m2", r.min_area_m2, 2);
+    j.field("confidence_model", r.confidence_model);
+    j.field("min_confidence", r.min_confidence, 2);
     j.field("pixels_analysed", std::int64_t(r.pixels_analysed));
     j.field("pixels_masked", std::int64_t(r.pixels_masked));
 
@@ -263,6 +269,7 @@ std::string activity_json(const ActivityResult& r)
     j.key("overall").begin_object();
     j.field("patches", r.patches.size());
     j.field("area_m2", total_area, 2);
+    j.field("candidates", r.candidates.size());
     j.key("by_change_type").begin_object();
     for (const auto& kv : by_type) {
         j.key(kv.first).begin_object();

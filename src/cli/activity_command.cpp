@@ -19,7 +19,7 @@ Usage: redline activity --before T1.tif --after T2.tif --redline REDLINE --out P
                         [--sensor PRESET | --bands blue=1,green=2,red=3,nir=4,swir1=5,swir2=6]
                         [--before-mask SCL1.tif --after-mask SCL2.tif] [--zones TOWNSHIPS]
                         [--after-shift auto|none|DX,DY]
-                        [--min-area M2] [--threshold K] [--csv FILE] [--json FILE]
+                        [--min-area M2] [--threshold K] [--min-confidence C] [--csv FILE] [--json FILE]
 
 Finds new quarries, construction, roads, clearings, ponds and land reclamation inside the
 ecological protection red line between two images, for field verification (实地核查):
@@ -33,12 +33,20 @@ ecological protection red line between two images, for field verification (实�
   - clouds and shadows are left out with each date's quality mask (Sentinel-2 SCL by default);
   - a relative radiometric normalisation on pseudo-invariant pixels removes global brightness,
     atmosphere and phenology differences between the dates;
-  - NDVI loss, bare/built-index gain and water-index change are compared against each cell's
-    3×3 neighbourhood in the other date (robust to misregistration of up to a pixel), with
-    automatic thresholds (Kittler-Illingworth on the scores inside the red line, 4-8 robust
-    sigmas) and hysteresis (patches grow from cells above the threshold into cells above 0.6 of it);
-  - patches smaller than --min-area are dropped; the rest are clipped to the red line, split
-    per red-line polygon, measured on the ellipsoid, and each gets before/after image chips.
+  - every band's change is measured against the range of the cell's 3×3 before neighbourhood
+    (robust to misregistration of up to a cell), in the noise of its stratum (cover × brightness,
+    less the stratum's own median change), root mean square over the bands, averaged over 3×3
+    cells, against 2.5 noise sigmas (--threshold); patches grow from cells at the threshold into
+    cells at 0.6 of it;
+  - vegetation that stayed vegetation must stand out against the broad change around it (autumn
+    stands, haze and light are not activity); water that stayed water never changes; conversions
+    (clearing, digging, reclamation) count however large;
+  - patches smaller than --min-area are dropped; the rest are clipped to the red line, split per
+    red-line polygon, measured on the ellipsoid and typed (vegetation_to_bare, vegetation_to_water,
+    water_to_land, bare_to_water, bare_land_change, vegetation_change, other);
+  - each gets a confidence (the share of such patches that were real on scored imagery, see
+    docs/activity.md); those of at least --min-confidence (default 0.2) go to the layer
+    activity_patches with before/after image chips, the others to activity_candidates.
 Imagery without SWIR (GF-1/GF-2/GF-6 PMS) works: the SWIR indices are replaced and the report says so.
 
 Exit status: 0 done (patches or none), 2 bad input or failure, 130 interrupted.
