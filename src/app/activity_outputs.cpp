@@ -231,10 +231,9 @@ std::string activity_json(const ActivityResult& r)
                           "difference, against the range of its before 3x3 neighbourhood (robust to misregistration "
                           "up to a cell), in the stratum's noise sigma (strata: cover x brightness of the before "
                           "surface); root mean square over the bands, averaged over 3x3 cells");
-        j.field("context", t.context ? "cells vegetated in both dates must also stand out against the broad change "
-                                       "around them: background = bilinear interpolation of the median of 3x3 blocks' "
-                                       "median differences (8-cell blocks)"
-                                     : "off");
+        j.field("context", "cells vegetated in both dates must also stand out against the broad change around "
+                           "them: background = bilinear interpolation of the median of 3x3 blocks' median differences "
+                           "(8-cell blocks)");
         j.field("threshold_sigmas", t.threshold, 3);
         j.field("threshold_method", t.method);
         j.field("hysteresis", t.hysteresis, 3);

@@ -282,7 +282,6 @@ std::string calibration_json(const ActivityCalibration& c)
     j.end_array();
     j.key("threshold").exact(t.threshold).field("method", t.method);
     j.key("stays_vegetation_factor").exact(t.stays_vegetation_factor);
-    j.field("context", t.context);
     for (const auto& table : { std::make_pair("band_bias", &t.band_bias), std::make_pair("band_sigma", &t.band_sigma) }) {
         j.key(table.first).begin_array();
         for (const auto& stratum : *table.second) {
@@ -323,7 +322,6 @@ ActivityCalibration calibration_from_json(const std::string& text)
     t.threshold = root.GetDouble("threshold");
     t.method = root.GetString("method");
     t.stays_vegetation_factor = root.GetDouble("stays_vegetation_factor", 2.0);
-    t.context = root.GetBool("context", true);
     for (int cover = 0; cover < 3; ++cover)
         for (const auto& e : strata[cover].ToArray())
             t.strata.edges[std::size_t(cover)].push_back(float(e.ToDouble()));

@@ -103,11 +103,8 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
     // from a 3×3 range of before values, reaches two cells out, and the context of a cell reaches
     // the blocks of its neighbourhood (change_context.h).
     const bool classify = m_thresholds && !m_thresholds->band_sigma.empty() && !m_keep_bands;
-    const bool context = classify && m_thresholds->context;
     const Window ring{ window.col0 - 1, window.row0 - 1, window.cols + 2, window.rows + 2 };
-    const Window region = !m_halo ? window
-                          : context ? context_window(ring)
-                                    : Window{ window.col0 - 2, window.row0 - 2, window.cols + 4, window.rows + 4 };
+    const Window region = m_halo ? context_window(ring) : window;
     const Window halo = region.intersection(grid.full_window());
     if (m_release)
         m_images.release_rows_above(halo.row0);
@@ -171,15 +168,10 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         }
     }
     if (classify) {
-        if (context)
-            context_background(m_indices, region.row0, region.col0, ring, m_background);
-        band_departures(m_indices, region.row0, region.col0, ring, m_departures, context ? &m_background : nullptr,
-                        context ? &m_context_departures : nullptr);
+        context_background(m_indices, region.row0, region.col0, ring, m_background);
+        band_departures(m_indices, region.row0, region.col0, ring, m_departures, &m_background, &m_context_departures);
         smoothed_magnitude(m_indices, region.row0, region.col0, m_departures, window, m_magnitude);
-        if (context)
-            smoothed_magnitude(m_indices, region.row0, region.col0, m_context_departures, window, m_context);
-        else
-            m_context = m_magnitude;
+        smoothed_magnitude(m_indices, region.row0, region.col0, m_context_departures, window, m_context);
     }
 
     out.valid.resize(n);

@@ -119,9 +119,6 @@ struct ChangeThresholds
     double hysteresis = 0.6;        ///< cells at ≥ 0.6 × threshold join a patch that has one above it
     /// Cells that are dense vegetation in both dates need this many times the threshold.
     double stays_vegetation_factor = 2.0;
-    /// Cells that kept their cover must also stand out against the broad change around them
-    /// (change_context.h).
-    bool context = true;
     CoverRules cover;
 };
 
