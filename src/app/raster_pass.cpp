@@ -4,6 +4,7 @@
 #include "ordered_pipeline.h"
 #include "projected_cell_areas.h"
 #include "reproject_rings.h"
+#include "stage_timeline.h"
 #include "text.h"
 
 #include <algorithm>
@@ -124,6 +125,8 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
         w->cell_areas = make_cell_areas(grid, m_raster->srs());
         const std::vector<RasterZone>& zones = m_zones;
         return [w, &windows, &zones](std::size_t i) {
+            StageTimeline& timeline = StageTimeline::instance();
+            const double t0 = timeline.enabled() ? timeline.now() : 0.0;
             const Window& win = windows[i];
             ValueWindow cells;
             cells.window = win;
@@ -135,9 +138,18 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
                 w->source->read(win, w->values);
                 cells.values = w->values.data();
             }
+            const double t1 = timeline.enabled() ? timeline.now() : 0.0;
             w->cell_areas->fill(win, w->areas);
             cells.cell_areas = w->areas.data();
-            return w->accumulator->add(cells, zones);
+            const double t2 = timeline.enabled() ? timeline.now() : 0.0;
+            ZonalAccumulator::WindowResult sums = w->accumulator->add(cells, zones);
+            if (timeline.enabled()) {
+                const double t3 = timeline.now();
+                timeline.add_total("window: read and decode", t1 - t0);
+                timeline.add_total("window: cell areas", t2 - t1);
+                timeline.add_total("window: coverage and sums", t3 - t2);
+            }
+            return sums;
         };
     };
     std::size_t done = 0;
