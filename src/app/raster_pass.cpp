@@ -112,7 +112,6 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
             std::shared_ptr<ZonalAccumulator> accumulator = std::make_shared<ZonalAccumulator>();
             std::vector<std::int32_t> values;
             std::vector<std::uint8_t> bytes;
-            std::vector<double> areas;
         };
         auto w = std::make_shared<Worker>();
         w->source = m_raster.get();
@@ -139,8 +138,8 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
                 cells.values = w->values.data();
             }
             const double t1 = timeline.enabled() ? timeline.now() : 0.0;
-            w->cell_areas->fill(win, w->areas);
-            cells.cell_areas = w->areas.data();
+            w->cell_areas->prepare(win);
+            cells.area_rows = w->cell_areas.get();
             const double t2 = timeline.enabled() ? timeline.now() : 0.0;
             ZonalAccumulator::WindowResult sums = w->accumulator->add(cells, zones);
             if (timeline.enabled()) {

@@ -41,6 +41,58 @@ void ZonalAccumulator::add_coverage(const ValueWindow& cells, ClassHistogram& ou
         add_cells(cells.values, cells, out);
 }
 
+namespace {
+
+/// Calls @p visit(r, c, fraction, areas) for every cell of @p d with a non-zero fraction, row by
+/// row, where areas[c] is the cell's area, and leaves the deltas zeroed (as for_each_covered_cell).
+/// With the window's areas given row by row (ValueWindow::area_rows), only the covered cells'
+/// areas are computed, into @p row_areas.
+template<typename Visit>
+void for_each_weighted_cell(CoverageDeltas& d, const ValueWindow& cells, std::vector<double>& row_areas, Visit&& visit)
+{
+    const Window& w = d.window;
+    const Window& win = cells.window;
+    const std::size_t stride = d.stride();
+    if (cells.area_rows && row_areas.size() < std::size_t(w.cols))
+        row_areas.resize(std::size_t(w.cols));
+    for (int r = 0; r < w.rows; ++r) {
+        double* row = d.deltas.data() + std::size_t(r) * stride;
+        const int begin = d.begin[std::size_t(r)];
+        const int end = d.end[std::size_t(r)];
+        if (begin > end)
+            continue;
+        const int last = std::min(end, w.cols - 1);
+        const double* areas;
+        if (cells.area_rows) {
+            cells.area_rows->run(w.row0 + r, w.col0 + begin, last - begin + 1, row_areas.data() + begin);
+            areas = row_areas.data();
+        } else {
+            areas = cells.cell_areas + std::size_t(w.row0 - win.row0 + r) * std::size_t(win.cols) +
+                    std::size_t(w.col0 - win.col0);
+        }
+        double running = 0.0;
+        for (int c = begin; c <= last; ++c) {
+            running += row[c];
+            row[c] = 0.0;
+            // Rounding leaves ±1e-16 where the true value is 0 or 1.
+            const double f = running < 0.0 ? 0.0 : (running > 1.0 ? 1.0 : running);
+            if (f > 1e-14)
+                visit(r, c, f, areas);
+        }
+        row[w.cols] = 0.0; // the sink
+        // Past the last delta the coverage stays as it is: 1 inside a polygon wider than the window.
+        const double rest = running < 0.0 ? 0.0 : (running > 1.0 ? 1.0 : running);
+        if (rest > 1e-14 && last + 1 < w.cols) {
+            if (cells.area_rows)
+                cells.area_rows->run(w.row0 + r, w.col0 + last + 1, w.cols - last - 1, row_areas.data() + last + 1);
+            for (int c = last + 1; c < w.cols; ++c)
+                visit(r, c, rest, areas);
+        }
+    }
+}
+
+} // namespace
+
 void ZonalAccumulator::add_byte_cells(const std::uint8_t* values, const ValueWindow& cells, ClassHistogram& out)
 {
     // Inside a zone long runs of cells share a class, and adding each to the same sum makes
@@ -59,11 +111,9 @@ void ZonalAccumulator::add_byte_cells(const std::uint8_t* values, const ValueWin
     const std::size_t stride = std::size_t(win.cols);
     const std::size_t origin = std::size_t(sub.row0 - win.row0) * stride + std::size_t(sub.col0 - win.col0);
     const int nodata = cells.nodata && *cells.nodata >= 0 && *cells.nodata < 256 ? *cells.nodata : -1;
-    const double* areas = cells.cell_areas;
-    for_each_covered_cell(m_coverage, [&](int r, int c, double fraction) {
-        const std::size_t i = origin + std::size_t(r) * stride + std::size_t(c);
-        const int v = values[i];
-        sums[std::size_t(c) & 3][v == nodata ? kNodata : std::size_t(v)] += fraction * areas[i];
+    for_each_weighted_cell(m_coverage, cells, m_row_areas, [&](int r, int c, double fraction, const double* areas) {
+        const int v = values[origin + std::size_t(r) * stride + std::size_t(c)];
+        sums[std::size_t(c) & 3][v == nodata ? kNodata : std::size_t(v)] += fraction * areas[c];
     });
     for (std::size_t v = 0; v < 256; ++v) {
         const double a = (sums[0][v] + sums[1][v]) + (sums[2][v] + sums[3][v]);
@@ -84,10 +134,9 @@ void ZonalAccumulator::add_cells(const T* values, const ValueWindow& cells, Clas
     const std::size_t origin = std::size_t(sub.row0 - win.row0) * stride + std::size_t(sub.col0 - win.col0);
     const bool has_nodata = cells.nodata.has_value();
     const std::int32_t nodata = has_nodata ? *cells.nodata : 0;
-    const double* areas = cells.cell_areas;
-    for_each_covered_cell(m_coverage, [&](int r, int c, double fraction) {
+    for_each_weighted_cell(m_coverage, cells, m_row_areas, [&](int r, int c, double fraction, const double* areas) {
         const std::size_t i = origin + std::size_t(r) * stride + std::size_t(c);
-        const double weighted = fraction * areas[i];
+        const double weighted = fraction * areas[c];
         const std::int32_t v = std::int32_t(values[i]);
         if (has_nodata && v == nodata)
             out.add_nodata(weighted);
