@@ -9,9 +9,11 @@
 #include "polygon_ops.h"
 #include "raster_pass.h"
 #include "stage_timeline.h"
+#include "window_prefetch.h"
 #include "text.h"
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 #include <cmath>
 #include <future>
@@ -196,6 +198,35 @@ ForestCodes resolve_forest_codes(const std::string& list, const std::string& tab
     return forest_codes_from_list(list, table ? &*table : nullptr, list_option);
 }
 
+/// A thread joined when it goes out of scope, after the prefetch it may be decoding for is told
+/// to stop: an error on the calling thread then unwinds past it safely.
+class JoiningThread
+{
+public:
+    explicit JoiningThread(WindowPrefetch* prefetch)
+      : m_prefetch(prefetch)
+    {
+    }
+    ~JoiningThread()
+    {
+        if (m_prefetch)
+            m_prefetch->stop();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    JoiningThread(const JoiningThread&) = delete;
+    JoiningThread& operator=(const JoiningThread&) = delete;
+    template<typename F>
+    void start(F&& f)
+    {
+        m_thread = std::thread(std::forward<F>(f));
+    }
+
+private:
+    WindowPrefetch* m_prefetch;
+    std::thread m_thread;
+};
+
 std::string join_codes(const std::set<std::string>& codes)
 {
     std::string out;
@@ -334,9 +365,18 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
 
     boundary_stage.reset();
 
+    // With two threads or more, the threads that wait for vector work decode the first windows
+    // of the land-cover raster meanwhile (see WindowPrefetch); a shard's pass reads its own range.
+    std::unique_ptr<WindowPrefetch> prefetch;
+    if (!options.landcover.empty() && threads > 1 && !raster_pass)
+        prefetch = std::make_unique<WindowPrefetch>(
+          RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads }, *working,
+          ctx, district.geometry.get(), std::size_t(64) << 20);
+
     // 4. Zones, clipped to the district, and how well they tile it. Declared here, after everything
     // the zones' thread reads, so that an error on this thread waits for it before unwinding.
     std::future<ZoneTiling> zone_work;
+    JoiningThread zone_thread(prefetch.get());
     std::size_t zone_warnings_at = 0;
     if (zones.source) {
         step(0.06, "reading the zones");
@@ -359,15 +399,32 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         // it runs on this thread instead, when its results are needed.
         GeosLease lease;
         GeomPtr district_copy = clone(lease.context(), district.geometry.get());
-        const auto launch = threads > 1 ? std::launch::async : std::launch::deferred;
-        zone_work = std::async(launch, [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
-                                        district_copy = std::move(district_copy), district_m2 = district.area_m2,
-                                        survey = options.survey_area && !raster_only]() mutable {
+        auto work = [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
+                     district_copy = std::move(district_copy), district_m2 = district.area_m2,
+                     survey = options.survey_area && !raster_only]() mutable {
             TimedStage stage("zones: clip, measure, tiling check");
             ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), district_m2, survey);
             district_copy.reset(); // before the lease returns the context it was made with
             return tiling;
-        });
+        };
+        if (threads > 1) {
+            // The thread hands the tiling over as soon as it is done, then decodes windows until
+            // the raster pass begins.
+            std::promise<ZoneTiling> promise;
+            zone_work = promise.get_future();
+            zone_thread.start([work = std::move(work), promise = std::move(promise), p = prefetch.get()]() mutable {
+                try {
+                    promise.set_value(work());
+                } catch (...) {
+                    promise.set_exception(std::current_exception());
+                    return;
+                }
+                if (p)
+                    p->decode_all();
+            });
+        } else {
+            zone_work = std::async(std::launch::deferred, std::move(work));
+        }
         zone_warnings_at = warnings.size();
     }
 
@@ -394,7 +451,10 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     if (protected_areas.source && !raster_only)
         protected_report = measure_layer(protected_areas, "protected", 0.16, "dissolving the protected areas");
     if (zone_work.valid()) {
-        std::optional<TimedStage> wait("zones: wait for the tiling check");
+        std::optional<TimedStage> wait("zones: wait for the tiling check (decoding windows meanwhile)");
+        if (prefetch)
+            while (zone_work.wait_for(std::chrono::seconds(0)) != std::future_status::ready && prefetch->decode_one()) {
+            }
         ZoneTiling tiling = zone_work.get();
         wait.reset();
         const LayerReport& zr = result.layers.at("zones");
@@ -569,6 +629,10 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         std::optional<TimedStage> setup("raster: open, reproject units, index edges");
         RasterPass reader(input, *working, ctx, units);
         setup.reset();
+        if (prefetch) {
+            prefetch->stop();
+            reader.take_prefetched(*prefetch);
+        }
         std::optional<TimedStage> run("raster: pass");
         RasterPassResult pass = raster_pass && raster_pass->run ? raster_pass->run(reader, raster_progress)
                                                                 : reader.run(raster_progress);

@@ -6,6 +6,7 @@
 #include "reproject_rings.h"
 #include "stage_timeline.h"
 #include "text.h"
+#include "window_prefetch.h"
 
 #include <algorithm>
 #include <memory>
@@ -86,6 +87,14 @@ RasterPassResult RasterPass::empty_result() const
     return result;
 }
 
+void RasterPass::take_prefetched(WindowPrefetch& prefetch)
+{
+    m_prefetched.resize(m_windows.size());
+    for (std::size_t i = 0; i < m_windows.size(); ++i)
+        m_prefetched[i] = prefetch.take(m_windows[i]);
+    m_prefetch_source = prefetch.source();
+}
+
 RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const ProgressFn& progress)
 {
     RasterPassResult result = empty_result();
@@ -115,7 +124,10 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
         };
         auto w = std::make_shared<Worker>();
         w->source = m_raster.get();
-        if (thread > 0) {
+        if (thread == 1 && m_prefetch_source) {
+            w->own = m_prefetch_source; // opened while the vector work went on
+            w->source = w->own.get();
+        } else if (thread > 0) {
             w->own = std::make_shared<RasterSource>(m_input.path, m_input.band, "--landcover");
             if (m_input.nodata)
                 w->own->set_nodata(m_input.nodata);
@@ -123,7 +135,8 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
         }
         w->cell_areas = make_cell_areas(grid, m_raster->srs());
         const std::vector<RasterZone>& zones = m_zones;
-        return [w, &windows, &zones](std::size_t i) {
+        std::vector<std::vector<std::uint8_t>>* prefetched = m_prefetched.empty() ? nullptr : &m_prefetched;
+        return [w, &windows, &zones, prefetched, first](std::size_t i) {
             StageTimeline& timeline = StageTimeline::instance();
             const double t0 = timeline.enabled() ? timeline.now() : 0.0;
             const Window& win = windows[i];
@@ -131,7 +144,14 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
             cells.window = win;
             cells.nodata = w->source->nodata();
             if (w->source->is_byte()) {
-                w->source->read_bytes(win, w->bytes);
+                // Each window is taken by one thread only: its entry is this thread's to move.
+                std::vector<std::uint8_t>* ahead = prefetched ? &(*prefetched)[first + i] : nullptr;
+                if (ahead && ahead->size() == win.size()) {
+                    w->bytes.swap(*ahead);
+                    std::vector<std::uint8_t>().swap(*ahead); // the memory goes back now, not at the end
+                } else {
+                    w->source->read_bytes(win, w->bytes);
+                }
                 cells.bytes = w->bytes.data();
             } else {
                 w->source->read(win, w->values);
