@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace redline {
 
@@ -40,7 +41,7 @@ LatticeCellAreas::LatticeCellAreas(const Grid& grid, AreaAt cell_area_at, double
     m_step = std::max(1, std::min(max_node_cells, int(max_node_distance / cell)));
 }
 
-void LatticeCellAreas::nodes_for(const Window& window, Nodes& out) const
+void LatticeCellAreas::nodes_for(const Window& window, Nodes& out, std::vector<double>* cache) const
 {
     // Nodes sit on the centres of cells whose index is a multiple of the step, in the whole
     // grid's numbering (so neighbouring windows interpolate between the same nodes); at least two
@@ -58,9 +59,22 @@ void LatticeCellAreas::nodes_for(const Window& window, Nodes& out) const
     axis(window.row0, window.rows, out.rows);
     const std::size_t nc = out.cols.size();
     out.area.resize(nc * out.rows.size());
+    // Nodes run from index 0 to one step past the last cell on each axis.
+    const std::size_t cache_cols = std::size_t(m_grid.cols() / s + 2);
+    if (cache && cache->empty())
+        cache->assign(cache_cols * std::size_t(m_grid.rows() / s + 2), std::numeric_limits<double>::quiet_NaN());
     for (std::size_t j = 0; j < out.rows.size(); ++j)
-        for (std::size_t i = 0; i < nc; ++i)
+        for (std::size_t i = 0; i < nc; ++i) {
+            double* cached = cache ? &(*cache)[std::size_t(out.rows[j] / s) * cache_cols + std::size_t(out.cols[i] / s)]
+                                   : nullptr;
+            if (cached && !std::isnan(*cached)) {
+                out.area[j * nc + i] = *cached;
+                continue;
+            }
             out.area[j * nc + i] = m_area_at(m_grid.x_of(out.cols[i] + 0.5), m_grid.y_of(out.rows[j] + 0.5));
+            if (cached)
+                *cached = out.area[j * nc + i];
+        }
 }
 
 void LatticeCellAreas::row_nodes(const Nodes& nodes, int row, std::vector<double>& out) const
@@ -111,7 +125,7 @@ void LatticeCellAreas::prepare(const Window& window)
 {
     m_prepared_row = -1;
     if (!window.empty())
-        nodes_for(window, m_prepared);
+        nodes_for(window, m_prepared, &m_node_cache);
 }
 
 void LatticeCellAreas::run(int row, int col, int count, double* out)

@@ -71,7 +71,9 @@ private:
         std::vector<int> cols, rows;
         std::vector<double> area; ///< rows.size() × cols.size()
     };
-    void nodes_for(const Window& window, Nodes& out) const;
+    /// With @p cache, node areas computed for an earlier window are reused (prepare(): windows
+    /// share their edge nodes, and each node costs four inverse projections and a geodesic area).
+    void nodes_for(const Window& window, Nodes& out, std::vector<double>* cache = nullptr) const;
     /// Interpolates the node areas of grid row @p row between the node rows around it.
     void row_nodes(const Nodes& nodes, int row, std::vector<double>& out) const;
 
@@ -79,6 +81,7 @@ private:
     AreaAt m_area_at;
     int m_step;
     Nodes m_prepared;                  ///< of the window given to prepare()
+    std::vector<double> m_node_cache;  ///< every node's area once computed, NaN before; row-major
     int m_prepared_row = -1;           ///< the row m_prepared_row_nodes was interpolated for
     std::vector<double> m_prepared_row_nodes;
 };
