@@ -1,6 +1,7 @@
 #include "raster_pass.h"
 
 #include "error.h"
+#include "huge_heap.h"
 #include "ordered_pipeline.h"
 #include "projected_cell_areas.h"
 #include "reproject_rings.h"
@@ -122,6 +123,8 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
             std::vector<std::int32_t> values;
             std::vector<std::uint8_t> bytes;
         };
+        if (thread > 0)
+            reserve_huge_heap(std::size_t(24) << 20); // this thread's arena: its scratch windows
         auto w = std::make_shared<Worker>();
         w->source = m_raster.get();
         if (thread == 1 && m_prefetch_source) {

@@ -1,12 +1,11 @@
 // redline: the command-line shell. The only place that knows argv, stdout and exit codes.
 #include "commands.h"
 #include "error.h"
+#include "huge_heap.h"
 #include "option_helpers.h"
 
 #include <cstdio>
 #include <malloc.h>
-#include <sys/mman.h>
-#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -51,20 +50,8 @@ int run_command(int argc, char** argv)
     // heap measured 20 % faster on change detection. Memory stays bounded by the window sizes.
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    // Fresh heap memory is faulted in 4 KB at a time, and on a virtual machine each fault is
-    // dear: a district run touched ~7,000 pages, a quarter of its time in the kernel. The heap's
-    // first 48 MB are asked for in 2 MB pages instead (what GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-    // does, which only the environment can set): grown once, marked, and given back to malloc,
-    // which keeps it (the trim threshold above). Only the main thread's arena; a no-op where
-    // transparent huge pages are off.
-    if (void* heap = std::malloc(std::size_t(48) << 20)) {
-        const std::uintptr_t huge = std::uintptr_t(2) << 20;
-        const std::uintptr_t begin = (std::uintptr_t(heap) + huge - 1) & ~(huge - 1);
-        const std::uintptr_t end = (std::uintptr_t(heap) + (std::uintptr_t(48) << 20)) & ~(huge - 1);
-        if (end > begin)
-            madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-        std::free(heap);
-    }
+    // The heap's first 48 MB in 2 MB pages: see reserve_huge_heap.
+    redline::reserve_huge_heap(std::size_t(48) << 20);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::fputs(overview, stdout);
