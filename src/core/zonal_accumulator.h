@@ -90,7 +90,7 @@ private:
     template<typename T>
     void add_cells(const T* values, const ValueWindow& cells, ClassHistogram& out);
     CoverageDeltas m_coverage;
-    std::array<std::array<double, 256>, 4> m_byte_sums; ///< scratch of add_byte_cells
+    std::array<std::array<double, 256>, 8> m_byte_sums; ///< scratch of add_byte_cells
     std::vector<double> m_row_areas;                    ///< scratch: one row's cell areas
 };
 
