@@ -41,11 +41,9 @@ struct Counts
 void read_rows(const std::string& path, int band_index, std::atomic<int>& next_row, Counts& out)
 {
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!ds)
-        fail(path + ": cannot open");
+    if (!ds) fail(path + ": cannot open");
     GDALRasterBand* band = ds->GetRasterBand(band_index);
-    if (!band)
-        fail(path + ": no band " + std::to_string(band_index));
+    if (!band) fail(path + ": no band " + std::to_string(band_index));
     int bx = 0, by = 0;
     band->GetBlockSize(&bx, &by);
     const int nbx = (band->GetXSize() + bx - 1) / bx;
@@ -66,8 +64,7 @@ void read_rows(const std::string& path, int band_index, std::atomic<int>& next_r
             int vx = 0, vy = 0;
             band->GetActualBlockSize(col, row, &vx, &vy);
             out.cells += std::uint64_t(vx) * std::uint64_t(vy);
-            if (!is_byte)
-                continue;
+            if (!is_byte) continue;
             for (int y = 0; y < vy; ++y) {
                 const std::uint8_t* p = block.data() + std::size_t(y) * std::size_t(bx);
                 int x = 0;
@@ -126,7 +123,8 @@ int main(int argc, char** argv)
         for (std::size_t v = 0; v < 256; ++v)
             total.histogram[v] += c.histogram[v];
     }
-    std::printf("{\"cells\": %llu, \"threads\": %d, \"histogram\": {", (unsigned long long)total.cells, threads);
+    std::printf(
+      "{\"cells\": %llu, \"threads\": %d, \"histogram\": {", (unsigned long long)total.cells, threads);
     const char* sep = "";
     for (std::size_t v = 0; v < 256; ++v)
         if (total.histogram[v]) {

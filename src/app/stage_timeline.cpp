@@ -42,8 +42,7 @@ double seconds_since_exec()
     std::ifstream stat("/proc/self/stat");
     std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
     const std::size_t paren = text.rfind(')'); // the command name may hold spaces
-    if (paren == std::string::npos)
-        return 0.0;
+    if (paren == std::string::npos) return 0.0;
     std::istringstream fields(text.substr(paren + 2));
     std::string field;
     for (int i = 3; i <= 22 && fields >> field; ++i)
@@ -80,16 +79,14 @@ double StageTimeline::now() const
 
 void StageTimeline::add(const std::string& stage, double start, double end)
 {
-    if (!m_enabled)
-        return;
+    if (!m_enabled) return;
     std::lock_guard<std::mutex> lock(g_mutex);
     g_entries.push_back(Entry{ stage, thread_number(), start, end });
 }
 
 void StageTimeline::add_total(const std::string& stage, double seconds)
 {
-    if (!m_enabled)
-        return;
+    if (!m_enabled) return;
     std::lock_guard<std::mutex> lock(g_mutex);
     auto& t = g_totals[{ stage, thread_number() }];
     t.first += seconds;
@@ -100,19 +97,30 @@ std::string StageTimeline::report() const
 {
     std::lock_guard<std::mutex> lock(g_mutex);
     std::vector<Entry> entries = g_entries;
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.start < b.start; });
+    std::stable_sort(
+      entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.start < b.start; });
     std::string out = "timeline (s since the process started; thread 0 is the main thread):\n";
     char line[256];
     for (const Entry& e : entries) {
-        std::snprintf(line, sizeof line, "  %7.3f %7.3f %7.3f  t%d  %s\n", e.start, e.end, e.end - e.start, e.thread,
+        std::snprintf(line,
+                      sizeof line,
+                      "  %7.3f %7.3f %7.3f  t%d  %s\n",
+                      e.start,
+                      e.end,
+                      e.end - e.start,
+                      e.thread,
                       e.stage.c_str());
         out += line;
     }
-    if (!g_totals.empty())
-        out += "summed over the windows each thread read:\n";
+    if (!g_totals.empty()) out += "summed over the windows each thread read:\n";
     for (const auto& kv : g_totals) {
-        std::snprintf(line, sizeof line, "  %7.3f s  t%d  %s (%d)\n", kv.second.first, kv.first.second,
-                      kv.first.first.c_str(), kv.second.second);
+        std::snprintf(line,
+                      sizeof line,
+                      "  %7.3f s  t%d  %s (%d)\n",
+                      kv.second.first,
+                      kv.first.second,
+                      kv.first.first.c_str(),
+                      kv.second.second);
         out += line;
     }
     std::snprintf(line, sizeof line, "  %7.3f s  until this report\n", now());
@@ -123,15 +131,13 @@ TimedStage::TimedStage(const char* name)
   : m_name(name)
 {
     const StageTimeline& t = StageTimeline::instance();
-    if (t.enabled())
-        m_start = t.now();
+    if (t.enabled()) m_start = t.now();
 }
 
 TimedStage::~TimedStage()
 {
     StageTimeline& t = StageTimeline::instance();
-    if (t.enabled())
-        t.add(m_name, m_start, t.now());
+    if (t.enabled()) t.add(m_name, m_start, t.now());
 }
 
 } // namespace redline

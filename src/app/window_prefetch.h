@@ -29,8 +29,11 @@ class WindowPrefetch
 public:
     /// @param district the district in @p working coordinates, copied here (GEOS geometries are
     /// not to be read by two threads at once); @p max_bytes bounds the decoded windows kept.
-    WindowPrefetch(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
-                   const GEOSGeometry* district, std::size_t max_bytes);
+    WindowPrefetch(const RasterInput& input,
+                   const OGRSpatialReference& working,
+                   const GeosContext& ctx,
+                   const GEOSGeometry* district,
+                   std::size_t max_bytes);
     ~WindowPrefetch();
     WindowPrefetch(const WindowPrefetch&) = delete;
     WindowPrefetch& operator=(const WindowPrefetch&) = delete;

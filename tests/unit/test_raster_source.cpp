@@ -32,8 +32,8 @@ void write_tiled(const char* path, int cols, int rows, const char* compress)
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c)
             cells[std::size_t(r) * cols + c] = value_at(r, c);
-    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, cols, rows, cells.data(), cols, rows, GDT_Byte, 0, 0,
-                                             nullptr),
+    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(
+                GF_Write, 0, 0, cols, rows, cells.data(), cols, rows, GDT_Byte, 0, 0, nullptr),
               CE_None);
 }
 
@@ -49,8 +49,12 @@ TEST(RasterSource, WindowsOfWholeBlocksAndOthersReadTheCellsWritten)
         ASSERT_EQ(src.block_cols(), 16);
         std::vector<std::uint8_t> out;
         // whole blocks (inner, edge, corner, whole raster), then windows that cut blocks
-        for (const Window w : { Window{ 16, 16, 16, 16 }, Window{ 32, 0, 21, 41 }, Window{ 48, 32, 5, 9 },
-                                Window{ 0, 0, 53, 41 }, Window{ 0, 16, 53, 16 }, Window{ 3, 5, 20, 30 },
+        for (const Window w : { Window{ 16, 16, 16, 16 },
+                                Window{ 32, 0, 21, 41 },
+                                Window{ 48, 32, 5, 9 },
+                                Window{ 0, 0, 53, 41 },
+                                Window{ 0, 16, 53, 16 },
+                                Window{ 3, 5, 20, 30 },
                                 Window{ 50, 40, 3, 1 } }) {
             src.read_bytes(w, out);
             ASSERT_EQ(out.size(), w.size());

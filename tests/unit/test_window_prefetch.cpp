@@ -34,15 +34,17 @@ void write_raster(const char* path)
     for (int r = 0; r < 1024; ++r)
         for (int c = 0; c < 2048; ++c)
             cells[std::size_t(r) * 2048 + c] = value_at(r, c);
-    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 2048, 1024, cells.data(), 2048, 1024, GDT_Byte, 0, 0,
-                                             nullptr),
+    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(
+                GF_Write, 0, 0, 2048, 1024, cells.data(), 2048, 1024, GDT_Byte, 0, 0, nullptr),
               CE_None);
 }
 
 GeomPtr box(const GeosContext& ctx, double lon0, double lat0, double lon1, double lat1)
 {
     GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx.handle(), 5, 2);
-    const double xy[5][2] = { { lon0, lat0 }, { lon1, lat0 }, { lon1, lat1 }, { lon0, lat1 }, { lon0, lat0 } };
+    const double xy[5][2] = {
+        { lon0, lat0 }, { lon1, lat0 }, { lon1, lat1 }, { lon0, lat1 }, { lon0, lat0 }
+    };
     for (unsigned i = 0; i < 5; ++i)
         GEOSCoordSeq_setXY_r(ctx.handle(), seq, i, xy[i][0], xy[i][1]);
     GEOSGeometry* shell = GEOSGeom_createLinearRing_r(ctx.handle(), seq);
