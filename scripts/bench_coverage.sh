@@ -38,7 +38,7 @@
 # adds the exact-fraction peer), QGIS_PROCESS (default qgis_process.bin).
 #
 # Rows (all on the same inputs, warm page cache):
-#   read limit                build/redline_read_limit (bench/read_limit.cpp, built with redline):
+#   read limit                build/redline_read_limit (scripts/bench/read_limit.cpp, built with redline):
 #                             every block of the land-cover raster read through GDAL (ReadBlock:
 #                             inflated straight into a buffer) and its values counted in a 256-bin
 #                             histogram; 1 thread and all cores, each thread its own dataset. Every

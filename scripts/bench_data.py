@@ -666,7 +666,7 @@ def cmd_report(a):
         print(f"{r['label']:<52} {r['wall']:>8.2f} {fmt(r['rss'], '8.0f')} {fmt(mps, '8.1f')} "
               f"{fmt(x_read, '7.2f')} {fmt(ratio, '9.2f')}" + (f"  {r['note']}" if r["note"] else ""))
     print("(x read = redline's wall time / the read limit's on as many threads: decode every block "
-          "once and histogram it, bench/read_limit.cpp, whole processes both;\n x redline = a peer's "
+          "once and histogram it, scripts/bench/read_limit.cpp, whole processes both;\n x redline = a peer's "
           "wall time / redline's: raster rows vs 'redline coverage forest, all threads', vector rows vs "
           "'redline coverage red line only')")
 
