@@ -18,6 +18,15 @@
 #                    is 1, else the --scale; 0 turns it off. 16 = 2.5 m cells, 572 Mpix, ~45 s to
 #                    generate once
 #   --quick          small case for CI
+#   --issue-case     the case of issue 15: the same kind of district (seed 9, 30 townships, 550
+#                    red-line polygons) on a 7,681 x 5,518 Byte raster in EPSG:4490 (CGCS2000
+#                    longitude/latitude, ~10 m cells), DEFLATE, 512x512 tiles. Same as
+#                    --seed 9 --raster-epsg 4490 --tile 512 --grid 7681x5518
+#   --seed N         the generator's seed (default 7)
+#   --raster-epsg E  32649 (UTM, default) or 4490 (longitude/latitude) for the rasters
+#   --tile T         block size of the rasters (default 256)
+#   --grid NXxNY     exactly this many columns and rows (default: 10 m / sqrt(S) cells); --scale and
+#                    --mem-scale S multiply both by sqrt(S)
 #   --repeat N       best (minimum) wall time of N runs of each tool (default 3; 1 with --quick)
 #   --no-qgis        skip QGIS even when qgis_process.bin is installed
 #   --terra / --no-terra  run / skip R terra's extract(exact = TRUE), the one exact-fraction
@@ -29,17 +38,27 @@
 # adds the exact-fraction peer), QGIS_PROCESS (default qgis_process.bin).
 #
 # Rows (all on the same inputs, warm page cache):
+#   read limit                build/redline_read_limit (scripts/bench/read_limit.cpp, built with redline):
+#                             every block of the land-cover raster read through GDAL (ReadBlock:
+#                             inflated straight into a buffer) and its values counted in a 256-bin
+#                             histogram; 1 thread and all cores, each thread its own dataset. Every
+#                             redline raster row is printed as a ratio to it (same thread count).
 #   redline coverage forest   --boundary --zones --landcover --forest-classes 10, exact cell
-#                             coverage fractions x ellipsoidal cell areas; 1 thread and all cores
-#   read limit                gdalinfo -hist (GDAL decodes every block once; C, 1 thread) and a
-#                             numpy loop calling ReadAsArray per 256x256 block + bincount
+#                             coverage fractions x ellipsoidal cell areas; 1 thread and all cores;
+#                             and the same for the whole district only (no --zones)
+#   (extra) gdalinfo -hist    GDAL's generic histogram (1 thread), and a numpy loop calling
+#                             ReadAsArray per block + bincount: both slower than the read limit
 #   QGIS zonalstatisticsfb    on forest.tif (0/1, 255 nodata): per-township count and mean, cell
 #                             centre rule, planar cell counts (includes qgis_process start-up)
 #   gdal_rasterize + bincount township ids burnt on the land-cover grid (cell centre rule), then
 #                             numpy bincount of zone*256+class block by block
 #   terra extract(exact=TRUE) R terra 1.7 (Debian): coverage-weighted mean of forest.tif per
 #                             township, exact cell fractions, planar weights
-#   exactextract              (if EXACTEXTRACT is set) coverage-weighted mean of forest.tif
+#   exactextract              (if EXACTEXTRACT is set) coverage-weighted mean of forest.tif, on the
+#                             townships in the raster's CRS; its ratio to redline on 1 thread
+# The rows that the goals are read from (read limit, redline per township and whole district, on
+# 1 and all threads, exactextract) run interleaved: round k runs each of them once, so that a
+# machine that slows down for a while slows them all; best of --repeat rounds.
 #   redline red line only     --boundary --zones --redline: repair, dissolve, clip, geodesic areas
 #   ogr2ogr -dialect SQLite   ST_Union of the red line, ST_Intersection with each township and
 #                             the district, planar ST_Area (GEOS via SpatiaLite)
@@ -70,6 +89,11 @@ SCALE=1
 RL_VERTICES=1.45
 MEM_SCALE=""
 QUICK=0
+ISSUE_CASE=0
+SEED=""
+RASTER_EPSG=""
+TILE=""
+GRID=""
 REPEAT=""
 USE_QGIS=1
 USE_TERRA=""
@@ -85,6 +109,11 @@ while (($#)); do
         --redline-vertices) RL_VERTICES=${2:?--redline-vertices needs a number}; shift 2 ;;
         --mem-scale) MEM_SCALE=${2:?--mem-scale needs a number}; shift 2 ;;
         --quick) QUICK=1; shift ;;
+        --issue-case) ISSUE_CASE=1; shift ;;
+        --seed) SEED=${2:?--seed needs a number}; shift 2 ;;
+        --raster-epsg) RASTER_EPSG=${2:?--raster-epsg needs 32649 or 4490}; shift 2 ;;
+        --tile) TILE=${2:?--tile needs a number}; shift 2 ;;
+        --grid) GRID=${2:?--grid needs NXxNY}; shift 2 ;;
         --repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
         --no-qgis) USE_QGIS=0; shift ;;
         --terra) USE_TERRA=1; shift ;;
@@ -98,6 +127,14 @@ done
     die "--scale must be a positive number"
 [[ $RL_VERTICES =~ ^[0-9]+([.][0-9]+)?$ ]] && awk -v s="$RL_VERTICES" 'BEGIN{exit !(s > 0)}' ||
     die "--redline-vertices must be a positive number"
+if ((ISSUE_CASE)); then
+    SEED=${SEED:-9} RASTER_EPSG=${RASTER_EPSG:-4490} TILE=${TILE:-512} GRID=${GRID:-7681x5518}
+fi
+SEED=${SEED:-7} RASTER_EPSG=${RASTER_EPSG:-32649} TILE=${TILE:-256}
+[[ $SEED =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
+[[ $RASTER_EPSG == 32649 || $RASTER_EPSG == 4490 ]] || die "--raster-epsg takes 32649 or 4490"
+[[ $TILE =~ ^[1-9][0-9]*$ ]] && ((TILE % 16 == 0)) || die "--tile must be a multiple of 16"
+[[ -z $GRID || $GRID =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "--grid must be NXxNY, e.g. 7681x5518"
 [[ -z $REPEAT ]] && REPEAT=$((QUICK ? 1 : 3))
 [[ -z $USE_TERRA ]] && USE_TERRA=$QUICK
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive integer"
@@ -116,6 +153,12 @@ for t in gdal_rasterize gdalinfo ogr2ogr; do
 done
 . "$ROOT/scripts/bench_common.sh"
 ensure_redline
+READ_LIMIT=${READ_LIMIT:-$(dirname "$REDLINE")/redline_read_limit}
+if [[ ! -x $READ_LIMIT && -f $ROOT/build/build.ninja ]]; then
+    say "building redline_read_limit"
+    ninja -C "$ROOT/build" redline_read_limit >/dev/null
+fi
+[[ -x $READ_LIMIT ]] || die "no read-limit tool at $READ_LIMIT (build the target redline_read_limit, or set READ_LIMIT=...)"
 
 export GDAL_PAM_ENABLED=NO          # no .aux.xml: gdalinfo -hist must not find a cached histogram
 export QT_QPA_PLATFORM=offscreen
@@ -126,14 +169,24 @@ NCPU=$(nproc)
 # ---------------------------------------------------------------------------------------------
 # data
 if ((QUICK)); then AREA=150 ZONES=8 NRED=35; else AREA=2400 ZONES=30 NRED=550; fi
-SEED=7
 cell_for() { awk -v s="$1" 'BEGIN{printf "%.6g", 10 / sqrt(s)}'; }
+grid_for() {  # --grid scaled by sqrt($1), or nothing
+    [[ -n $GRID ]] && awk -v s="$1" -v g="$GRID" 'BEGIN{split(g, a, "x"); printf "%dx%d", a[1] * sqrt(s) + 0.5, a[2] * sqrt(s) + 0.5}'
+}
 vertex_tag() { awk -v f="$RL_VERTICES" 'BEGIN{if (f != 1) printf "-rv%g", f}'; }
-data_dir() { echo "$WORK/data-a${AREA}-z${ZONES}-r${NRED}$(vertex_tag)-c$(cell_for "$1")-s${SEED}-v1"; }
+raster_tag() {  # only what differs from the defaults, so that existing data sets keep their names
+    local t=""
+    [[ $RASTER_EPSG != 32649 ]] && t+="-e$RASTER_EPSG"
+    [[ $TILE != 256 ]] && t+="-t$TILE"
+    [[ -n $GRID ]] && t+="-g$(grid_for "$1")"
+    echo "$t"
+}
+data_dir() { echo "$WORK/data-a${AREA}-z${ZONES}-r${NRED}$(vertex_tag)-c$(cell_for "$1")$(raster_tag "$1")-s${SEED}-v1"; }
 ensure_data() {   # $1 = scale; prints the data directory
-    local d; d=$(data_dir "$1")
+    local d g; d=$(data_dir "$1"); g=$(grid_for "$1")
     cached_data "$d" "scale $1" -- "$PY" "$DATA_PY" gen --out "$d" --area-km2 "$AREA" --zones "$ZONES" \
-        --redline "$NRED" --cell "$(cell_for "$1")" --seed "$SEED" --redline-vertices "$RL_VERTICES"
+        --redline "$NRED" --cell "$(cell_for "$1")" --seed "$SEED" --redline-vertices "$RL_VERTICES" \
+        --raster-epsg "$RASTER_EPSG" --tile "$TILE" ${g:+--grid "$g"}
 }
 mkdir -p "$WORK"
 D=$(ensure_data "$SCALE")
@@ -142,6 +195,7 @@ MPIX=$(meta "$D" 'm["mpix"]')
 read -r NX NY XMIN YMIN XMAX YMAX < <(meta "$D" \
     '"%d %d %r %r %r %r" % (lambda r, g: (r["nx"], r["ny"], g[0], g[3] + g[5] * r["ny"], g[0] + g[1] * r["nx"], g[3]))(m["raster"], m["raster"]["geotransform"])')
 NZ=$(meta "$D" 'm["townships"]')
+ZONES_RCRS="$D/$(meta "$D" 'm.get("zones_raster_crs", "townships_utm.gpkg")')"   # townships in the raster's CRS
 
 R="$WORK/results/$(basename "$D")"
 rm -rf "$R"
@@ -160,30 +214,63 @@ cat "$D"/* >/dev/null   # warm the page cache: every tool reads from memory
 # Best wall time of $REPEAT runs (nanosecond clock), peak RSS (max over runs) from /usr/bin/time.
 # CLEAN: a file removed before each run (an output the tool refuses to overwrite), or "".
 FAILED_REDLINE=0
+declare -A BEST RSS FAILED
+time_once() {  # time_once KEY CLEAN command...: one run; updates BEST[KEY] and RSS[KEY], or FAILED[KEY]
+    local key=$1 clean=$2 t0 t1 w m
+    shift 2
+    [[ -n $clean ]] && rm -rf "$clean"
+    t0=$(date +%s%N)
+    if ! /usr/bin/time -f "%M" -o "$R/$key.rss" "$@" >"$R/$key.log" 2>&1; then
+        FAILED[$key]="failed (see $R/$key.log): $(tail -n 1 "$R/$key.log" | cut -c1-100)"
+        return 1
+    fi
+    t1=$(date +%s%N)
+    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b - a) / 1e9}')
+    m=$(grep -E '^[0-9]+$' "$R/$key.rss" | tail -n 1)
+    m=${m:-0}
+    [[ -z ${BEST[$key]:-} ]] || awk -v w="$w" -v b="${BEST[$key]}" 'BEGIN{exit !(w < b)}' && BEST[$key]=$w
+    ((m > ${RSS[$key]:-0})) && RSS[$key]=$m
+    return 0
+}
+record() {  # record KEY LABEL MPIX: one line of runs.tsv from BEST/RSS/FAILED
+    local key=$1 label=$2 mpix=$3
+    if [[ -n ${FAILED[$key]:-} ]]; then
+        say "$label ${FAILED[$key]}"
+        printf '%s\t%s\tfailed\t\t\t\t%s\n' "$key" "$label" "${FAILED[$key]}" >>"$R/runs.tsv"
+        [[ $key == redline* || $key == mem_* ]] && FAILED_REDLINE=1
+    else
+        printf '%s\t%s\tok\t%s\t%s\t%s\t\n' "$key" "$label" "${BEST[$key]}" "${RSS[$key]}" "$mpix" >>"$R/runs.tsv"
+    fi
+}
 run_timed() {
-    local key=$1 label=$2 mpix=$3 clean=$4
+    local key=$1 label=$2 mpix=$3 clean=$4 i
     shift 5
-    local best="" rss=0 i t0 t1 w m
     say "running: $label"
     for ((i = 0; i < REPEAT; i++)); do
-        [[ -n $clean ]] && rm -rf "$clean"
-        t0=$(date +%s%N)
-        if ! /usr/bin/time -f "%M" -o "$R/$key.rss" "$@" >"$R/$key.log" 2>&1; then
-            local note
-            note="failed (see $R/$key.log): $(tail -n 1 "$R/$key.log" | cut -c1-100)"
-            say "$label $note"
-            printf '%s\t%s\tfailed\t\t\t\t%s\n' "$key" "$label" "$note" >>"$R/runs.tsv"
-            [[ $key == redline* || $key == mem_* ]] && FAILED_REDLINE=1
-            return 0
-        fi
-        t1=$(date +%s%N)
-        w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b - a) / 1e9}')
-        m=$(grep -E '^[0-9]+$' "$R/$key.rss" | tail -n 1)
-        m=${m:-0}
-        [[ -z $best ]] || awk -v w="$w" -v b="$best" 'BEGIN{exit !(w < b)}' && best=$w
-        ((m > rss)) && rss=$m
+        time_once "$key" "$clean" "$@" || break
     done
-    printf '%s\t%s\tok\t%s\t%s\t%s\t\n' "$key" "$label" "$best" "$rss" "$mpix" >>"$R/runs.tsv"
+    record "$key" "$label" "$mpix"
+}
+# interleave KEY LABEL MPIX CLEAN -- command...: adds a row to the interleaved group;
+# run_interleaved runs the group's rows in turn, $REPEAT rounds, and records them in order.
+IKEYS=()
+declare -A ILABEL IMPIX ICLEAN ICMD
+interleave() {
+    local key=$1
+    IKEYS+=("$key") ILABEL[$key]=$2 IMPIX[$key]=$3 ICLEAN[$key]=$4
+    shift 5
+    ICMD[$key]=$(printf '%q ' "$@")
+}
+run_interleaved() {
+    local i key
+    say "running, interleaved ($REPEAT rounds): ${IKEYS[*]}"
+    for ((i = 0; i < REPEAT; i++)); do
+        for key in "${IKEYS[@]}"; do
+            [[ -n ${FAILED[$key]:-} ]] && continue
+            eval "time_once \"\$key\" \"\${ICLEAN[\$key]}\" ${ICMD[$key]}" || true
+        done
+    done
+    for key in "${IKEYS[@]}"; do record "$key" "${ILABEL[$key]}" "${IMPIX[$key]}"; done
 }
 skip() {  # skip KEY LABEL WHY
     say "skipping $2: $3"
@@ -194,21 +281,42 @@ FC=10
 RL_RASTER=(coverage --boundary "$D/boundary.gpkg" --zones "$D/townships.gpkg" --zone-id XZQDM
            --landcover "$D/landcover.tif" --forest-classes "$FC" -q)
 
-# a. redline, exact fractions
-run_timed redline_t1 "redline coverage forest, 1 thread" "$MPIX" "" -- \
+# a. the interleaved group: read limit, redline per township and whole district, exactextract
+interleave read_limit_t1 "read limit: decode + histogram, 1 thread" "$MPIX" "" -- \
+    "$READ_LIMIT" "$D/landcover.tif" --threads 1
+interleave read_limit_t0 "read limit: decode + histogram, all threads ($NCPU)" "$MPIX" "" -- \
+    "$READ_LIMIT" "$D/landcover.tif" --threads "$NCPU"
+interleave redline_t1 "redline coverage forest, 1 thread" "$MPIX" "" -- \
     "$REDLINE" "${RL_RASTER[@]}" --threads 1 --json "$R/redline_t1.json"
-run_timed redline_t0 "redline coverage forest, all threads ($NCPU)" "$MPIX" "" -- \
+interleave redline_t0 "redline coverage forest, all threads ($NCPU)" "$MPIX" "" -- \
     "$REDLINE" "${RL_RASTER[@]}" --threads 0 --json "$R/redline_t0.json"
+# one whole-district polygon (no townships): a single large polygon must not take a slow path
+WHOLE=(coverage --boundary "$D/boundary.gpkg" --landcover "$D/landcover.tif" --forest-classes "$FC" -q)
+interleave redline_whole_t1 "redline coverage forest, whole district, 1 thread" "$MPIX" "" -- \
+    "$REDLINE" "${WHOLE[@]}" --threads 1 --json "$R/redline_whole_t1.json"
+interleave redline_whole "redline coverage forest, whole district, all threads" "$MPIX" "" -- \
+    "$REDLINE" "${WHOLE[@]}" --threads 0 --json "$R/redline_whole.json"
+# exactextract (optional): the fastest exact-fraction tool, built from its public source
+EE_LABEL="exactextract mean(forest) (exact fractions)"
+EE_SKIP=""
+if [[ -n ${EXACTEXTRACT:-} ]]; then
+    if [[ -x $EXACTEXTRACT ]] || command -v "$EXACTEXTRACT" >/dev/null; then
+        # exactextract >= 0.2 names the id column with --include-col, 0.1 with -f (--fid)
+        if "$EXACTEXTRACT" --help 2>&1 | grep -q -- --include-col; then idopt=(--include-col XZQDM); else idopt=(-f XZQDM); fi
+        interleave exactextract "$EE_LABEL" "$MPIX" "$R/exactextract.csv" -- \
+            "$EXACTEXTRACT" -r "forest:$D/forest.tif" -p "$ZONES_RCRS" "${idopt[@]}" \
+            -s "frac=mean(forest)" -o "$R/exactextract.csv"
+    else
+        EE_SKIP="EXACTEXTRACT=$EXACTEXTRACT is not executable"
+    fi
+fi
+run_interleaved
+[[ -n $EE_SKIP ]] && skip exactextract "$EE_LABEL" "$EE_SKIP"
 
-# a'. one whole-district polygon (no townships): a single large polygon must not take a slow path
-run_timed redline_whole "redline coverage forest, whole district, all threads" "$MPIX" "" -- \
-    "$REDLINE" coverage --boundary "$D/boundary.gpkg" --landcover "$D/landcover.tif" --forest-classes "$FC" -q \
-    --threads 0 --json "$R/redline_whole.json"
-
-# b. read limit
-run_timed read_gdalinfo "read limit: gdalinfo -hist (1 thread)" "$MPIX" "" -- \
+# b. extras: generic readers, slower than the read limit (kept for comparison with earlier figures)
+run_timed read_gdalinfo "(extra) gdalinfo -hist, 1 thread" "$MPIX" "" -- \
     gdalinfo -hist "$D/landcover.tif"
-run_timed read_numpy "read limit: numpy ReadAsArray per block + bincount" "$MPIX" "" -- \
+run_timed read_numpy "(extra) numpy ReadAsArray per block + bincount" "$MPIX" "" -- \
     "$PY" "$DATA_PY" hist "$D/landcover.tif"
 
 # c. QGIS zonal statistics (cell centre), on the 0/1 forest raster
@@ -219,7 +327,7 @@ elif ! command -v "$QGIS_PROCESS" >/dev/null; then
         "$QGIS_PROCESS not found (scripts/setup.sh --qgis installs QGIS)"
 else
     run_timed qgis "QGIS native:zonalstatisticsfb (cell centre)" "$MPIX" "$R/qgis.gpkg" -- \
-        "$QGIS_PROCESS" run native:zonalstatisticsfb --INPUT="$D/townships_utm.gpkg" \
+        "$QGIS_PROCESS" run native:zonalstatisticsfb --INPUT="$ZONES_RCRS" \
         --INPUT_RASTER="$D/forest.tif" --RASTER_BAND=1 --COLUMN_PREFIX=_ --STATISTICS=0,2 \
         --OUTPUT="$R/qgis.gpkg"
     # what part of that is qgis_process start-up (an algorithm run on one feature, no raster)
@@ -233,7 +341,7 @@ run_timed bincount "gdal_rasterize + numpy bincount (cell centre)" "$MPIX" "$R/z
     bash -c 'gdal_rasterize -q -a zid -ot UInt16 -a_nodata 0 -init 0 -te "$1" "$2" "$3" "$4" \
                  -ts "$5" "$6" -co TILED=YES "$7" "$8" &&
              "$9" "${10}" bincount "$8" "${11}" "${12}" "${13}" "${14}"' _ \
-    "$XMIN" "$YMIN" "$XMAX" "$YMAX" "$NX" "$NY" "$D/townships_utm.gpkg" "$R/zones.tif" \
+    "$XMIN" "$YMIN" "$XMAX" "$YMAX" "$NX" "$NY" "$ZONES_RCRS" "$R/zones.tif" \
     "$PY" "$DATA_PY" "$D/landcover.tif" "$FC" "$NZ" "$R/bincount.csv"
 rm -f "$R/zones.tif"
 
@@ -245,20 +353,7 @@ elif ! Rscript -e 'suppressMessages(library(terra))' >/dev/null 2>&1; then
     skip terra "$terra_label" "R terra is not installed (scripts/setup.sh --all installs r-cran-terra)"
 else
     REPEAT=1 run_timed terra "$terra_label" "$MPIX" "$R/terra.csv" -- \
-        Rscript "$ROOT/scripts/bench_terra.R" "$D/forest.tif" "$D/townships_utm.gpkg" XZQDM "$R/terra.csv"
-fi
-
-# e'. exactextract (optional)
-if [[ -n ${EXACTEXTRACT:-} ]]; then
-    if [[ -x $EXACTEXTRACT ]] || command -v "$EXACTEXTRACT" >/dev/null; then
-        # exactextract >= 0.2 names the id column with --include-col, 0.1 with -f (--fid)
-        if "$EXACTEXTRACT" --help 2>&1 | grep -q -- --include-col; then idopt=(--include-col XZQDM); else idopt=(-f XZQDM); fi
-        run_timed exactextract "exactextract mean(forest) (exact fractions)" "$MPIX" "$R/exactextract.csv" -- \
-            "$EXACTEXTRACT" -r "forest:$D/forest.tif" -p "$D/townships_utm.gpkg" "${idopt[@]}" \
-            -s "frac=mean(forest)" -o "$R/exactextract.csv"
-    else
-        skip exactextract "exactextract mean(forest) (exact fractions)" "EXACTEXTRACT=$EXACTEXTRACT is not executable"
-    fi
+        Rscript "$ROOT/scripts/bench_terra.R" "$D/forest.tif" "$ZONES_RCRS" XZQDM "$R/terra.csv"
 fi
 
 # f. vector side

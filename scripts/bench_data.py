@@ -299,7 +299,20 @@ def bilinear(a, rows, cols):
     return top * (1 - wr) + bot * wr
 
 
-def make_rasters(out, rng, district, cell, seed):
+def bilinear_points(a, rows, cols):
+    """Sample a 2-D array at fractional (row, col) indices given per point (arrays of one shape)."""
+    rows = np.clip(rows, 0, a.shape[0] - 1)
+    cols = np.clip(cols, 0, a.shape[1] - 1)
+    r0 = np.minimum(np.floor(rows).astype(np.int64), a.shape[0] - 2)
+    c0 = np.minimum(np.floor(cols).astype(np.int64), a.shape[1] - 2)
+    wr = (rows - r0).astype(np.float32)
+    wc = (cols - c0).astype(np.float32)
+    top = a[r0, c0] * (1 - wc) + a[r0, c0 + 1] * wc
+    bot = a[r0 + 1, c0] * (1 - wc) + a[r0 + 1, c0 + 1] * wc
+    return top * (1 - wr) + bot * wr
+
+
+def make_rasters(out, rng, district, cell, seed, raster_epsg=EPSG_UTM, tile=TILE, grid=None):
     from pyproj import Transformer
     tr = Transformer.from_crs(EPSG_GK, EPSG_UTM, always_xy=True)
     ex = np.array(district.exterior.coords)
@@ -332,20 +345,45 @@ def make_rasters(out, rng, district, cell, seed):
         gaps.append((gx, gy, ra, rb))
     log(f"class fields {fnx}x{fny} @ {FIELD_CELL:g} m in {time.time() - t0:.1f} s")
 
-    x0 = math.floor((ux.min() - margin) / cell) * cell
-    y1 = math.ceil((uy.max() + margin) / cell) * cell
-    nx = int(math.ceil((ux.max() + margin - x0) / cell))
-    ny = int(math.ceil((y1 - (uy.min() - margin)) / cell))
-    gt = (x0, cell, 0.0, y1, 0.0, -cell)
+    geographic = raster_epsg != EPSG_UTM
+    if geographic:
+        # The same landscape on a longitude/latitude grid: each cell centre is taken to UTM and
+        # the fields sampled there (so the classes are those of the UTM raster, resampled).
+        if raster_epsg != 4490:
+            sys.exit("gen: --raster-epsg takes 32649 or 4490")
+        ll = Transformer.from_crs(EPSG_GK, 4490, always_xy=True)
+        lon, lat = ll.transform(ex[:, 0], ex[:, 1])
+        lat0 = math.radians(0.5 * (lat.min() + lat.max()))
+        mlon = margin / (111320.0 * math.cos(lat0))
+        mlat = margin / 110574.0
+        lon0, lon1 = lon.min() - mlon, lon.max() + mlon
+        lat0d, lat1 = lat.min() - mlat, lat.max() + mlat
+        if grid:
+            nx, ny = grid
+            dx, dy = (lon1 - lon0) / nx, (lat1 - lat0d) / ny
+        else:
+            dx, dy = cell / (111320.0 * math.cos(lat0)), cell / 110574.0
+            nx, ny = int(math.ceil((lon1 - lon0) / dx)), int(math.ceil((lat1 - lat0d) / dy))
+        x0, y1 = lon0, lat1
+        gt = (x0, dx, 0.0, y1, 0.0, -dy)
+        to_utm = Transformer.from_crs(4490, EPSG_UTM, always_xy=True)
+    else:
+        x0 = math.floor((ux.min() - margin) / cell) * cell
+        y1 = math.ceil((uy.max() + margin) / cell) * cell
+        nx = int(math.ceil((ux.max() + margin - x0) / cell))
+        ny = int(math.ceil((y1 - (uy.min() - margin)) / cell))
+        gt = (x0, cell, 0.0, y1, 0.0, -cell)
+    opts = GTIFF_OPTS if tile == TILE else \
+        [o for o in GTIFF_OPTS if not o.startswith("BLOCK")] + [f"BLOCKXSIZE={tile}", f"BLOCKYSIZE={tile}"]
     drv = gdal.GetDriverByName("GTiff")
     dss = []
     for name, nodata in (("landcover.tif", 0), ("forest.tif", 255)):
         p = os.path.join(out, name)
         if os.path.exists(p):
             drv.Delete(p)
-        ds = drv.Create(p, nx, ny, 1, gdal.GDT_Byte, options=GTIFF_OPTS)
+        ds = drv.Create(p, nx, ny, 1, gdal.GDT_Byte, options=opts)
         ds.SetGeoTransform(gt)
-        ds.SetProjection(srs(EPSG_UTM).ExportToWkt())
+        ds.SetProjection(srs(raster_epsg).ExportToWkt())
         ds.GetRasterBand(1).SetNoDataValue(nodata)
         dss.append(ds)
     lc_band, fo_band = dss[0].GetRasterBand(1), dss[1].GetRasterBand(1)
@@ -353,12 +391,19 @@ def make_rasters(out, rng, district, cell, seed):
     xs = x0 + (np.arange(nx) + 0.5) * cell
     t0 = time.time()
     counts = np.zeros(256, np.int64)
-    for r0 in range(0, ny, TILE):
-        r1 = min(ny, r0 + TILE)
-        ys = y1 - (np.arange(r0, r1) + 0.5) * cell
-        rows = (fy1 - ys) / FIELD_CELL - 0.5
-        vf = bilinear(sf, rows, cols)
-        vo = bilinear(so, rows, cols)
+    for r0 in range(0, ny, tile):
+        r1 = min(ny, r0 + tile)
+        if geographic:
+            lats = y1 - (np.arange(r0, r1) + 0.5) * dy
+            lons = x0 + (np.arange(nx) + 0.5) * dx
+            px, py = to_utm.transform(*np.meshgrid(lons, lats))
+            vf = bilinear_points(sf, (fy1 - py) / FIELD_CELL - 0.5, (px - fx0) / FIELD_CELL - 0.5)
+            vo = bilinear_points(so, (fy1 - py) / FIELD_CELL - 0.5, (px - fx0) / FIELD_CELL - 0.5)
+        else:
+            ys = y1 - (np.arange(r0, r1) + 0.5) * cell
+            rows = (fy1 - ys) / FIELD_CELL - 0.5
+            vf = bilinear(sf, rows, cols)
+            vo = bilinear(so, rows, cols)
         lc = other_codes[np.searchsorted(t_other, vo)]
         lc[vf > t_forest] = FOREST_CLASS
         # salt-and-pepper speckle (1.5 % of cells), like a real 10 m classification
@@ -367,6 +412,9 @@ def make_rasters(out, rng, district, cell, seed):
         pool = np.array([FOREST_CLASS] + list(other_codes), np.uint8)
         lc[m] = pool[srng.integers(0, pool.size, int(m.sum()))]
         for gx, gy, ra, rb in gaps:
+            if geographic:
+                lc[((px - gx) / ra) ** 2 + ((py - gy) / rb) ** 2 < 1.0] = 0
+                continue
             if ys.min() > gy + rb or ys.max() < gy - rb:
                 continue
             lc[((xs[None, :] - gx) / ra) ** 2 + ((ys[:, None] - gy) / rb) ** 2 < 1.0] = 0
@@ -377,7 +425,10 @@ def make_rasters(out, rng, district, cell, seed):
         counts += np.bincount(lc.ravel(), minlength=256)
     dss = None
     log(f"rasters {nx}x{ny} @ {cell:g} m ({nx * ny / 1e6:.1f} Mpix) in {time.time() - t0:.1f} s")
-    return {"nx": nx, "ny": ny, "cell_m": cell, "geotransform": gt,
+    ground = {}
+    if geographic:
+        ground = {"cell_dx_m": dx * 111320.0 * math.cos(lat0), "cell_dy_m": dy * 110574.0}
+    return {**ground, "nx": nx, "ny": ny, "cell_m": cell, "geotransform": gt, "epsg": raster_epsg, "tile": tile,
             "forest_cells_pct": 100.0 * counts[FOREST_CLASS] / counts.sum(),
             "nodata_cells": int(counts[0])}
 
@@ -419,16 +470,20 @@ def cmd_gen(a):
                 append=True)
     write_layer(P("vectors.gpkg"), "redline", EPSG_GK, ogr.wkbPolygon, rfields, rrows,
                 append=True)
-    if os.path.exists(P("townships_utm.gpkg")):
-        os.remove(P("townships_utm.gpkg"))
-    gdal.VectorTranslate(P("townships_utm.gpkg"), P("townships.gpkg"), dstSRS=f"EPSG:{EPSG_UTM}",
+    # the townships in the rasters' CRS, for the peers that want them there
+    zones_rcrs = "townships_utm.gpkg" if a.raster_epsg == EPSG_UTM else f"townships_{a.raster_epsg}.gpkg"
+    if os.path.exists(P(zones_rcrs)):
+        os.remove(P(zones_rcrs))
+    gdal.VectorTranslate(P(zones_rcrs), P("townships.gpkg"), dstSRS=f"EPSG:{a.raster_epsg}",
                          layerName="townships")
-    rinfo = make_rasters(a.out, rng, district, a.cell, a.seed)
+    grid = tuple(int(v) for v in a.grid.lower().split("x")) if a.grid else None
+    rinfo = make_rasters(a.out, rng, district, a.cell, a.seed, a.raster_epsg, a.tile, grid)
     nverts = [len(g.exterior.coords) - 1 for g in redline]
     meta = {
         "params": {"area_km2": a.area_km2, "zones": a.zones, "redline": a.redline,
                    "redline_vertices": a.redline_vertices,
-                   "cell_m": a.cell, "seed": a.seed},
+                   "cell_m": a.cell, "seed": a.seed, "raster_epsg": a.raster_epsg, "tile": a.tile,
+                   "grid": a.grid},
         "district_planar_km2": district.area / 1e6,
         "district_vertices": len(district.exterior.coords) - 1,
         "townships": len(zones),
@@ -441,6 +496,7 @@ def cmd_gen(a):
                                           for g in redline)),
         "redline_planar_km2": sum(g.area for g in redline) / 1e6,
         "raster": rinfo,
+        "zones_raster_crs": zones_rcrs,
         "mpix": rinfo["nx"] * rinfo["ny"] / 1e6,
         "generation_s": time.time() - t_start,
     }
@@ -452,9 +508,11 @@ def cmd_gen(a):
 
 def out_summary(m):
     r = m["raster"]
+    where = f"@ {r['cell_m']:g} m" if r.get("epsg", EPSG_UTM) == EPSG_UTM else \
+        f"in EPSG:{r['epsg']} ({r['cell_dx_m']:.1f} x {r['cell_dy_m']:.1f} m cells)"
     return (f"district {m['district_planar_km2']:.0f} km2, {m['townships']} townships, "
-            f"{m['redline_polygons']} red-line polygons, raster {r['nx']}x{r['ny']} "
-            f"@ {r['cell_m']:g} m = {m['mpix']:.1f} Mpix")
+            f"{m['redline_polygons']} red-line polygons, raster {r['nx']}x{r['ny']} {where}, "
+            f"{r.get('tile', TILE)}x{r.get('tile', TILE)} tiles = {m['mpix']:.1f} Mpix")
 
 
 # --------------------------------------------------------------------------------------------
@@ -582,7 +640,16 @@ def cmd_report(a):
     print()
     ref_r = "redline_t0" if ok("redline_t0") else None
     ref_v = "redline_vec" if ok("redline_vec") else None
-    hdr = f"{'tool':<52} {'wall s':>8} {'peak MB':>8} {'Mpix/s':>8} {'x redline':>9}"
+    def read_limit_of(k):
+        """The read-limit row a redline raster row is measured against (same thread count)."""
+        if not (k.startswith("redline") or k.startswith("mem")) or k in ("redline_vec", "redline_startup"):
+            return None
+        if k.startswith("mem"):
+            return None   # other rasters: the limit was measured on the bench raster only
+        ref = "read_limit_t1" if k.endswith("_t1") else "read_limit_t0"
+        return ref if ok(ref) else None
+
+    hdr = f"{'tool':<52} {'wall s':>8} {'peak MB':>8} {'Mpix/s':>8} {'x read':>7} {'x redline':>9}"
     print(hdr)
     print("-" * len(hdr))
     for k, r in runs.items():
@@ -592,11 +659,16 @@ def cmd_report(a):
             continue
         mps = r["mpix"] / r["wall"] if r["mpix"] and r["wall"] > 0 else None
         ref = ref_v if k.endswith("_vec") or k.startswith("vec") else ref_r
-        ratio = r["wall"] / runs[ref]["wall"] if ref and k != "qgis_startup" else None
+        ratio = r["wall"] / runs[ref]["wall"] if ref and k != "qgis_startup" and not k.startswith("redline") \
+            and not k.startswith("read_limit") else None
+        rl = read_limit_of(k)
+        x_read = r["wall"] / runs[rl]["wall"] if rl else None
         print(f"{r['label']:<52} {r['wall']:>8.2f} {fmt(r['rss'], '8.0f')} {fmt(mps, '8.1f')} "
-              f"{fmt(ratio, '9.2f')}" + (f"  {r['note']}" if r["note"] else ""))
-    print("(x redline = tool wall time / redline wall time: raster rows vs 'redline coverage "
-          "forest, all threads', vector rows vs 'redline coverage red line only')")
+              f"{fmt(x_read, '7.2f')} {fmt(ratio, '9.2f')}" + (f"  {r['note']}" if r["note"] else ""))
+    print("(x read = redline's wall time / the read limit's on as many threads: decode every block "
+          "once and histogram it, scripts/bench/read_limit.cpp, whole processes both;\n x redline = a peer's "
+          "wall time / redline's: raster rows vs 'redline coverage forest, all threads', vector rows vs "
+          "'redline coverage red line only')")
 
     # agreement
     print()
@@ -658,7 +730,7 @@ def cmd_report(a):
             print(f"  redline 1 thread vs {label:<26} max relative diff of forest m2 {d:.2e}")
     # the district's forest area, from the per-township run and from the whole-district run
     district_forest = {}
-    for name in ("redline_t0.json", "redline_whole.json"):
+    for name in ("redline_t0.json", "redline_whole.json", "redline_whole_t1.json"):
         path = os.path.join(rd, name)
         if os.path.exists(path):
             with open(path) as f:
@@ -668,6 +740,10 @@ def cmd_report(a):
         d = abs(a - b) / a
         agree["self_whole"] = d * 100.0
         print(f"  redline per township vs whole district      district forest m2 relative diff {d:.2e}")
+    c = district_forest.get("redline_whole_t1.json")
+    if b and c:
+        agree["self_whole_t1"] = abs(b - c) / b * 100.0
+        print(f"  redline whole district, 1 vs all threads    district forest m2 relative diff {abs(b - c) / b:.2e}")
     rv = os.path.join(rd, "redline_vec.json")
     sq = os.path.join(rd, "sqlite.csv")
     if os.path.exists(rv) and os.path.exists(sq):
@@ -697,19 +773,23 @@ def cmd_report(a):
             print(f"  {name:<44}     n/a  ({what}; a run is missing)")
     if ok("exactextract"):
         ratio_line("exactextract / redline (1 thread each)", "exactextract", "redline_t1",
-                   ">1: redline faster than the best exact-fraction peer")
+                   ">1: redline faster than the best exact-fraction peer; goal >= 4")
     else:
         print(f"  {'exactextract / redline':<44}     n/a  (set EXACTEXTRACT=/path/to/exactextract)")
     if ok("terra"):
         ratio_line("terra exact / redline (1 thread each)", "terra", "redline_t1",
                    ">1: redline faster than R terra's exact-fraction extract")
-    best_read = None
-    for k in ("read_numpy", "read_gdalinfo"):
-        if ok(k) and (best_read is None or runs[k]["wall"] < runs[best_read]["wall"]):
-            best_read = k
-    if best_read:
-        ratio_line("redline 1 thread / read limit", "redline_t1", best_read,
-                   f"x the cost of decoding every block once, {runs[best_read]['label'].split(': ', 1)[-1]}")
+    ncpu = os.cpu_count()
+    ratio_line("redline per township / read limit, 1 thread", "redline_t1", "read_limit_t1",
+               "x the cost of decoding every block once; goal <= 2")
+    ratio_line(f"redline per township / read limit, {ncpu} threads", "redline_t0", "read_limit_t0",
+               "same thread count; goal <= 2 (<= 1.5 at municipality size)")
+    ratio_line("redline whole district / read limit, 1 thread", "redline_whole_t1", "read_limit_t1", "")
+    ratio_line(f"redline whole district / read limit, {ncpu} threads", "redline_whole", "read_limit_t0", "")
+    ratio_line("read limit 1 thread / all threads", "read_limit_t1", "read_limit_t0",
+               "what the second core gives the reading itself")
+    ratio_line("gdalinfo -hist / read limit (1 thread)", "read_gdalinfo", "read_limit_t1",
+               "why gdalinfo -hist is no read limit")
     ratio_line("QGIS zonalstatisticsfb / redline", "qgis", "redline_t0",
                ">1: redline faster")
     if ok("qgis") and ok("qgis_startup") and ok("redline_t0"):
@@ -764,6 +844,12 @@ def main():
     g.add_argument("--seed", type=int, default=7)
     g.add_argument("--redline-vertices", type=float, default=1.0,
                    help="multiply each red-line polygon's vertex count (same shapes, finer outlines)")
+    g.add_argument("--raster-epsg", type=int, default=EPSG_UTM,
+                   help=f"CRS of the rasters: {EPSG_UTM} (UTM, default) or 4490 (CGCS2000 longitude/latitude)")
+    g.add_argument("--tile", type=int, default=TILE, help="block size of the rasters (square)")
+    g.add_argument("--grid", default="",
+                   help="NXxNY: exactly this many columns and rows over the district and its margin "
+                        "(cells then are not square on the ground); default: cells of --cell metres")
     h = sp.add_parser("hist")
     h.add_argument("raster")
     b = sp.add_parser("bincount")

@@ -8,9 +8,12 @@
 #include "gdal_error.h"
 #include "polygon_ops.h"
 #include "raster_pass.h"
+#include "stage_timeline.h"
+#include "window_prefetch.h"
 #include "text.h"
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 #include <cmath>
 #include <future>
@@ -195,6 +198,35 @@ ForestCodes resolve_forest_codes(const std::string& list, const std::string& tab
     return forest_codes_from_list(list, table ? &*table : nullptr, list_option);
 }
 
+/// A thread joined when it goes out of scope, after the prefetch it may be decoding for is told
+/// to stop: an error on the calling thread then unwinds past it safely.
+class JoiningThread
+{
+public:
+    explicit JoiningThread(WindowPrefetch* prefetch)
+      : m_prefetch(prefetch)
+    {
+    }
+    ~JoiningThread()
+    {
+        if (m_prefetch)
+            m_prefetch->stop();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    JoiningThread(const JoiningThread&) = delete;
+    JoiningThread& operator=(const JoiningThread&) = delete;
+    template<typename F>
+    void start(F&& f)
+    {
+        m_thread = std::thread(std::forward<F>(f));
+    }
+
+private:
+    WindowPrefetch* m_prefetch;
+    std::thread m_thread;
+};
+
 std::string join_codes(const std::set<std::string>& codes)
 {
     std::string out;
@@ -245,12 +277,14 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         throw InputError("give forest either from a raster (--landcover) or from a land-use layer (--landuse), not both");
 
     const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    std::optional<TimedStage> opening("open the vector inputs");
     Opened boundary = open_vector(options.boundary, catalogue, "boundary");
     Opened zones = open_vector(options.zones, catalogue, "zones");
     Opened redline = open_vector(options.redline, catalogue, "redline");
     Opened protected_areas = open_vector(options.protected_areas, catalogue, "protected");
     Opened landuse = open_vector(options.landuse, catalogue, "landuse");
     Opened mask = open_vector(options.shrub_mask, catalogue, "shrub_mask");
+    opening.reset();
 
     std::optional<ClassTable> table;
     if (!options.landcover.empty())
@@ -298,6 +332,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
 
     // 3. The district.
     step(0.02, "reading the boundary");
+    std::optional<TimedStage> boundary_stage("boundary: read, union, measure");
     LayerReport& boundary_report = result.layers["boundary"] =
       load_layer(boundary, "boundary", *working, ctx, meter, options.area_field_tolerance, warnings, threads);
     if (boundary_report.layer.features.empty())
@@ -328,12 +363,24 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         }
     }
 
+    boundary_stage.reset();
+
+    // With two threads or more, the threads that wait for vector work decode the first windows
+    // of the land-cover raster meanwhile (see WindowPrefetch); a shard's pass reads its own range.
+    std::unique_ptr<WindowPrefetch> prefetch;
+    if (!options.landcover.empty() && threads > 1 && !raster_pass)
+        prefetch = std::make_unique<WindowPrefetch>(
+          RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads }, *working,
+          ctx, district.geometry.get(), std::size_t(64) << 20);
+
     // 4. Zones, clipped to the district, and how well they tile it. Declared here, after everything
     // the zones' thread reads, so that an error on this thread waits for it before unwinding.
     std::future<ZoneTiling> zone_work;
+    JoiningThread zone_thread(prefetch.get());
     std::size_t zone_warnings_at = 0;
     if (zones.source) {
         step(0.06, "reading the zones");
+        std::optional<TimedStage> zones_stage("zones: read, repair");
         LayerReport& zr = result.layers["zones"] = load_layer(zones, "zones", *working, ctx, meter, options.area_field_tolerance, warnings, threads);
         std::map<std::string, std::vector<std::int64_t>> by_id;
         for (const auto& f : zr.layer.features)
@@ -344,6 +391,7 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
                                  "' is used by features FID " + std::to_string(kv.second[0]) + " and " +
                                  std::to_string(kv.second[1]) + "; zone ids must be unique (pick another field with "
                                  "--zone-id, or dissolve the zones by id first)");
+        zones_stage.reset();
         // The zones' geometry work (clipping, measuring, the tiling check) needs nothing read
         // after this point, so it runs on a second thread while this one reads and dissolves the
         // red line and protected areas. It has its own GEOS context and its own copy of the
@@ -351,20 +399,40 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         // it runs on this thread instead, when its results are needed.
         GeosLease lease;
         GeomPtr district_copy = clone(lease.context(), district.geometry.get());
-        const auto launch = threads > 1 ? std::launch::async : std::launch::deferred;
-        zone_work = std::async(launch, [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
-                                        district_copy = std::move(district_copy), district_m2 = district.area_m2,
-                                        survey = options.survey_area && !raster_only]() mutable {
+        auto work = [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
+                     district_copy = std::move(district_copy), district_m2 = district.area_m2,
+                     survey = options.survey_area && !raster_only]() mutable {
+            TimedStage stage("zones: clip, measure, tiling check");
             ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), district_m2, survey);
             district_copy.reset(); // before the lease returns the context it was made with
             return tiling;
-        });
+        };
+        if (threads > 1) {
+            // The thread hands the tiling over as soon as it is done, then decodes windows until
+            // the raster pass begins.
+            std::promise<ZoneTiling> promise;
+            zone_work = promise.get_future();
+            zone_thread.start([work = std::move(work), promise = std::move(promise), p = prefetch.get()]() mutable {
+                try {
+                    promise.set_value(work());
+                } catch (...) {
+                    promise.set_exception(std::current_exception());
+                    return;
+                }
+                if (p)
+                    p->decode_all();
+            });
+        } else {
+            zone_work = std::async(std::launch::deferred, std::move(work));
+        }
         zone_warnings_at = warnings.size();
     }
 
     // 5. Red line and protected areas: dissolved, clipped, measured every way a figure can be made.
     auto measure_layer = [&](Opened& opened, const std::string& role, double at, const char* what) {
         step(at, what);
+        TimedStage stage(role == "redline" ? "red line: read, repair, dissolve, clip, measure"
+                                           : "protected areas: read, repair, dissolve, clip, measure");
         LayerReport& r = result.layers[role] = load_layer(opened, role, *working, ctx, meter, options.area_field_tolerance, warnings, threads);
         r.figures = analyse_layer(ctx, meter, r.layer, district.geometry.get(), options.survey_area, threads);
         // A layer wholly outside the district is not a share of 0 %: it is the wrong layer, or a
@@ -383,7 +451,12 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     if (protected_areas.source && !raster_only)
         protected_report = measure_layer(protected_areas, "protected", 0.16, "dissolving the protected areas");
     if (zone_work.valid()) {
+        std::optional<TimedStage> wait("zones: wait for the tiling check (decoding windows meanwhile)");
+        if (prefetch)
+            while (zone_work.wait_for(std::chrono::seconds(0)) != std::future_status::ready && prefetch->decode_one()) {
+            }
         ZoneTiling tiling = zone_work.get();
+        wait.reset();
         const LayerReport& zr = result.layers.at("zones");
         for (std::size_t i = 0; i < zr.layer.features.size(); ++i) {
             const PolygonFeature& f = zr.layer.features[i];
@@ -553,9 +626,17 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
         const ProgressFn raster_progress = [&](double f, const std::string& what) {
             return !progress || progress(0.30 + 0.65 * f, what);
         };
+        std::optional<TimedStage> setup("raster: open, reproject units, index edges");
         RasterPass reader(input, *working, ctx, units);
+        setup.reset();
+        if (prefetch) {
+            prefetch->stop();
+            reader.take_prefetched(*prefetch);
+        }
+        std::optional<TimedStage> run("raster: pass");
         RasterPassResult pass = raster_pass && raster_pass->run ? raster_pass->run(reader, raster_progress)
                                                                 : reader.run(raster_progress);
+        run.reset();
         pass.report.table = table ? table->name() : "";
         result.raster = pass.report;
         // The district's class areas: its own entry, or the sum of the zones and gaps in a fixed order.

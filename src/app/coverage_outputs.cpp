@@ -1,4 +1,5 @@
 #include "coverage_outputs.h"
+#include "stage_timeline.h"
 
 #include "atomic_file.h"
 #include "catalogue.h"
@@ -415,12 +416,17 @@ void write_parts(GeoPackageWriter& gpkg, const Catalogue& catalogue, const GeosC
 
 void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& options, const GeosContext& ctx)
 {
-    if (!options.json_path.empty())
+    if (!options.json_path.empty()) {
+        TimedStage stage("output: JSON");
         write_file_atomically(options.json_path, coverage_json(r, ctx), "--json");
-    if (!options.csv_path.empty())
+    }
+    if (!options.csv_path.empty()) {
+        TimedStage stage("output: CSV");
         write_csv(coverage_csv(r), options.csv_path, "--csv");
+    }
     if (options.out_gpkg.empty())
         return;
+    TimedStage stage("output: GeoPackage, QGIS project, styles");
 
     using T = OutputField::Type;
     const Catalogue catalogue;

@@ -1,10 +1,13 @@
 #include "raster_pass.h"
 
 #include "error.h"
+#include "huge_heap.h"
 #include "ordered_pipeline.h"
 #include "projected_cell_areas.h"
 #include "reproject_rings.h"
+#include "stage_timeline.h"
 #include "text.h"
+#include "window_prefetch.h"
 
 #include <algorithm>
 #include <memory>
@@ -85,6 +88,14 @@ RasterPassResult RasterPass::empty_result() const
     return result;
 }
 
+void RasterPass::take_prefetched(WindowPrefetch& prefetch)
+{
+    m_prefetched.resize(m_windows.size());
+    for (std::size_t i = 0; i < m_windows.size(); ++i)
+        m_prefetched[i] = prefetch.take(m_windows[i]);
+    m_prefetch_source = prefetch.source();
+}
+
 RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const ProgressFn& progress)
 {
     RasterPassResult result = empty_result();
@@ -111,11 +122,15 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
             std::shared_ptr<ZonalAccumulator> accumulator = std::make_shared<ZonalAccumulator>();
             std::vector<std::int32_t> values;
             std::vector<std::uint8_t> bytes;
-            std::vector<double> areas;
         };
+        if (thread > 0)
+            reserve_huge_heap(std::size_t(24) << 20); // this thread's arena: its scratch windows
         auto w = std::make_shared<Worker>();
         w->source = m_raster.get();
-        if (thread > 0) {
+        if (thread == 1 && m_prefetch_source) {
+            w->own = m_prefetch_source; // opened while the vector work went on
+            w->source = w->own.get();
+        } else if (thread > 0) {
             w->own = std::make_shared<RasterSource>(m_input.path, m_input.band, "--landcover");
             if (m_input.nodata)
                 w->own->set_nodata(m_input.nodata);
@@ -123,21 +138,40 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
         }
         w->cell_areas = make_cell_areas(grid, m_raster->srs());
         const std::vector<RasterZone>& zones = m_zones;
-        return [w, &windows, &zones](std::size_t i) {
+        std::vector<std::vector<std::uint8_t>>* prefetched = m_prefetched.empty() ? nullptr : &m_prefetched;
+        return [w, &windows, &zones, prefetched, first](std::size_t i) {
+            StageTimeline& timeline = StageTimeline::instance();
+            const double t0 = timeline.enabled() ? timeline.now() : 0.0;
             const Window& win = windows[i];
             ValueWindow cells;
             cells.window = win;
             cells.nodata = w->source->nodata();
             if (w->source->is_byte()) {
-                w->source->read_bytes(win, w->bytes);
+                // Each window is taken by one thread only: its entry is this thread's to move.
+                std::vector<std::uint8_t>* ahead = prefetched ? &(*prefetched)[first + i] : nullptr;
+                if (ahead && ahead->size() == win.size()) {
+                    w->bytes.swap(*ahead);
+                    std::vector<std::uint8_t>().swap(*ahead); // the memory goes back now, not at the end
+                } else {
+                    w->source->read_bytes(win, w->bytes);
+                }
                 cells.bytes = w->bytes.data();
             } else {
                 w->source->read(win, w->values);
                 cells.values = w->values.data();
             }
-            w->cell_areas->fill(win, w->areas);
-            cells.cell_areas = w->areas.data();
-            return w->accumulator->add(cells, zones);
+            const double t1 = timeline.enabled() ? timeline.now() : 0.0;
+            w->cell_areas->prepare(win);
+            cells.area_rows = w->cell_areas.get();
+            const double t2 = timeline.enabled() ? timeline.now() : 0.0;
+            ZonalAccumulator::WindowResult sums = w->accumulator->add(cells, zones);
+            if (timeline.enabled()) {
+                const double t3 = timeline.now();
+                timeline.add_total("window: read and decode", t1 - t0);
+                timeline.add_total("window: cell areas", t2 - t1);
+                timeline.add_total("window: coverage and sums", t3 - t2);
+            }
+            return sums;
         };
     };
     std::size_t done = 0;

@@ -12,6 +12,8 @@
 
 namespace redline {
 
+class WindowPrefetch;
+
 /// @brief A unit (district or zone) for the raster pass, in the working CRS.
 struct RasterPassUnit
 {
@@ -62,12 +64,17 @@ public:
     RasterPassResult run(const ProgressFn& progress) { return run(0, m_windows.size(), progress); }
     /// The result's report and coverage flags, with no class areas (nothing read).
     RasterPassResult empty_result() const;
+    /// Takes the windows @p prefetch decoded ahead (after its stop()), so that run() does not
+    /// read them again, and its opened raster for a second thread.
+    void take_prefetched(WindowPrefetch& prefetch);
 
 private:
     RasterInput m_input;
     std::unique_ptr<RasterSource> m_raster;
     std::vector<RasterZone> m_zones;
     std::vector<Window> m_windows;
+    std::vector<std::vector<std::uint8_t>> m_prefetched; ///< by window index; empty: not decoded ahead
+    std::shared_ptr<RasterSource> m_prefetch_source;
     std::vector<bool> m_fully_covered;
     RasterReport m_report;
 };

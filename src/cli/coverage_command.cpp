@@ -5,6 +5,7 @@
 #include "coverage_outputs.h"
 #include "error.h"
 #include "option_helpers.h"
+#include "stage_timeline.h"
 #include "text.h"
 
 #include <cstdio>
@@ -312,6 +313,7 @@ po::options_description coverage_option_descriptions()
 
 int coverage_command(const std::vector<std::string>& args)
 {
+    std::optional<TimedStage> parsing("parse the options");
     const po::options_description all = coverage_option_descriptions();
 
     po::variables_map vm;
@@ -323,11 +325,18 @@ int coverage_command(const std::vector<std::string>& args)
         return 0;
     }
     const CoverageOptions options = options_naming_config(vm, [&] { return coverage_options_from(vm); });
+    parsing.reset();
     const GeosContext ctx;
     ProgressPrinter progress(vm.count("quiet") > 0);
+    std::optional<TimedStage> stage("run_coverage");
     const CoverageResult result = run_coverage(options, ctx, std::ref(progress));
+    stage.emplace("write the outputs");
     write_coverage_outputs(result, options, ctx);
+    stage.emplace("print the summary");
     print_coverage_summary(result, options);
+    stage.reset();
+    if (StageTimeline::instance().enabled())
+        std::cerr << StageTimeline::instance().report();
     return result.exit_status();
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace redline {
 
@@ -26,6 +27,11 @@ void GeographicCellAreas::fill(const Window& window, std::vector<double>& out) c
     }
 }
 
+void GeographicCellAreas::run(int row, int, int count, double* out)
+{
+    std::fill_n(out, count, row_area(row));
+}
+
 LatticeCellAreas::LatticeCellAreas(const Grid& grid, AreaAt cell_area_at, double max_node_distance,
                                    int max_node_cells)
   : m_grid(grid)
@@ -35,55 +41,102 @@ LatticeCellAreas::LatticeCellAreas(const Grid& grid, AreaAt cell_area_at, double
     m_step = std::max(1, std::min(max_node_cells, int(max_node_distance / cell)));
 }
 
+void LatticeCellAreas::nodes_for(const Window& window, Nodes& out, std::vector<double>* cache) const
+{
+    // Nodes sit on the centres of cells whose index is a multiple of the step, in the whole
+    // grid's numbering (so neighbouring windows interpolate between the same nodes); at least two
+    // per axis, the last one at or beyond the window's last cell.
+    const int s = m_step;
+    auto axis = [s](int first, int count, std::vector<int>& nodes) {
+        const int start = (first / s) * s;
+        const int last = first + count - 1;
+        const int end = std::max(start + s, ((last + s - 1) / s) * s);
+        nodes.clear();
+        for (int n = start; n <= end; n += s)
+            nodes.push_back(n);
+    };
+    axis(window.col0, window.cols, out.cols);
+    axis(window.row0, window.rows, out.rows);
+    const std::size_t nc = out.cols.size();
+    out.area.resize(nc * out.rows.size());
+    // Nodes run from index 0 to one step past the last cell on each axis.
+    const std::size_t cache_cols = std::size_t(m_grid.cols() / s + 2);
+    if (cache && cache->empty())
+        cache->assign(cache_cols * std::size_t(m_grid.rows() / s + 2), std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t j = 0; j < out.rows.size(); ++j)
+        for (std::size_t i = 0; i < nc; ++i) {
+            double* cached = cache ? &(*cache)[std::size_t(out.rows[j] / s) * cache_cols + std::size_t(out.cols[i] / s)]
+                                   : nullptr;
+            if (cached && !std::isnan(*cached)) {
+                out.area[j * nc + i] = *cached;
+                continue;
+            }
+            out.area[j * nc + i] = m_area_at(m_grid.x_of(out.cols[i] + 0.5), m_grid.y_of(out.rows[j] + 0.5));
+            if (cached)
+                *cached = out.area[j * nc + i];
+        }
+}
+
+void LatticeCellAreas::row_nodes(const Nodes& nodes, int row, std::vector<double>& out) const
+{
+    const int s = m_step;
+    const std::size_t nc = nodes.cols.size();
+    const std::size_t j = std::size_t((row - nodes.rows[0]) / s);
+    const double tv = double(row - nodes.rows[j]) / s;
+    const double* top = nodes.area.data() + j * nc;
+    const double* bottom = top + nc;
+    out.resize(nc);
+    for (std::size_t i = 0; i < nc; ++i)
+        out[i] = (1 - tv) * top[i] + tv * bottom[i];
+}
+
+/// Along a row the bilinear surface is linear between node columns: the row's node values are
+/// interpolated once, then each interval is stepped across with one multiplication and one
+/// addition per cell.
+static void linear_run(const std::vector<int>& cols, const std::vector<double>& row_nodes, int step, int col,
+                       int col_end, double* dst)
+{
+    while (col < col_end) {
+        const std::size_t i = std::size_t((col - cols[0]) / step);
+        const double slope = (row_nodes[i + 1] - row_nodes[i]) / step;
+        const int stop = std::min(col_end, cols[i + 1]);
+        for (; col < stop; ++col)
+            *dst++ = row_nodes[i] + slope * double(col - cols[i]);
+    }
+}
+
 void LatticeCellAreas::fill(const Window& window, std::vector<double>& out) const
 {
     if (out.size() < window.size())
         out.resize(window.size());
     if (window.empty())
         return;
-    // Nodes sit on the centres of cells whose index is a multiple of the step, in the whole
-    // grid's numbering (so neighbouring windows interpolate between the same nodes); at least two
-    // per axis, the last one at or beyond the window's last cell.
-    const int s = m_step;
-    auto nodes_for = [s](int first, int count) {
-        const int start = (first / s) * s;
-        const int last = first + count - 1;
-        const int end = std::max(start + s, ((last + s - 1) / s) * s);
-        std::vector<int> nodes;
-        for (int n = start; n <= end; n += s)
-            nodes.push_back(n);
-        return nodes;
-    };
-    const std::vector<int> cols = nodes_for(window.col0, window.cols);
-    const std::vector<int> rows = nodes_for(window.row0, window.rows);
-    const std::size_t nc = cols.size();
-    std::vector<double> node_area(nc * rows.size());
-    for (std::size_t j = 0; j < rows.size(); ++j)
-        for (std::size_t i = 0; i < nc; ++i)
-            node_area[j * nc + i] = m_area_at(m_grid.x_of(cols[i] + 0.5), m_grid.y_of(rows[j] + 0.5));
-
-    // Along a row the bilinear surface is linear between node columns: interpolate the row's
-    // node values once, then step across each interval with one addition per cell.
-    std::vector<double> row_nodes(nc);
+    Nodes nodes;
+    nodes_for(window, nodes);
+    std::vector<double> row_values;
     for (int r = 0; r < window.rows; ++r) {
-        const int row = window.row0 + r;
-        const std::size_t j = std::size_t((row - rows[0]) / s);
-        const double tv = double(row - rows[j]) / s;
-        const double* top = node_area.data() + j * nc;
-        const double* bottom = top + nc;
-        for (std::size_t i = 0; i < nc; ++i)
-            row_nodes[i] = (1 - tv) * top[i] + tv * bottom[i];
-        double* dst = out.data() + std::size_t(r) * window.cols;
-        int col = window.col0;
-        const int col_end = window.col_end();
-        while (col < col_end) {
-            const std::size_t i = std::size_t((col - cols[0]) / s);
-            const double slope = (row_nodes[i + 1] - row_nodes[i]) / s;
-            const int stop = std::min(col_end, cols[i + 1]);
-            for (; col < stop; ++col)
-                *dst++ = row_nodes[i] + slope * double(col - cols[i]);
-        }
+        row_nodes(nodes, window.row0 + r, row_values);
+        linear_run(nodes.cols, row_values, m_step, window.col0, window.col_end(),
+                   out.data() + std::size_t(r) * window.cols);
     }
+}
+
+void LatticeCellAreas::prepare(const Window& window)
+{
+    m_prepared_row = -1;
+    if (!window.empty())
+        nodes_for(window, m_prepared, &m_node_cache);
+}
+
+void LatticeCellAreas::run(int row, int col, int count, double* out)
+{
+    if (count <= 0)
+        return;
+    if (row != m_prepared_row) {
+        row_nodes(m_prepared, row, m_prepared_row_nodes);
+        m_prepared_row = row;
+    }
+    linear_run(m_prepared.cols, m_prepared_row_nodes, m_step, col, col + count, out);
 }
 
 } // namespace redline

@@ -12,12 +12,21 @@ namespace {
 /// piece; cell c + 1 receives the rest of its height, so that the running sum gives every cell
 /// further right the full height.
 /// @p begin and @p end widen to the columns written ([begin, end], end may be the sink column).
-inline void distribute(double* row, int cols, double xa, double xb, double d, int& begin, int& end)
+/// Marks the 64-column blocks of columns [lo, hi] as touched (see CoverageDeltas::touched).
+inline void mark(std::uint64_t* touched, int lo, int hi)
+{
+    for (int b = lo >> 6; b <= hi >> 6; ++b)
+        touched[b >> 6] |= std::uint64_t(1) << (b & 63);
+}
+
+inline void distribute(double* row, std::uint64_t* touched, int cols, double xa, double xb, double d, int& begin,
+                       int& end)
 {
     double lx = std::min(xa, xb);
     const double rx = std::max(xa, xb);
     if (rx <= 0.0) {
         row[0] += d; // wholly left of the window: covers every cell of the row to its right
+        mark(touched, 0, 0);
         begin = 0;
         end = std::max(end, 0);
         return;
@@ -31,6 +40,7 @@ inline void distribute(double* row, int cols, double xa, double xb, double d, in
         const double f = 0.5 * (lx + rx) - fl;
         row[c] += d * (1.0 - f);
         row[c + 1] += d * f;
+        mark(touched, c, c + 1);
         begin = std::min(begin, c);
         end = std::max(end, c + 1);
         return;
@@ -38,10 +48,12 @@ inline void distribute(double* row, int cols, double xa, double xb, double d, in
     const double per_unit = d / (rx - lx);
     if (lx < 0.0) {
         row[0] += per_unit * (-lx);
+        mark(touched, 0, 0);
         lx = 0.0;
     }
     const int c_first = int(std::floor(lx));
     const int c_last = std::min(int(fr), cols - 1);
+    mark(touched, c_first, c_last + 1);
     begin = std::min(begin, c_first);
     end = std::max(end, c_last + 1);
     for (int c = c_first; c <= c_last; ++c) {
@@ -123,8 +135,8 @@ void CoverageRasterizer::add_edge_rows(const Edge& e, int row_lo, int row_hi, Co
         const double xt = e.x0 + (yt - e.y0) * slope - sub.col0;
         const double xb = (yb == e.y1 ? e.x1 : e.x0 + (yb - e.y0) * slope) - sub.col0;
         const std::size_t local = std::size_t(r - sub.row0);
-        distribute(out.deltas.data() + local * stride, sub.cols, xt, xb, e.w * (yb - yt), out.begin[local],
-                   out.end[local]);
+        distribute(out.deltas.data() + local * stride, out.touched.data() + local * out.touched_words(), sub.cols, xt,
+                   xb, e.w * (yb - yt), out.begin[local], out.end[local]);
     }
 }
 
@@ -139,6 +151,7 @@ const Window& CoverageRasterizer::deltas(const Window& window, CoverageDeltas& o
         out.deltas.resize(needed, 0.0); // new cells are zero; used ones were zeroed by the consumer
     out.begin.assign(std::size_t(sub.rows), sub.cols + 1);
     out.end.assign(std::size_t(sub.rows), -1);
+    out.touched.assign(std::size_t(sub.rows) * out.touched_words(), 0);
 
     const int b_first = sub.row0 / m_band_rows;
     const int b_last = (sub.row_end() - 1) / m_band_rows;

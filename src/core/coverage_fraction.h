@@ -36,8 +36,18 @@ struct CoverageDeltas
     Window window;
     std::vector<double> deltas; ///< window.rows × (window.cols + 1); the last column is a sink
     std::vector<int> begin, end; ///< per row, first and last local column that received deltas
+    /// Per row, touched_words() words: bit b of word w set when a delta went to a column of
+    /// [64 (64 w + b), 64 (64 w + b) + 64). A consumer can skip the columns of a clear bit without
+    /// reading them: inside a zone, nearly all (the deltas sit where edges cross a row).
+    std::vector<std::uint64_t> touched;
 
     std::size_t stride() const { return std::size_t(window.cols) + 1; }
+    std::size_t touched_words() const { return (std::size_t(window.cols) + 1 + 4095) / 4096; }
+    /// Whether any column of the 64 that column @p col belongs to (local) received a delta in row @p row.
+    bool touched_block(int row, int col) const
+    {
+        return (touched[std::size_t(row) * touched_words() + (std::size_t(col) >> 12)] >> ((col >> 6) & 63)) & 1u;
+    }
 };
 
 /// @brief Exact fraction of every grid cell covered by a polygon.

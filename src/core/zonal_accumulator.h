@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cell_areas.h"
 #include "class_area_totals.h"
 #include "class_histogram.h"
 #include "coverage_fraction.h"
@@ -63,6 +64,9 @@ struct ValueWindow
     const std::int32_t* values = nullptr; ///< window.rows × window.cols, row-major
     const std::uint8_t* bytes = nullptr;  ///< the same, for Byte rasters
     const double* cell_areas = nullptr;   ///< same layout, m²
+    /// Instead of cell_areas: the areas, prepared for this window, asked for row by row and for
+    /// the covered cells only (see CellAreas::prepare).
+    CellAreas* area_rows = nullptr;
     std::optional<std::int32_t> nodata;
 };
 
@@ -86,7 +90,8 @@ private:
     template<typename T>
     void add_cells(const T* values, const ValueWindow& cells, ClassHistogram& out);
     CoverageDeltas m_coverage;
-    std::array<std::array<double, 257>, 4> m_byte_sums; ///< scratch of add_byte_cells
+    std::array<std::array<double, 256>, 8> m_byte_sums; ///< scratch of add_byte_cells
+    std::vector<double> m_row_areas;                    ///< scratch: one row's cell areas
 };
 
 } // namespace redline

@@ -43,6 +43,8 @@ public:
 
 private:
     void read_into(const Window& window, void* buffer, GDALDataType type) const;
+    /// Reads a window of whole blocks of a Byte band block by block; false for any other window.
+    bool read_blocks(const Window& window, std::uint8_t* out) const;
     std::string m_path;
     std::string m_option;
     int m_band_index;
@@ -52,6 +54,7 @@ private:
     SrsPtr m_srs;
     std::optional<std::int32_t> m_nodata;
     int m_block_cols = 256, m_block_rows = 256;
+    mutable std::vector<std::uint8_t> m_block; ///< scratch of read_blocks (a source is used by one thread)
 };
 
 } // namespace redline

@@ -167,3 +167,38 @@ TEST(CoverageFraction, SubWindowsGiveTheSameFractionsAsTheWholeGrid)
                     ASSERT_NEAR(cw.at(r, c), whole[std::size_t(r) * 50 + c], 1e-12);
         }
 }
+
+TEST(CoverageRasterizer, EveryDeltaLiesInABlockMarkedTouched)
+{
+    // A consumer skips 64-column blocks not marked touched without reading them: every non-zero
+    // delta (the sink column included) must lie in a marked block, on windows wider than 4,096
+    // columns (two words a row) and narrower, with a polygon that extends past the window's left
+    // edge (its deltas go to column 0).
+    const Grid g(0, 300, 1, 1, 9000, 300);
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> x(-50.0, 9050.0), y(5.0, 295.0);
+    std::vector<Point> pts;
+    for (int i = 0; i < 60; ++i) {
+        const double a = 2 * M_PI * i / 60;
+        pts.push_back({ 4500 + 4400 * std::cos(a) + 0.3 * x(rng) * 0.01, 150 + 140 * std::sin(a) + 0.01 * y(rng) });
+    }
+    CoverageRasterizer raster(g, Rings{ { ring(pts) } }, 64);
+    for (const Window w : { Window{ 0, 0, 9000, 300 }, Window{ 4000, 64, 600, 64 }, Window{ 100, 100, 5000, 50 } }) {
+        CoverageDeltas d;
+        raster.deltas(w, d);
+        std::size_t nonzero = 0;
+        for (int r = 0; r < d.window.rows; ++r)
+            for (int c = 0; c <= d.window.cols; ++c)
+                if (d.deltas[std::size_t(r) * d.stride() + c] != 0.0) {
+                    ++nonzero;
+                    ASSERT_TRUE(d.touched_block(r, c)) << "row " << r << " column " << c;
+                }
+        EXPECT_GT(nonzero, 0u);
+        // and few blocks are marked: edges cross each row twice
+        std::size_t marked = 0;
+        for (int r = 0; r < d.window.rows; ++r)
+            for (int c = 0; c <= d.window.cols; c += 64)
+                marked += d.touched_block(r, c);
+        EXPECT_LT(marked, std::size_t(d.window.rows) * 8) << w.col0;
+    }
+}

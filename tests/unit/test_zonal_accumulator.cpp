@@ -72,3 +72,89 @@ TEST(ZonalAccumulator, WindowsAddUpToTheWholeGrid)
     // The shoelace area of the quadrilateral, an independent total.
     EXPECT_NEAR(whole[0].all.valid_area(), planar_area(poly), 1e-9);
 }
+
+namespace {
+
+/// Cell areas of 2, 3 and 5 m² by row (top first), given row by row as a raster pass asks.
+class RowAreas : public CellAreas
+{
+public:
+    void fill(const Window& w, std::vector<double>& out) const override
+    {
+        out.resize(w.size());
+        for (int r = 0; r < w.rows; ++r)
+            std::fill_n(out.begin() + std::ptrdiff_t(r) * w.cols, w.cols, area(w.row0 + r));
+    }
+    void prepare(const Window&) override {}
+    void run(int row, int, int count, double* out) override
+    {
+        asked += count;
+        std::fill_n(out, count, area(row));
+    }
+    static double area(int row) { return row == 0 ? 2 : row == 1 ? 3 : 5; }
+    int asked = 0;
+};
+
+} // namespace
+
+TEST(ZonalAccumulator, ByteCellsWithAreasByRowWeighEachCoveredCellOnce)
+{
+    // The first test's triangle on Byte values, areas asked for row by row: the same sums, and
+    // only the covered cells' areas asked for (6 of 9; the cells right of the edge are not).
+    const Grid g(0, 3, 1, 1, 3, 3);
+    RasterZone zone;
+    zone.zone = std::make_shared<CoverageRasterizer>(g, Rings{ { Ring{ { { 0, 0 }, { 3, 0 }, { 0, 3 } }, false } } });
+    const std::vector<std::uint8_t> values{ 10, 20, 20, 10, 9, 20, 30, 10, 10 };
+    RowAreas areas;
+    ZonalAccumulator acc;
+    std::vector<ZoneClassAreas> out;
+    ValueWindow cells;
+    cells.window = g.full_window();
+    cells.bytes = values.data();
+    cells.area_rows = &areas;
+    cells.nodata = 9;
+    acc.add(cells, { zone }, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_DOUBLE_EQ(out[0].all.area_of(10), 0.5 * 2 + 1 * 3 + 1 * 5 + 0.5 * 5);
+    EXPECT_DOUBLE_EQ(out[0].all.area_of(30), 1 * 5);
+    EXPECT_DOUBLE_EQ(out[0].all.area_of(20), 0.0);
+    EXPECT_DOUBLE_EQ(out[0].all.nodata_area(), 0.5 * 3);
+    EXPECT_LE(areas.asked, 9);
+}
+
+TEST(ZonalAccumulator, AreasByRowGiveTheSameBitsAsAreasOfTheWindow)
+{
+    // A polygon wider than some windows (coverage carried to the right edge) and narrower than
+    // others, over Byte values with long runs: both ways of giving the areas, the same sums.
+    const Grid g(0, 64, 1, 1, 96, 64);
+    const Rings poly{ { Ring{ { { 3.3, 2.2 }, { 95.0, 9.9 }, { 70.2, 63.1 }, { 5.5, 50.1 } }, false } } };
+    RasterZone zone;
+    zone.zone = std::make_shared<CoverageRasterizer>(g, poly, 16);
+    std::vector<std::uint8_t> values(96 * 64);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = std::uint8_t((i / 7) % 5 == 0 ? 255 : 10 * ((i / 13) % 4));
+    LatticeCellAreas lattice(g, [](double x, double y) { return 100.0 + 0.01 * x + 0.003 * y + 1e-5 * x * y; }, 8.0, 8);
+    for (const Window& w : g.block_windows(32, 16, 32 * 16)) {
+        std::vector<std::uint8_t> v;
+        for (int r = w.row0; r < w.row_end(); ++r)
+            for (int c = w.col0; c < w.col_end(); ++c)
+                v.push_back(values[std::size_t(r) * 96 + c]);
+        std::vector<double> a;
+        lattice.fill(w, a);
+        ZonalAccumulator acc;
+        std::vector<ZoneClassAreas> by_window, by_row;
+        ValueWindow cells;
+        cells.window = w;
+        cells.bytes = v.data();
+        cells.nodata = 255;
+        cells.cell_areas = a.data();
+        acc.add(cells, { zone }, by_window);
+        cells.cell_areas = nullptr;
+        lattice.prepare(w);
+        cells.area_rows = &lattice;
+        acc.add(cells, { zone }, by_row);
+        for (std::int64_t k : { 0, 10, 20, 30 })
+            ASSERT_EQ(by_row[0].all.area_of(k), by_window[0].all.area_of(k)) << k;
+        ASSERT_EQ(by_row[0].all.nodata_area(), by_window[0].all.nodata_area());
+    }
+}

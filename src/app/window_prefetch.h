@@ -1,0 +1,85 @@
+#pragma once
+
+#include "crs.h"
+#include "geos_context.h"
+#include "grid.h"
+#include "raster_source.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace redline {
+
+struct RasterInput;
+
+/// @brief Windows of the land-cover raster decoded before the raster pass, by the threads that
+/// would otherwise wait for the vector work (the zones' tiling check, the red line) to finish.
+///
+/// The raster pass needs the zones clipped and checked before it can weigh a cell, but not to
+/// decode one: with two threads or more, a thread that is done with its vector work decodes
+/// windows here, in the pass's reading order (those that meet the district), until the pass
+/// starts or a memory budget is spent; the pass then takes them instead of reading them again.
+/// The bytes are the file's, whoever decodes them, so the figures do not change.
+class WindowPrefetch
+{
+public:
+    /// @param district the district in @p working coordinates, copied here (GEOS geometries are
+    /// not to be read by two threads at once); @p max_bytes bounds the decoded windows kept.
+    WindowPrefetch(const RasterInput& input,
+                   const OGRSpatialReference& working,
+                   const GeosContext& ctx,
+                   const GEOSGeometry* district,
+                   std::size_t max_bytes);
+    ~WindowPrefetch();
+    WindowPrefetch(const WindowPrefetch&) = delete;
+    WindowPrefetch& operator=(const WindowPrefetch&) = delete;
+
+    /// Decodes the next window, unless another thread is decoding, the budget is spent, every
+    /// window is done or stop() was called; false when it decoded nothing. The first call opens
+    /// the raster and finds the windows that meet the district. Errors (an unreadable raster) are
+    /// kept for the pass to meet on its own reading, with its own message: prefetching never throws.
+    /// With @p wait, waits for a thread that is decoding instead of returning false.
+    bool decode_one(bool wait = false);
+    /// Decodes windows until stop() is called or nothing is left to decode.
+    void decode_all()
+    {
+        while (decode_one(true)) {
+        }
+    }
+    /// No more decoding; returns once no thread is decoding.
+    void stop();
+
+    /// The decoded window with exactly these cells, moved out; empty when it was not decoded.
+    /// Only after stop().
+    std::vector<std::uint8_t> take(const Window& window);
+    /// The raster as opened for decoding, for a thread of the pass to reuse (null if not opened).
+    /// Only after stop().
+    std::shared_ptr<RasterSource> source() const { return m_source; }
+    /// How many windows were decoded ahead.
+    std::size_t decoded() const { return m_next; }
+
+private:
+    void open();
+
+    std::string m_path;
+    int m_band;
+    std::optional<std::int32_t> m_nodata;
+    SrsPtr m_working;
+    GeosLease m_lease;
+    GeomPtr m_district;
+    std::size_t m_max_bytes;
+
+    std::mutex m_mutex; ///< held while decoding: one thread decodes at a time
+    std::atomic<bool> m_stopped{ false };
+    bool m_opened = false, m_failed = false;
+    std::shared_ptr<RasterSource> m_source;
+    std::vector<Window> m_windows;                  ///< the windows that meet the district, in reading order
+    std::vector<std::vector<std::uint8_t>> m_cells; ///< decoded, by index into m_windows
+    std::size_t m_next = 0, m_bytes = 0;
+};
+
+} // namespace redline
