@@ -31,12 +31,19 @@ constexpr int context_block = 8;
 /// medians reach them, and one cell more (not clipped to the image).
 Window context_window(const Window& cells);
 
+/// Median of @p v (reordered); for an even count, the lower of the two middle values, so that the
+/// result is one of the values and the same on every platform. NaN must not occur.
+float lower_median(std::vector<float>& v);
+
 /// The background of each image cell of @p cells (row-major, one vector per band), in the cell's
 /// noise sigmas: what band_departures() takes off the after value before it measures the change.
 ///
 /// @param w the window read, whose cell (0, 0) is image cell (@p row0, @p col0); it must hold
 ///          context_window(@p cells) (cells outside the image are invalid), with strata
-void context_background(const IndexWindow& w, int row0, int col0, const Window& cells,
+void context_background(const IndexWindow& w,
+                        int row0,
+                        int col0,
+                        const Window& cells,
                         std::vector<std::vector<float>>& out);
 
 } // namespace redline

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 using namespace redline;
 
@@ -86,7 +88,9 @@ TEST(ChangeContext, ABroadShiftIsTheBackgroundAndACompactChangeStandsOut)
     EXPECT_NEAR(bg(70, 70), 5.0f, 1e-4f);
     EXPECT_NEAR(bg(91, 91), 5.0f, 1e-4f);
     const std::vector<float> m = context_magnitude(x, w, target);
-    auto at = [&](int row, int col) { return m[std::size_t(row - target.row0) * target.cols + std::size_t(col - target.col0)]; };
+    auto at = [&](int row, int col) {
+        return m[std::size_t(row - target.row0) * target.cols + std::size_t(col - target.col0)];
+    };
     // Away from the building: nothing. At its centre: its own 10 sigmas less the before texture's
     // range (at most 0.008), averaged over its 3 × 3 cells.
     EXPECT_EQ(at(70, 70), 0.0f);
@@ -131,4 +135,23 @@ TEST(ChangeContext, EveryCellGetsTheSameValueWhateverWindowComputesIt)
                               one[std::size_t(32 * qr + r) * 64 + std::size_t(32 * qc + c)])
                       << "cell " << 64 + 32 * qr + r << ", " << 64 + 32 * qc + c;
         }
+}
+
+TEST(ChangeContext, TheLowerMedianIsTheMiddleOfTheSortedValuesForEveryCount)
+{
+    // Against a full sort, for every count up to 20 (16 and 9 take sorting networks, the rest an
+    // insertion sort), with many ties (values drawn from a few levels) and without.
+    std::mt19937 random(20261206);
+    for (int levels : { 3, 1000000 }) {
+        std::uniform_int_distribution<int> level(0, levels - 1);
+        for (std::size_t n = 1; n <= 20; ++n)
+            for (int trial = 0; trial < 500; ++trial) {
+                std::vector<float> v(n);
+                for (float& x : v)
+                    x = float(level(random)) * 0.37f - 5.0f;
+                std::vector<float> sorted = v;
+                std::sort(sorted.begin(), sorted.end());
+                ASSERT_EQ(lower_median(v), sorted[(n - 1) / 2]) << n << " values, trial " << trial;
+            }
+    }
 }
