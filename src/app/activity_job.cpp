@@ -6,7 +6,6 @@
 #include "band_resolution.h"
 #include "catalogue.h"
 #include "change_pass.h"
-#include "robust_stats.h"
 #include "error.h"
 #include "gdal_error.h"
 #include "ordered_pipeline.h"
@@ -15,6 +14,8 @@
 #include "polygon_ops.h"
 #include "polygonize.h"
 #include "reproject_rings.h"
+#include "robust_stats.h"
+#include "stage_timeline.h"
 #include "text.h"
 
 #include <ogr_geometry.h>
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -47,8 +49,7 @@ std::vector<Window> block_tiles(const Window& footprint, int block_cols, int blo
     for (int r = r_first; r < footprint.row_end(); r += tr)
         for (int c = c_first; c < footprint.col_end(); c += tc) {
             const Window tile = Window{ c, r, tc, tr }.intersection(footprint);
-            if (!tile.empty())
-                out.push_back(tile);
+            if (!tile.empty()) out.push_back(tile);
         }
     return out;
 }
@@ -59,7 +60,8 @@ std::vector<Window> sample_windows(const std::vector<Window>& all, std::size_t m
     std::size_t total = 0;
     for (const Window& w : all)
         total += w.size();
-    const std::size_t stride = std::max<std::size_t>(1, (total + max_cells - 1) / std::max<std::size_t>(1, max_cells));
+    const std::size_t stride =
+      std::max<std::size_t>(1, (total + max_cells - 1) / std::max<std::size_t>(1, max_cells));
     std::vector<Window> out;
     for (std::size_t i = 0; i < all.size(); i += stride)
         out.push_back(all[i]);
@@ -93,8 +95,7 @@ public:
     std::unique_ptr<Item> take()
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (m_free.empty())
-            return std::make_unique<Item>();
+        if (m_free.empty()) return std::make_unique<Item>();
         auto w = std::move(m_free.back());
         m_free.pop_back();
         return w;
@@ -120,8 +121,12 @@ private:
 /// at once only if a thread's whole share of a row can wait while the shares to its left are
 /// consumed, so detection passes at least a row of (small) results.
 template<typename Item, typename MakeReader, typename Fill, typename Consume>
-void read_windows(const std::vector<Window>& windows, int threads, std::size_t pending, MakeReader make_reader,
-                  Fill fill, Consume consume)
+void read_windows(const std::vector<Window>& windows,
+                  int threads,
+                  std::size_t pending,
+                  MakeReader make_reader,
+                  Fill fill,
+                  Consume consume)
 {
     int col_min = 1 << 30, col_max = 0;
     for (const Window& w : windows) {
@@ -130,7 +135,9 @@ void read_windows(const std::vector<Window>& windows, int threads, std::size_t p
     }
     auto owner = [&](std::size_t i, int thread_count) {
         const int centre = windows[i].col0 + windows[i].cols / 2;
-        return std::min(thread_count - 1, int(double(centre - col_min) / double(std::max(1, col_max - col_min)) * thread_count));
+        return std::min(
+          thread_count - 1,
+          int(double(centre - col_min) / double(std::max(1, col_max - col_min)) * thread_count));
     };
     ItemPool<Item> pool;
     using Ptr = std::unique_ptr<Item>;
@@ -138,21 +145,29 @@ void read_windows(const std::vector<Window>& windows, int threads, std::size_t p
         std::shared_ptr<ChangeWindowReader> reader = make_reader(t);
         auto scratch = std::make_shared<WindowChange>();
         return [reader, scratch, &windows, &pool, &fill](std::size_t i) {
+            StageTimeline& timeline = StageTimeline::instance();
+            const double t0 = timeline.enabled() ? timeline.now() : 0.0;
             Ptr item = pool.take();
             fill(*reader, windows[i], *scratch, *item);
+            if (timeline.enabled()) timeline.add_total("window: read and score", timeline.now() - t0);
             return item;
         };
     };
-    const int used = int(std::max<std::size_t>(1, std::min<std::size_t>(windows.size(), std::size_t(std::max(1, threads)))));
-    const int per_thread = int(std::max<std::size_t>(2, (pending + std::size_t(used) - 1) / std::size_t(used)));
+    const int used =
+      int(std::max<std::size_t>(1, std::min<std::size_t>(windows.size(), std::size_t(std::max(1, threads)))));
+    const int per_thread =
+      int(std::max<std::size_t>(2, (pending + std::size_t(used) - 1) / std::size_t(used)));
     run_ordered<Ptr>(
-      windows.size(), threads, make_worker,
+      windows.size(),
+      threads,
+      make_worker,
       [&](std::size_t i, Ptr&& item) {
           const bool go_on = consume(i, *item);
           pool.give(std::move(item));
           return go_on;
       },
-      per_thread, owner);
+      per_thread,
+      owner);
 }
 
 /// What labelling needs of one tile: the level of every cell, and the attributes of the changed
@@ -184,8 +199,7 @@ struct TileChange
         level.assign(c.level.begin(), c.level.begin() + std::ptrdiff_t(n));
         at.clear();
         for (std::size_t i = 0; i < n; ++i)
-            if (level[i])
-                at.push_back(std::uint32_t(i));
+            if (level[i]) at.push_back(std::uint32_t(i));
         auto gather = [&](std::vector<float>& out, const std::vector<float>& in) {
             out.resize(at.size());
             for (std::size_t j = 0; j < at.size(); ++j)
@@ -216,14 +230,16 @@ public:
     {
         const Window& w = t.window;
         const std::size_t n = w.size();
-        for (auto* v : { &m_score, &m_ndvi_before, &m_ndvi_after, &m_water_before, &m_water_after, &m_bare_before,
+        for (auto* v : { &m_score,
+                         &m_ndvi_before,
+                         &m_ndvi_after,
+                         &m_water_before,
+                         &m_water_after,
+                         &m_bare_before,
                          &m_bare_after })
-            if (v->size() < n)
-                v->resize(n);
-        if (m_type.size() < n)
-            m_type.resize(n);
-        if (m_cell_area.size() < n)
-            m_cell_area.resize(n);
+            if (v->size() < n) v->resize(n);
+        if (m_type.size() < n) m_type.resize(n);
+        if (m_cell_area.size() < n) m_cell_area.resize(n);
         for (std::size_t j = 0; j < t.at.size(); ++j) {
             const std::size_t i = t.at[j];
             m_type[i] = t.type[j];
@@ -256,7 +272,8 @@ public:
 
 private:
     std::vector<std::uint8_t> m_type;
-    std::vector<float> m_score, m_ndvi_before, m_ndvi_after, m_water_before, m_water_after, m_bare_before, m_bare_after;
+    std::vector<float> m_score, m_ndvi_before, m_ndvi_after, m_water_before, m_water_after, m_bare_before,
+      m_bare_after;
     std::vector<double> m_cell_area;
     std::vector<PixelRow> m_rows;
 };
@@ -274,8 +291,7 @@ void collect_polygons(LabelRaster& labels, PatchLabeler& labeler, ChangeComponen
     auto polygons = labels.polygonize();
     for (auto& kv : polygons) {
         const std::int32_t root = labeler.root(kv.first);
-        if (!out.stats.count(root))
-            continue;
+        if (!out.stats.count(root)) continue;
         for (auto& g : kv.second)
             out.polygons[root].push_back(std::move(g));
     }
@@ -303,7 +319,9 @@ struct ActivityRun::State
 
 ActivityRun::~ActivityRun() = default;
 
-ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx, const ProgressFn& progress,
+ActivityRun::ActivityRun(const ActivityOptions& options,
+                         const GeosContext& ctx,
+                         const ProgressFn& progress,
                          bool check_outputs)
   : m_state(std::make_unique<State>())
   , m_options(options)
@@ -312,30 +330,32 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
 {
     gdal_init();
     auto step = [&](double f, const std::string& what) {
-        if (progress && !progress(f, what))
-            throw Cancelled();
+        if (progress && !progress(f, what)) throw Cancelled();
     };
     State& st = *m_state;
     const Catalogue catalogue;
     ActivityResult& result = m_result;
     result.version = REDLINE_VERSION;
     result.min_area_m2 = options.min_area_m2;
-    if (!(options.min_area_m2 >= 0))
-        throw InputError("--min-area must be a non-negative area in m²");
-    for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
+    if (!(options.min_area_m2 >= 0)) throw InputError("--min-area must be a non-negative area in m²");
+    for (const auto& out : { std::make_pair("--out", &options.out_gpkg),
+                             std::make_pair("--json", &options.json_path),
                              std::make_pair("--csv", &options.csv_path) })
         if (!out.second->empty() && check_outputs) {
             check_output_path(*out.second, out.first);
             remove_stale_temporaries(*out.second);
         }
     for (const auto& out : { options.out_gpkg, options.json_path, options.csv_path })
-        for (const auto& in : { options.before.path, options.after.path, options.before.mask, options.after.mask,
+        for (const auto& in : { options.before.path,
+                                options.after.path,
+                                options.before.mask,
+                                options.after.mask,
                                 options.redline.path })
             if (!out.empty() && !in.empty() && canonical_path(out) == canonical_path(in))
-                throw InputError("output " + out + " is also an input; redline never overwrites an input: choose "
+                throw InputError("output " + out +
+                                 " is also an input; redline never overwrites an input: choose "
                                  "another output name");
-    if (!options.out_gpkg.empty())
-        check_geopackage_name(options.out_gpkg, "--out");
+    if (!options.out_gpkg.empty()) check_geopackage_name(options.out_gpkg, "--out");
 
     // 1. The two dates and how to read them.
     ImageSpec& before = st.before;
@@ -359,18 +379,21 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     before.mask_path = options.before.mask;
     after.mask_path = options.after.mask;
     if (!before.mask_path.empty() || !after.mask_path.empty()) {
-        const MaskConvention rule = MaskConvention::parse(
-          catalogue.text("masks", options.mask_convention, "--mask-convention"),
-          catalogue.layers_dir() + "/masks/" + options.mask_convention + ".txt");
+        const MaskConvention rule =
+          MaskConvention::parse(catalogue.text("masks", options.mask_convention, "--mask-convention"),
+                                catalogue.layers_dir() + "/masks/" + options.mask_convention + ".txt");
         before.mask_rule = after.mask_rule = rule;
         result.mask_convention = rule.describe();
     }
-    result.before_bands = before.bands.describe() + (before.bands.preset.empty() ? "" : " (" + before.bands.preset + ")");
-    result.after_bands = after.bands.describe() + (after.bands.preset.empty() ? "" : " (" + after.bands.preset + ")");
+    result.before_bands =
+      before.bands.describe() + (before.bands.preset.empty() ? "" : " (" + before.bands.preset + ")");
+    result.after_bands =
+      after.bands.describe() + (after.bands.preset.empty() ? "" : " (" + after.bands.preset + ")");
     result.before_spec = before;
     result.after_spec = after;
-    st.confidence = ConfidenceModel::parse(catalogue.text("models", "activity_confidence", "the confidence model"),
-                                           catalogue.layers_dir() + "/models/activity_confidence.txt");
+    st.confidence =
+      ConfidenceModel::parse(catalogue.text("models", "activity_confidence", "the confidence model"),
+                             catalogue.layers_dir() + "/models/activity_confidence.txt");
     result.confidence_model = st.confidence.describe();
     result.min_confidence = options.min_confidence ? *options.min_confidence : st.confidence.deliver_from();
 
@@ -388,13 +411,17 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     result.overlap_fraction = images.overlap_fraction();
     result.swir = images.has_swir();
     if (result.swir) {
-        result.indices = { "NDVI = (nir - red) / (nir + red)", "water: MNDWI = (green - swir1) / (green + swir1)",
+        result.indices = { "NDVI = (nir - red) / (nir + red)",
+                           "water: MNDWI = (green - swir1) / (green + swir1)",
                            "bare: BSI = ((swir1 + red) - (nir + blue)) / ((swir1 + red) + (nir + blue))" };
     } else {
-        result.indices = { "NDVI = (nir - red) / (nir + red)", "water: NDWI = (green - nir) / (green + nir)",
+        result.indices = { "NDVI = (nir - red) / (nir + red)",
+                           "water: NDWI = (green - nir) / (green + nir)",
                            "bare: visible brightness = (blue + green + red) / 3" };
-        result.disabled = { "no swir1 band in both dates: MNDWI and BSI (which need SWIR) are off; water uses NDWI "
-                            "(green, nir), bare/built uses visible brightness, both less selective" };
+        result.disabled = {
+            "no swir1 band in both dates: MNDWI and BSI (which need SWIR) are off; water uses NDWI "
+            "(green, nir), bare/built uses visible brightness, both less selective"
+        };
     }
     if (images.overlap_fraction() < 0.999)
         result.warnings.push_back("the after image covers " + fixed(100 * images.overlap_fraction(), 1) +
@@ -405,10 +432,8 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     VectorSpec redline_spec = options.redline;
     {
         const Catalogue::Schema schema = catalogue.schema("redline");
-        if (redline_spec.id_candidates.empty())
-            redline_spec.id_candidates = schema.id;
-        if (redline_spec.name_candidates.empty())
-            redline_spec.name_candidates = schema.name;
+        if (redline_spec.id_candidates.empty()) redline_spec.id_candidates = schema.id;
+        if (redline_spec.name_candidates.empty()) redline_spec.name_candidates = schema.name;
     }
     VectorSource redline_source(redline_spec);
     st.working = geographic_of(redline_source.srs());
@@ -417,8 +442,8 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     const AreaMeter& meter = *st.meter;
     result.working_srs = clone_srs(*st.working);
     result.output_srs = clone_srs(redline_source.srs());
-    result.area_method = "geodesic area (Karney 2013, PROJ geod_polygonarea) on the " + result.ellipsoid.name +
-                         " ellipsoid in " + label(*st.working);
+    result.area_method = "geodesic area (Karney 2013, PROJ geod_polygonarea) on the " +
+                         result.ellipsoid.name + " ellipsoid in " + label(*st.working);
     st.redline = redline_source.read(*st.working, ctx, "redline");
     PolygonLayer& redline = st.redline;
     for (const auto& w : redline_source.warnings())
@@ -428,12 +453,13 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
         result.warnings.push_back(std::to_string(repaired) + " invalid red-line geometr" +
                                   (repaired == 1 ? "y was" : "ies were") + " repaired with GEOS MakeValid");
     if (redline.features.empty())
-        throw InputError(options.redline.option + " " + redline_source.source_label() + ": no polygon features");
+        throw InputError(options.redline.option + " " + redline_source.source_label() +
+                         ": no polygon features");
     GeomPtr redline_union = union_all(ctx, geometries_of(redline));
     result.redline_extent = bounds(ctx, redline_union.get());
     const Reprojection to_image(*st.working, images.srs(), 0.0, "--redline");
-    st.rasterizer =
-      std::make_shared<const CoverageRasterizer>(grid, reproject_to_rings(ctx, redline_union.get(), to_image), 64);
+    st.rasterizer = std::make_shared<const CoverageRasterizer>(
+      grid, reproject_to_rings(ctx, redline_union.get(), to_image), 64);
     st.footprint = st.rasterizer->footprint();
     if (st.footprint.empty())
         throw InputError("--redline " + redline_source.source_label() +
@@ -442,10 +468,8 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     if (options.zones) {
         VectorSpec zspec = *options.zones;
         const Catalogue::Schema schema = catalogue.schema("zones");
-        if (zspec.id_candidates.empty())
-            zspec.id_candidates = schema.id;
-        if (zspec.name_candidates.empty())
-            zspec.name_candidates = schema.name;
+        if (zspec.id_candidates.empty()) zspec.id_candidates = schema.id;
+        if (zspec.name_candidates.empty()) zspec.name_candidates = schema.name;
         VectorSource zsource(zspec);
         st.zones = zsource.read(*st.working, ctx, "zones");
         repair_invalid(ctx, meter, *st.zones);
@@ -466,9 +490,9 @@ ActivityRun::ActivityRun(const ActivityOptions& options, const GeosContext& ctx,
     // limit on large images: +40-70 MB peak RSS at 100 Mpix, no longer flat.
     {
         const double cache_rows = 3.5;
-        const GIntBig needed = GIntBig(cache_rows * double(images.block_rows()) * double(images.bytes_per_row()));
-        if (needed > GDALGetCacheMax64())
-            GDALSetCacheMax64(needed);
+        const GIntBig needed =
+          GIntBig(cache_rows * double(images.block_rows()) * double(images.bytes_per_row()));
+        if (needed > GDALGetCacheMax64()) GDALSetCacheMax64(needed);
     }
     st.samples = sample_windows(m_tiles, std::size_t(3) << 19);
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -486,8 +510,7 @@ ActivityCalibration ActivityRun::calibrate()
     State& st = *m_state;
     const ProgressFn& progress = m_progress;
     auto step = [&](double f, const std::string& what) {
-        if (progress && !progress(f, what))
-            throw Cancelled();
+        if (progress && !progress(f, what)) throw Cancelled();
     };
     ActivityCalibration cal;
     const ImageSpec& before = st.before;
@@ -517,20 +540,22 @@ ActivityCalibration ActivityRun::calibrate()
         const std::size_t thin = std::max<std::size_t>(1, eligible / 400000);
         std::size_t seen = 0;
         read_windows<WindowChange>(
-          st.samples, threads, 0,
+          st.samples,
+          threads,
+          0,
           [&](int t) {
               if (!readers[std::size_t(t)])
-                  readers[std::size_t(t)] =
-                    std::make_shared<ChangeWindowReader>(before, after, st.rasterizer, nullptr, nullptr, true, false);
+                  readers[std::size_t(t)] = std::make_shared<ChangeWindowReader>(
+                    before, after, st.rasterizer, nullptr, nullptr, true, false);
               return readers[std::size_t(t)];
           },
-          [](ChangeWindowReader& reader, const Window& w, WindowChange&, WindowChange& c) { reader.read(w, c); },
+          [](ChangeWindowReader& reader, const Window& w, WindowChange&, WindowChange& c) {
+              reader.read(w, c);
+          },
           [&](std::size_t, const WindowChange& c) {
               for (std::size_t i = 0; i < c.window.size(); ++i) {
-                  if (!c.valid[i] || c.inside[i] < 0.5f)
-                      continue;
-                  if (seen++ % thin)
-                      continue;
+                  if (!c.valid[i] || c.inside[i] < 0.5f) continue;
+                  if (seen++ % thin) continue;
                   for (std::size_t k = 0; k < band_count; ++k) {
                       sample_before[k].push_back(c.before_bands[k][i]);
                       sample_after[k].push_back(c.after_bands[k][i]);
@@ -539,11 +564,12 @@ ActivityCalibration ActivityRun::calibrate()
               return !progress || progress(0.06, "normalising the after image to the before image");
           });
         if (sample_before[0].size() < 100)
-            throw InputError("too few valid pixels inside the red line (" + std::to_string(sample_before[0].size()) +
-                             " in the sample): every pixel there is nodata or masked in one of the dates. Check "
-                             "that the images cover the red line, their nodata values (--before-nodata, "
-                             "--after-nodata), and the masks (--before-mask, --after-mask with --mask-convention " +
-                             m_options.mask_convention + "): a mask of another area or convention leaves out everything");
+            throw InputError(
+              "too few valid pixels inside the red line (" + std::to_string(sample_before[0].size()) +
+              " in the sample): every pixel there is nodata or masked in one of the dates. Check "
+              "that the images cover the red line, their nodata values (--before-nodata, "
+              "--after-nodata), and the masks (--before-mask, --after-mask with --mask-convention " +
+              m_options.mask_convention + "): a mask of another area or convention leaves out everything");
     }
     cal.normalization = fit_relative_normalization(sample_before, sample_after);
     // Strata of the before surface, and how each band differs between the dates in each of them.
@@ -584,26 +610,23 @@ void ActivityRun::use_calibration(const ActivityCalibration& c)
 ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
 {
     State& st = *m_state;
-    if (!st.calibrated)
-        throw std::logic_error("ActivityRun::detect before calibration");
+    if (!st.calibrated) throw std::logic_error("ActivityRun::detect before calibration");
     const ProgressFn& progress = m_progress;
     const Window& footprint = st.footprint;
     end = std::min(end, m_bands.size());
     ChangeComponents out;
     out.col0 = footprint.col0;
     out.cols = footprint.cols;
-    if (first >= end)
-        return out;
+    if (first >= end) return out;
     out.row0 = m_bands[first].row0;
     out.row_end = m_bands[end - 1].row_end();
     std::vector<Window> windows;
     for (const Window& t : m_tiles)
-        if (t.row0 >= out.row0 && t.row0 < out.row_end)
-            windows.push_back(t);
+        if (t.row0 >= out.row0 && t.row0 < out.row_end) windows.push_back(t);
 
     // 5. Classify every cell in the red line and label connected patches.
-    const std::string work_dir = st.work_parent + "/.redline-work-" + std::to_string(::getpid()) + "-" +
-                                 std::to_string(out.row0);
+    const std::string work_dir =
+      st.work_parent + "/.redline-work-" + std::to_string(::getpid()) + "-" + std::to_string(out.row0);
     fs::create_directories(work_dir);
     struct WorkDirGuard
     {
@@ -627,22 +650,22 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
                 const std::int32_t* l = labeler.band_row(r);
                 std::copy(l, l + footprint.cols, row_labels.begin() + footprint.col0);
                 labels.write_row(r, row_labels);
-                if (r == out.row0)
-                    first_labels.assign(l, l + footprint.cols);
-                if (r == out.row_end - 1)
-                    last_labels.assign(l, l + footprint.cols);
+                if (r == out.row0) first_labels.assign(l, l + footprint.cols);
+                if (r == out.row_end - 1) last_labels.assign(l, l + footprint.cols);
             }
         };
         std::size_t done = 0;
         // Enough results may wait for every thread to work on the same row of tiles at once.
-        const std::size_t tiles_per_row =
-          std::size_t(std::count_if(windows.begin(), windows.end(), [&](const Window& w) { return w.row0 == out.row0; }));
+        const std::size_t tiles_per_row = std::size_t(
+          std::count_if(windows.begin(), windows.end(), [&](const Window& w) { return w.row0 == out.row0; }));
         TileRows tile_rows;
         read_windows<TileChange>(
-          windows, st.threads, tiles_per_row + 2 * std::size_t(std::max(1, st.threads)),
+          windows,
+          st.threads,
+          tiles_per_row + 2 * std::size_t(std::max(1, st.threads)),
           [&](int) {
-              auto reader = std::make_shared<ChangeWindowReader>(st.before, st.after, st.rasterizer,
-                                                                 &m_result.normalization, &m_result.thresholds, false);
+              auto reader = std::make_shared<ChangeWindowReader>(
+                st.before, st.after, st.rasterizer, &m_result.normalization, &m_result.thresholds, false);
               reader->release_passed_rows(true);
               return reader;
           },
@@ -655,18 +678,17 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
               out.pixels_analysed += t.analysed;
               out.pixels_masked += t.masked;
               if (w.row0 != band_row0) {
-                  if (band_rows)
-                      flush_band();
+                  if (band_rows) flush_band();
                   band_row0 = w.row0;
                   band_rows = w.rows;
                   labeler.begin_band(w.row0, w.rows);
               }
               labeler.add_tile(w.col0 - footprint.col0, w.cols, tile_rows.rows(t));
               ++done;
-              return !progress || progress(0.15 + 0.6 * double(done) / double(windows.size()), "detecting change");
+              return !progress ||
+                     progress(0.15 + 0.6 * double(done) / double(windows.size()), "detecting change");
           });
-        if (band_rows)
-            flush_band();
+        if (band_rows) flush_band();
     }
     for (auto& kv : labeler.finish())
         out.stats.emplace(kv.first, kv.second);
@@ -674,11 +696,9 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
     out.last_row.assign(std::size_t(footprint.cols), 0);
     std::set<std::int32_t> on_edges;
     for (std::size_t c = 0; c < first_labels.size(); ++c)
-        if (first_labels[c])
-            on_edges.insert(out.first_row[c] = labeler.root(first_labels[c]));
+        if (first_labels[c]) on_edges.insert(out.first_row[c] = labeler.root(first_labels[c]));
     for (std::size_t c = 0; c < last_labels.size(); ++c)
-        if (last_labels[c])
-            on_edges.insert(out.last_row[c] = labeler.root(last_labels[c]));
+        if (last_labels[c]) on_edges.insert(out.last_row[c] = labeler.root(last_labels[c]));
     // Components wholly inside these rows that cannot become patches are dropped here; those on
     // the first or last row may still grow into one when joined with the rows beyond.
     for (auto it = out.stats.begin(); it != out.stats.end();)
@@ -699,8 +719,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
     ActivityResult& result = m_result;
     PolygonLayer& redline = st.redline;
     auto step = [&](double f, const std::string& what) {
-        if (m_progress && !m_progress(f, what))
-            throw Cancelled();
+        if (m_progress && !m_progress(f, what)) throw Cancelled();
     };
     result.pixels_analysed = components.pixels_analysed;
     result.pixels_masked = components.pixels_masked;
@@ -711,8 +730,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
     step(0.78, "building the patches");
     std::map<std::int32_t, const PatchStats*> kept;
     for (const auto& c : components.stats)
-        if (could_be_patch(c.second, options.min_area_m2))
-            kept[c.first] = &c.second;
+        if (could_be_patch(c.second, options.min_area_m2)) kept[c.first] = &c.second;
     const Reprojection to_working(st.images->srs(), *st.working, 0.0, "patches");
     const auto redline_geoms = geometries_of(redline);
     std::vector<Box> redline_boxes;
@@ -728,41 +746,34 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
     for (const auto& kv : kept) {
         const PatchStats& s = *kv.second;
         const auto pieces_it = components.polygons.find(kv.first);
-        if (pieces_it == components.polygons.end())
-            continue;
+        if (pieces_it == components.polygons.end()) continue;
         OGRMultiPolygon multi;
         for (const auto& g : pieces_it->second)
             multi.addGeometry(g.get());
         std::unique_ptr<OGRGeometry> merged(multi.UnionCascaded());
-        if (!merged)
-            merged.reset(multi.clone());
-        if (!to_working.apply(*merged))
-            throw Error("a patch cannot be transformed to " + label(*st.working));
+        if (!merged) merged.reset(multi.clone());
+        if (!to_working.apply(*merged)) throw Error("a patch cannot be transformed to " + label(*st.working));
         GeomPtr patch(merged->exportToGEOS(ctx.handle()), GeomDeleter{ ctx.handle() });
-        if (!patch)
-            continue;
+        if (!patch) continue;
         patch = polygonal_part(ctx, patch.get());
         const Box pb = bounds(ctx, patch.get());
         // Split by red-line polygon; where red-line polygons overlap, the first one takes the cells.
         std::vector<std::pair<std::size_t, GeomPtr>> pieces;
         double inside_area = 0;
         GeomPtr remaining = clone(ctx, patch.get());
-        for (std::size_t i = 0; i < redline_geoms.size() && !GEOSisEmpty_r(ctx.handle(), remaining.get()); ++i) {
-            if (!pb.intersects(redline_boxes[i]))
-                continue;
+        for (std::size_t i = 0; i < redline_geoms.size() && !GEOSisEmpty_r(ctx.handle(), remaining.get());
+             ++i) {
+            if (!pb.intersects(redline_boxes[i])) continue;
             GeomPtr piece = intersection(ctx, remaining.get(), redline_geoms[i]);
-            if (GEOSisEmpty_r(ctx.handle(), piece.get()))
-                continue;
+            if (GEOSisEmpty_r(ctx.handle(), piece.get())) continue;
             remaining = difference(ctx, remaining.get(), redline_geoms[i]);
             inside_area += meter.geodesic(ctx, piece.get());
             pieces.emplace_back(i, std::move(piece));
         }
-        if (inside_area < options.min_area_m2 || pieces.empty())
-            continue;
+        if (inside_area < options.min_area_m2 || pieces.empty()) continue;
         for (auto& piece : pieces) {
             const double area = meter.geodesic(ctx, piece.second.get());
-            if (area < std::max(1.0, 0.25 * cell_area_estimate))
-                continue; // a sliver along a red-line edge
+            if (area < std::max(1.0, 0.25 * cell_area_estimate)) continue; // a sliver along a red-line edge
             const PolygonFeature& rl = redline.features[piece.first];
             ActivityPatch p;
             p.redline_id = rl.id;
@@ -815,19 +826,23 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
             char where[64];
             std::snprintf(where, sizeof where, "%.5f,%.5f", at.x, at.y);
             char hash[17];
-            std::snprintf(hash, sizeof hash, "%08llx", (unsigned long long)(fnv1a(rl.id + "|" + where) & 0xffffffffull));
+            std::snprintf(
+              hash, sizeof hash, "%08llx", (unsigned long long)(fnv1a(rl.id + "|" + where) & 0xffffffffull));
             p.patch_id = "P" + safe_id(rl.id) + "-" + hash;
             const int use = id_uses[p.patch_id]++;
-            if (use)
-                p.patch_id += "-" + std::to_string(use + 1);
-            p.window = Window{ s.col_min + st.footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1 };
+            if (use) p.patch_id += "-" + std::to_string(use + 1);
+            p.window = Window{
+                s.col_min + st.footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1
+            };
             p.geometry = std::move(piece.second);
-            (p.confidence >= result.min_confidence ? result.patches : result.candidates).push_back(std::move(p));
+            (p.confidence >= result.min_confidence ? result.patches : result.candidates)
+              .push_back(std::move(p));
         }
     }
     for (auto* list : { &result.patches, &result.candidates })
-        std::sort(list->begin(), list->end(),
-                  [](const ActivityPatch& a, const ActivityPatch& b) { return a.patch_id < b.patch_id; });
+        std::sort(list->begin(), list->end(), [](const ActivityPatch& a, const ActivityPatch& b) {
+            return a.patch_id < b.patch_id;
+        });
 
     // 7. Per red-line polygon.
     for (std::size_t i = 0; i < redline.features.size(); ++i) {
@@ -846,12 +861,19 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
     return std::move(m_result);
 }
 
-ActivityResult run_activity(const ActivityOptions& options, const GeosContext& ctx, const ProgressFn& progress)
+ActivityResult run_activity(const ActivityOptions& options,
+                            const GeosContext& ctx,
+                            const ProgressFn& progress)
 {
+    // REDLINE_TIMELINE=1 shows where a run goes (see stage_timeline.h).
+    std::optional<TimedStage> stage("activity: open the inputs");
     ActivityRun run(options, ctx, progress);
+    stage.emplace("activity: calibrate (misregistration, normalisation, noise per stratum)");
     run.calibrate();
+    stage.emplace("activity: detect (read, score and label every window)");
     std::vector<ChangeComponents> all;
     all.push_back(run.detect(0, run.bands().size()));
+    stage.emplace("activity: build the patches");
     return run.build_patches(join_components(std::move(all)));
 }
 

@@ -4,16 +4,19 @@
 #include "commands.h"
 #include "error.h"
 #include "option_helpers.h"
+#include "stage_timeline.h"
 #include "text.h"
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace redline::cli {
 
 namespace {
 
-const char* const usage = R"(redline activity: suspected human activity inside the red line from two-date imagery
+const char* const usage =
+  R"(redline activity: suspected human activity inside the red line from two-date imagery
 
 Usage: redline activity --before T1.tif --after T2.tif --redline REDLINE --out PATCHES.gpkg
                         [--sensor PRESET | --bands blue=1,green=2,red=3,nir=4,swir1=5,swir2=6]
@@ -74,19 +77,14 @@ DateOptions date_options(const po::variables_map& vm, const std::string& prefix)
     d.path = get(vm, prefix);
     d.sensor = get(vm, prefix == "before" ? "sensor" : "after-sensor");
     d.bands = get(vm, prefix == "before" ? "bands" : "after-bands");
-    if (vm.count(prefix + "-nodata"))
-        d.nodata = vm[prefix + "-nodata"].as<double>();
+    if (vm.count(prefix + "-nodata")) d.nodata = vm[prefix + "-nodata"].as<double>();
     d.mask = get(vm, prefix + "-mask");
     if (prefix == "before") {
-        if (vm.count("scale"))
-            d.scale = vm["scale"].as<double>();
-        if (vm.count("offset"))
-            d.offset = vm["offset"].as<double>();
+        if (vm.count("scale")) d.scale = vm["scale"].as<double>();
+        if (vm.count("offset")) d.offset = vm["offset"].as<double>();
     } else {
-        if (vm.count("after-scale"))
-            d.scale = vm["after-scale"].as<double>();
-        if (vm.count("after-offset"))
-            d.offset = vm["after-offset"].as<double>();
+        if (vm.count("after-scale")) d.scale = vm["after-scale"].as<double>();
+        if (vm.count("after-offset")) d.offset = vm["after-offset"].as<double>();
     }
     return d;
 }
@@ -96,34 +94,52 @@ DateOptions date_options(const po::variables_map& vm, const std::string& prefix)
 po::options_description activity_option_descriptions()
 {
     po::options_description images("Images");
-    images.add_options()("before", po::value<std::string>()->value_name("RASTER"), "the earlier image (required)")(
-      "after", po::value<std::string>()->value_name("RASTER"), "the later image (required); any CRS/resolution")(
-      "sensor", po::value<std::string>()->value_name("PRESET"),
+    images.add_options()("before",
+                         po::value<std::string>()->value_name("RASTER"),
+                         "the earlier image (required)")("after",
+                                                         po::value<std::string>()->value_name("RASTER"),
+                                                         "the later image (required); any CRS/resolution")(
+      "sensor",
+      po::value<std::string>()->value_name("PRESET"),
       "band preset of --before (and --after) in layers/bands (default: read from the file's band names)")(
-      "bands", po::value<std::string>()->value_name("MAP"), "band mapping, e.g. blue=2,green=3,red=4,nir=8,swir1=11,swir2=12")(
-      "after-sensor", po::value<std::string>()->value_name("PRESET"), "band preset of --after, if another sensor")(
+      "bands",
+      po::value<std::string>()->value_name("MAP"),
+      "band mapping, e.g. blue=2,green=3,red=4,nir=8,swir1=11,swir2=12")(
+      "after-sensor",
+      po::value<std::string>()->value_name("PRESET"),
+      "band preset of --after, if another sensor")(
       "after-bands", po::value<std::string>()->value_name("MAP"), "band mapping of --after")(
-      "scale", po::value<double>()->value_name("S"),
+      "scale",
+      po::value<double>()->value_name("S"),
       "reflectance = value × S + O (default: the preset's, else the file's, else assumed from its values)")(
-      "offset", po::value<double>()->value_name("O"), "see --scale (e.g. -0.1 for Sentinel-2 baseline >= 04.00)")(
+      "offset",
+      po::value<double>()->value_name("O"),
+      "see --scale (e.g. -0.1 for Sentinel-2 baseline >= 04.00)")(
       "after-scale", po::value<double>()->value_name("S"), "--scale for --after")(
       "after-offset", po::value<double>()->value_name("O"), "--offset for --after")(
       "before-nodata", po::value<double>()->value_name("V"), "nodata of --before (default: the bands')")(
       "after-nodata", po::value<double>()->value_name("V"), "nodata of --after")(
       "before-mask", po::value<std::string>()->value_name("RASTER"), "cloud/quality mask of --before")(
       "after-mask", po::value<std::string>()->value_name("RASTER"), "cloud/quality mask of --after")(
-      "mask-convention", po::value<std::string>()->default_value("s2_scl")->value_name("NAME"),
+      "mask-convention",
+      po::value<std::string>()->default_value("s2_scl")->value_name("NAME"),
       "how masks mark invalid pixels: s2_scl, landsat_qa_pixel, nonzero_invalid, zero_invalid")(
-      "after-shift", po::value<std::string>()->default_value("auto")->value_name("auto|none|DX,DY"),
-      "misregistration of --after: auto measures it (phase correlation), corrects 0.2-2 cells and refuses more; "
+      "after-shift",
+      po::value<std::string>()->default_value("auto")->value_name("auto|none|DX,DY"),
+      "misregistration of --after: auto measures it (phase correlation), corrects 0.2-2 cells and refuses "
+      "more; "
       "none skips it; DX,DY corrects this many before-grid cells (right, down) without measuring");
 
     po::options_description areas("Areas");
-    areas.add_options()("redline", po::value<std::string>()->value_name("SRC"), "red-line polygons (required)")(
+    areas.add_options()(
+      "redline", po::value<std::string>()->value_name("SRC"), "red-line polygons (required)")(
       "redline-layer", po::value<std::string>()->value_name("NAME"), "layer of --redline")(
       "redline-where", po::value<std::string>()->value_name("SQL"), "attribute filter on --redline")(
-      "redline-id", po::value<std::string>()->value_name("FIELD"), "red-line id field (default: HXBH, BSM ...)")(
-      "redline-name", po::value<std::string>()->value_name("FIELD"), "red-line name field (default: HXMC ...)")(
+      "redline-id",
+      po::value<std::string>()->value_name("FIELD"),
+      "red-line id field (default: HXBH, BSM ...)")("redline-name",
+                                                    po::value<std::string>()->value_name("FIELD"),
+                                                    "red-line name field (default: HXMC ...)")(
       "zones", po::value<std::string>()->value_name("SRC"), "townships, to attribute patches")(
       "zones-layer", po::value<std::string>()->value_name("NAME"), "layer of --zones")(
       "zone-id", po::value<std::string>()->value_name("FIELD"), "zone id field")(
@@ -131,24 +147,30 @@ po::options_description activity_option_descriptions()
       "encoding", po::value<std::string>()->value_name("ENC"), "encoding of Shapefiles without .cpg");
 
     po::options_description detection("Detection");
-    detection.add_options()("min-area", po::value<std::string>()->default_value("400")->value_name("AREA"),
-                            "minimum mapping unit: smaller patches are dropped (m² or with a unit: 0.05ha, 1亩); "
-                            "default 400 m², four 10 m cells")(
-      "threshold", po::value<double>()->value_name("K"),
+    detection.add_options()(
+      "min-area",
+      po::value<std::string>()->default_value("400")->value_name("AREA"),
+      "minimum mapping unit: smaller patches are dropped (m² or with a unit: 0.05ha, 1亩); "
+      "default 400 m², four 10 m cells")(
+      "threshold",
+      po::value<double>()->value_name("K"),
       "change threshold in noise standard deviations of the bands (default 2.5)")(
-      "min-confidence", po::value<double>()->value_name("C"),
+      "min-confidence",
+      po::value<double>()->value_name("C"),
       "deliver patches of at least this confidence (0-1; default: the model's, see docs/activity.md); the "
-      "others go to the layer activity_candidates")(
-      "no-chips", "do not write the before/after image chips");
+      "others go to the layer activity_candidates")("no-chips", "do not write the before/after image chips");
 
     po::options_description outputs("Outputs");
-    outputs.add_options()("out", po::value<std::string>()->value_name("GPKG"), "patches (required), chips beside it")(
+    outputs.add_options()(
+      "out", po::value<std::string>()->value_name("GPKG"), "patches (required), chips beside it")(
       "csv", po::value<std::string>()->value_name("FILE"), "patches for field teams (UTF-8 with BOM)")(
       "json", po::value<std::string>()->value_name("FILE"), "summary per red-line polygon and overall");
 
     po::options_description general("General");
-    general.add_options()("threads", po::value<int>()->default_value(0)->value_name("N"), "threads (0: all cores)")(
-      "quiet,q", "no progress")("config", po::value<std::string>()->value_name("FILE"),
+    general.add_options()(
+      "threads", po::value<int>()->default_value(0)->value_name("N"), "threads (0: all cores)")(
+      "quiet,q", "no progress")("config",
+                                po::value<std::string>()->value_name("FILE"),
                                 "read options from an INI file (same long names)")("help,h", "this help");
 
     po::options_description all;
@@ -185,12 +207,14 @@ ActivityOptions activity_options_from(const po::variables_map& vm)
         o.zones = z;
     }
     const std::string min_area = get(vm, "min-area");
-    const bool bare_number = !min_area.empty() && min_area.find_first_not_of("0123456789.") == std::string::npos;
+    const bool bare_number =
+      !min_area.empty() && min_area.find_first_not_of("0123456789.") == std::string::npos;
     o.min_area_m2 = bare_number ? std::stod(min_area) : parse_area(min_area, "--min-area");
     if (vm.count("threshold")) {
         o.threshold = vm["threshold"].as<double>();
         if (!(*o.threshold > 0))
-            throw InputError("--threshold must be a positive number of noise standard deviations (default 2.5)");
+            throw InputError(
+              "--threshold must be a positive number of noise standard deviations (default 2.5)");
     }
     if (vm.count("min-confidence")) {
         o.min_confidence = vm["min-confidence"].as<double>();
@@ -215,34 +239,46 @@ void print_activity_summary(const ActivityResult& r, const ActivityOptions& o)
         by_type[p.change_type].second += p.area_m2;
         total += p.area_m2;
     }
-    std::printf("Image %d x %d cells of %g x %g in %s; after image %s.\n", r.cols, r.rows, r.pixel_dx, r.pixel_dy,
-                r.image_crs.c_str(), r.after_warped ? "warped onto the before grid" : "on the before grid");
+    std::printf("Image %d x %d cells of %g x %g in %s; after image %s.\n",
+                r.cols,
+                r.rows,
+                r.pixel_dx,
+                r.pixel_dy,
+                r.image_crs.c_str(),
+                r.after_warped ? "warped onto the before grid" : "on the before grid");
     for (const auto& line : image_input_summary(r.input))
         std::printf("%s\n", line.c_str());
     std::printf("Cells analysed inside the red line: %lld (%lld masked or without data).\n",
-                (long long)r.pixels_analysed, (long long)r.pixels_masked);
+                (long long)r.pixels_analysed,
+                (long long)r.pixels_masked);
     for (const auto& d : r.disabled)
         std::printf("Note: %s.\n", d.c_str());
     std::printf("\n%zu suspected patches of confidence >= %.2f, %.4f ha, minimum mapping unit %.0f m²:\n",
-                r.patches.size(), r.min_confidence, total / 1e4, r.min_area_m2);
+                r.patches.size(),
+                r.min_confidence,
+                total / 1e4,
+                r.min_area_m2);
     for (const auto& kv : by_type)
-        std::printf("  %-22s %5d patches %12.4f ha\n", kv.first.c_str(), kv.second.first, kv.second.second / 1e4);
+        std::printf(
+          "  %-22s %5d patches %12.4f ha\n", kv.first.c_str(), kv.second.first, kv.second.second / 1e4);
     if (!r.candidates.empty())
-        std::printf("  and %zu changes of lower confidence in the layer activity_candidates (not for the field)\n",
-                    r.candidates.size());
+        std::printf(
+          "  and %zu changes of lower confidence in the layer activity_candidates (not for the field)\n",
+          r.candidates.size());
     std::printf("\nPer red-line polygon:\n");
     for (const auto& s : r.redlines)
         if (s.patches)
-            std::printf("  %-20s %-30s %4zu patches %10.4f ha\n", s.id.c_str(), s.name.c_str(), s.patches,
+            std::printf("  %-20s %-30s %4zu patches %10.4f ha\n",
+                        s.id.c_str(),
+                        s.name.c_str(),
+                        s.patches,
                         s.patch_area_m2 / 1e4);
     for (const auto& w : r.warnings)
         std::printf("Warning: %s\n", w.c_str());
     std::printf("\nWrote: %s", o.out_gpkg.c_str());
-    if (!r.chips_dir.empty())
-        std::printf(" (chips in %s/)", r.chips_dir.c_str());
+    if (!r.chips_dir.empty()) std::printf(" (chips in %s/)", r.chips_dir.c_str());
     for (const auto* p : { &o.csv_path, &o.json_path })
-        if (!p->empty())
-            std::printf(" %s", p->c_str());
+        if (!p->empty()) std::printf(" %s", p->c_str());
     std::printf("\n");
 }
 
@@ -250,8 +286,12 @@ int activity_command(const std::vector<std::string>& args)
 {
     const po::options_description all = activity_option_descriptions();
     po::variables_map vm;
-    parse_options(args, all, nullptr, vm,
-                  { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" });
+    parse_options(
+      args,
+      all,
+      nullptr,
+      vm,
+      { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" });
     if (vm.count("help") || args.empty()) {
         std::cout << usage << "\n" << all << std::flush;
         return 0;
@@ -261,9 +301,11 @@ int activity_command(const std::vector<std::string>& args)
     const GeosContext ctx;
     ProgressPrinter progress(vm.count("quiet") > 0);
     ActivityResult r = run_activity(o, ctx, std::ref(progress));
+    std::optional<TimedStage> stage("activity: write the outputs");
     write_activity_outputs(r, o, ctx, std::ref(progress));
-
+    stage.reset();
     print_activity_summary(r, o);
+    if (StageTimeline::instance().enabled()) std::cerr << StageTimeline::instance().report();
     return 0;
 }
 
