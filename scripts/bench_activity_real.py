@@ -2,7 +2,7 @@
 """Scores `redline activity` on real Sentinel-2 image pairs with pixel change labels (OSCD).
 
     /usr/bin/python3 scripts/bench_activity_real.py --redline build/redline [--data DIR] [--work DIR]
-        [--cities a,b,...] [--threads N] [--json FILE] [-- extra redline activity options]
+        [--cities a,b,...] [--threads N] [--json FILE] [--check-mean-f1 F1] [-- extra redline activity options]
 
 For each city of the Onera Satellite Change Detection set (Caye Daudt et al., IGARSS 2018; see
 ../shared/data/README.md) it writes a red-line polygon covering the whole scene, runs
@@ -23,7 +23,9 @@ The labels mark urban change only (new buildings, roads, cleared and built land)
 counted over the whole scene, so a real but unlabelled change (a harvested field, a river's
 sediment) counts against it.
 
-Exit status: 0 done, 2 a redline run failed or the data are missing.
+Exit status: 0 done, 2 a redline run failed or the data are missing, 3 the mean F1 fell below
+--check-mean-f1 (a regression guard: .ci/run gives the figure measured when the detector last
+changed, less a margin).
 """
 import argparse
 import glob
@@ -40,6 +42,7 @@ gdal.UseExceptions()
 ogr.UseExceptions()
 
 HELD_OUT = ["beirut", "nantes", "saclay_e"]
+GOAL_MEAN_F1 = 0.45
 
 
 def city_files(data, city):
@@ -131,6 +134,8 @@ def main():
     ap.add_argument("--cities", default="")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json", default="")
+    ap.add_argument("--check-mean-f1", type=float, default=None, metavar="F1",
+                    help="exit 3 when the mean F1 of the cities run falls below F1 (a regression guard for CI)")
     ap.add_argument("extra", nargs="*", help="more redline activity options (after --)")
     a = ap.parse_args()
     if not os.path.isdir(a.data):
@@ -203,9 +208,17 @@ def main():
     mean_all = float(np.mean([r["f1"] for r in rows]))
     print(f"all cities: mean F1 {mean_all:.3f}, naive mean F1 {np.mean([r['naive_f1'] for r in rows]):.3f}; "
           f"cities above the naive detector: {sum(r['f1'] > r['naive_f1'] for r in rows)} of {len(rows)}")
+    above = all(r["f1"] > r["naive_f1"] for r in rows)
+    met = mean_all >= GOAL_MEAN_F1 and above
+    print(f"goal (issue 13): mean F1 >= {GOAL_MEAN_F1} with every city above the naive detector: "
+          f"{'met' if met else 'NOT met'}")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"cities": rows, "mean_f1": mean_all}, f, indent=1)
+            json.dump({"cities": rows, "mean_f1": mean_all, "goal_met": met}, f, indent=1)
+    if a.check_mean_f1 is not None and mean_all < a.check_mean_f1:
+        print(f"bench_activity_real: mean F1 {mean_all:.3f} fell below the floor {a.check_mean_f1} (--check-mean-f1)",
+              file=sys.stderr)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

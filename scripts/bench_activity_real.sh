@@ -6,9 +6,10 @@
 # well confidence matches the share of real patches. See scripts/bench_activity_real.py.
 #
 #   scripts/bench_activity_real.sh [--data DIR] [--work DIR] [--cities a,b] [--threads N] [--json FILE]
-#                                  [--build] [-- more redline activity options]
+#                                  [--check-mean-f1 F1] [--build] [-- more redline activity options]
 #
-# Environment: REDLINE (binary, default build/redline). Exit 2 when a run fails or the data are missing.
+# Environment: REDLINE (binary, default build/redline). Exit 2 when a run fails or the data are missing,
+# 3 when the mean F1 falls below --check-mean-f1 (a regression guard; .ci/run uses it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
