@@ -146,12 +146,9 @@ struct CoverageResult
 /// Progress: fraction done in [0, 1] and what is being done; return false to cancel.
 using ProgressFn = std::function<bool(double fraction, const std::string& stage)>;
 
-struct RasterPassStrategy; // raster_pass.h
-
-/// Runs the whole measurement. Throws InputError for bad input, Cancelled when progress says so.
-/// @p ctx is the GEOS context the result's geometries belong to. @p raster_pass, when given, says
-/// how the land-cover raster is read (by default: all of it, here; see coverage_shards.h).
-CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress,
-                            const RasterPassStrategy* raster_pass = nullptr);
+/// Runs the whole measurement, every stage of CoverageRun in order (coverage_run.h). Throws
+/// InputError for bad input, Cancelled when progress says so. @p ctx is the GEOS context the
+/// result's geometries belong to.
+CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress);
 
 } // namespace redline

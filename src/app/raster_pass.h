@@ -79,17 +79,6 @@ private:
     RasterReport m_report;
 };
 
-/// @brief How run_coverage() does its raster pass, when not all in one process: a shard of a
-/// cluster run reads its range of windows, the merge adds the shards' results up instead of reading.
-struct RasterPassStrategy
-{
-    /// Given the prepared pass (units rasterized, windows numbered), returns the class areas.
-    std::function<RasterPassResult(RasterPass& pass, const ProgressFn& progress)> run;
-    /// Stop after the raster pass: the red line, protected areas, land use, checks and outputs are
-    /// the merge's business, not a shard's.
-    bool raster_only = false;
-};
-
 /// Reads the whole raster (see RasterPass).
 RasterPassResult run_raster_pass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
                                  const std::vector<RasterPassUnit>& units, const ProgressFn& progress);
