@@ -1,6 +1,6 @@
 // `redline batch`: a job file of units (districts, townships), each run with the options of the
 // single-unit commands, in parallel, with a summary table and an HTML report.
-#include "batch_job.h"
+#include "batch/batch_job.h"
 #include "commands.h"
 #include "error.h"
 #include "option_helpers.h"

@@ -1,11 +1,11 @@
 // `redline plan`, `run`, `missing`, `merge`: a coverage, activity or batch run split into shards
 // that any scheduler (Slurm arrays, Kubernetes Indexed Jobs, MPI launchers, ...) can run, and
 // merged exactly. redline schedules nothing itself.
-#include "activity_shards.h"
-#include "batch_shards.h"
+#include "shards/activity_shards.h"
+#include "shards/batch_shards.h"
 #include "commands.h"
-#include "coverage_outputs.h"
-#include "coverage_shards.h"
+#include "coverage/coverage_outputs.h"
+#include "shards/coverage_shards.h"
 #include "error.h"
 #include "file_fingerprint.h"
 #include "option_helpers.h"
