@@ -1,10 +1,10 @@
 // `redline activity`: options to ActivityOptions, run, summary.
-#include "activity_job.h"
+#include "activity/activity_job.h"
 #include "area_unit.h"
 #include "commands.h"
 #include "error.h"
 #include "option_helpers.h"
-#include "stage_timeline.h"
+#include "common/stage_timeline.h"
 #include "text.h"
 
 #include <cstdio>

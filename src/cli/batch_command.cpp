@@ -1,6 +1,7 @@
 // `redline batch`: a job file of units (districts, townships), each run with the options of the
 // single-unit commands, in parallel, with a summary table and an HTML report.
-#include "batch_job.h"
+#include "batch/batch_job.h"
+#include "batch/unit_fingerprint.h"
 #include "commands.h"
 #include "error.h"
 #include "option_helpers.h"
@@ -58,22 +59,11 @@ Exit status: 0 every target met, 1 a target missed, 2 a unit could not be comput
 still run and the summary lists every unit), 130 interrupted.
 )";
 
-/// Options whose values are file paths, for resolving them against the job file's folder.
-const std::vector<std::string>& path_options()
-{
-    static const std::vector<std::string> paths{ "boundary", "zones", "redline", "protected", "landcover",
-                                                 "landuse", "shrub-mask", "before", "after", "before-mask",
-                                                 "after-mask" };
-    return paths;
-}
-
 /// Options the batch sets itself: a job file may not name them.
 bool batch_owned(const std::string& key)
 {
     return key == "out" || key == "json" || key == "csv" || key == "config" || key == "help" || key == "threads";
 }
-
-using Settings = std::vector<std::pair<std::string, std::string>>;
 
 struct JobFile
 {
@@ -158,7 +148,7 @@ std::vector<std::string> arguments_for(const Settings& settings, const po::optio
             continue;
         }
         const bool is_path =
-          std::find(path_options().begin(), path_options().end(), kv.first) != path_options().end();
+          std::find(job_path_options().begin(), job_path_options().end(), kv.first) != job_path_options().end();
         args.push_back("--" + kv.first + "=" + (is_path ? resolve_relative(kv.second, job_dir) : kv.second));
     }
     return args;
@@ -174,44 +164,6 @@ po::variables_map parse_arguments(const std::vector<std::string>& args, const po
         throw InputError(std::string(e.what()));
     }
     return vm;
-}
-
-/// A fingerprint of everything a unit's results depend on: its settings and its input files'
-/// sizes and modification times (a Shapefile's sidecar files included).
-std::string fingerprint(const Settings& settings, const std::string& job_dir)
-{
-    std::string text;
-    for (const auto& kv : settings) {
-        text += kv.first + "=" + kv.second + "\n";
-        if (std::find(path_options().begin(), path_options().end(), kv.first) == path_options().end())
-            continue;
-        std::string path = resolve_relative(kv.second, job_dir);
-        const std::size_t bar = path.find('|');
-        if (bar != std::string::npos)
-            path = path.substr(0, bar);
-        std::vector<std::string> files{ path };
-        const std::string lower = to_lower(path);
-        if (lower.size() > 4 && lower.compare(lower.size() - 4, 4, ".shp") == 0)
-            for (const char* ext : { ".dbf", ".shx", ".prj", ".cpg" })
-                files.push_back(path.substr(0, path.size() - 4) + ext);
-        for (const auto& f : files) {
-            struct stat st
-            {};
-            if (::stat(f.c_str(), &st) == 0)
-                text += f + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
-                        std::to_string(st.st_mtim.tv_nsec) + "\n";
-            else
-                text += f + " missing\n";
-        }
-    }
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-    return std::string("redline ") + REDLINE_VERSION + " " + hex;
 }
 
 std::string safe_folder_name(const std::string& name)
@@ -261,7 +213,7 @@ std::vector<BatchUnit> build_units(const JobFile& job)
                 throw InputError("--config " + job.path + ": [unit." + u.first + "] checks = " + checks +
                                  ": the checks are coverage and activity");
         unit.coverage = wanted.count("coverage") > 0;
-        unit.fingerprint = fingerprint(settings, job.dir) + " " + checks;
+        unit.fingerprint = unit_fingerprint(settings, job.dir) + " " + checks;
         try {
             for (const auto& kv : settings) {
                 if (kv.first == "checks")

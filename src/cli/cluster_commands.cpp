@@ -1,11 +1,12 @@
 // `redline plan`, `run`, `missing`, `merge`: a coverage, activity or batch run split into shards
 // that any scheduler (Slurm arrays, Kubernetes Indexed Jobs, MPI launchers, ...) can run, and
 // merged exactly. redline schedules nothing itself.
-#include "activity_shards.h"
-#include "batch_shards.h"
+#include "shards/activity_shards.h"
+#include "shards/batch_shards.h"
 #include "commands.h"
-#include "coverage_outputs.h"
-#include "coverage_shards.h"
+#include "coverage/coverage_outputs.h"
+#include "shards/coverage_shards.h"
+#include "shards/shard_sizing.h"
 #include "error.h"
 #include "file_fingerprint.h"
 #include "option_helpers.h"
@@ -369,10 +370,7 @@ int plan_command(const std::vector<std::string>& args)
         CoverageTiling tiling = plan_coverage_tiles(o, ctx, std::ref(progress));
         weights = tiling.cells;
         plan.tiling = tiling.description;
-        double cells = 0;
-        for (double w : weights)
-            cells += w;
-        default_shards = std::size_t(std::ceil(cells / double(256 << 20)));
+        default_shards = shards_for_cells(weights, coverage_cells_per_shard);
     } else if (command == "batch") {
         const BatchOptions b = batch_options_from(cvm);
         std::error_code ec;
@@ -396,34 +394,17 @@ int plan_command(const std::vector<std::string>& args)
         weights = tiling.cells;
         plan.tiling = tiling.description;
         plan.job_json = tiling.calibration_json;
-        double cells = 0;
-        for (double w : weights)
-            cells += w;
-        default_shards = std::size_t(std::ceil(cells / double(64 << 20)));
+        default_shards = shards_for_cells(weights, activity_cells_per_shard);
     }
     plan.tiles = weights.size();
-    std::size_t shards = std::min<std::size_t>(1000, std::max<std::size_t>(1, default_shards));
+    std::optional<std::size_t> requested;
     if (vm.count("shards")) {
         const int n = vm["shards"].as<int>();
         if (n < 1)
             throw InputError("--shards must be at least 1");
-        shards = std::size_t(n);
+        requested = std::size_t(n);
     }
-    shards = std::max<std::size_t>(1, std::min(shards, std::max<std::size_t>(1, weights.size())));
-    if (weights.empty()) {
-        plan.shards.push_back(PlanShard{ 0, 0, 0, 0.0 });
-    } else {
-        int k = 0;
-        for (const auto& range : partition_by_weight(weights, shards)) {
-            PlanShard s;
-            s.index = k++;
-            s.first = range.first;
-            s.end = range.second;
-            for (std::size_t i = s.first; i < s.end; ++i)
-                s.weight += weights[i];
-            plan.shards.push_back(s);
-        }
-    }
+    plan.shards = plan_shards(weights, default_shards, requested);
     plan.inputs = fingerprint_inputs(inputs, quiet);
     write_plan(plan, vm.count("replace") > 0);
     std::fprintf(stderr, "redline plan: %d shard%s of %zu tiles (%s) in %s; plan id %s\n", plan.shard_count(),

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "activity_job.h"
-#include "batch_job.h"
-#include "coverage_job.h"
+#include "activity/activity_job.h"
+#include "batch/batch_job.h"
+#include "coverage/coverage_job.h"
 
 #include <boost/program_options.hpp>
 

@@ -1,11 +1,11 @@
 // `redline coverage`: turns options into CoverageOptions, runs the job, prints a summary.
 #include "area_unit.h"
 #include "commands.h"
-#include "coverage_job.h"
-#include "coverage_outputs.h"
+#include "coverage/coverage_job.h"
+#include "coverage/coverage_outputs.h"
 #include "error.h"
 #include "option_helpers.h"
-#include "stage_timeline.h"
+#include "common/stage_timeline.h"
 #include "text.h"
 
 #include <cstdio>

@@ -1,6 +1,6 @@
 // `redline diff`: two versions of the red line before and after an adjustment.
 #include "commands.h"
-#include "diff_job.h"
+#include "diff/diff_outputs.h"
 #include "error.h"
 #include "option_helpers.h"
 #include "text.h"

@@ -2,7 +2,7 @@
 // the printed report.
 #include "commands.h"
 #include "error.h"
-#include "ledger_job.h"
+#include "ledger/ledger_outputs.h"
 #include "option_helpers.h"
 #include "text.h"
 

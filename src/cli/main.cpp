@@ -1,7 +1,7 @@
 // redline: the command-line shell. The only place that knows argv, stdout and exit codes.
 #include "commands.h"
 #include "error.h"
-#include "huge_heap.h"
+#include "common/huge_heap.h"
 #include "option_helpers.h"
 
 #include <cstdio>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.h"
+#include "relative_path.h"
 
 #include <boost/program_options.hpp>
 
@@ -33,9 +34,6 @@ auto options_naming_config(const po::variables_map& vm, Convert convert) -> decl
                          vm["config"].as<std::string>() + ")");
     }
 }
-
-/// @p path made relative to @p base_dir when it is a relative file path (not "PG:...", "/vsi...").
-std::string resolve_relative(const std::string& path, const std::string& base_dir);
 
 /// The value of a string option, or "" when absent.
 std::string get(const po::variables_map& vm, const std::string& name);

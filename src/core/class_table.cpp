@@ -1,5 +1,7 @@
 #include "class_table.h"
 
+#include "keyed_text.h"
+
 #include "error.h"
 #include "text.h"
 
@@ -23,22 +25,13 @@ bool code_as_integer(const std::string& code, long long& value)
 ClassTable ClassTable::parse(const std::string& text, const std::string& source)
 {
     ClassTable table;
-    std::istringstream in(text);
-    std::string line;
-    int line_no = 0;
-    while (std::getline(in, line)) {
-        ++line_no;
-        const std::size_t hash = line.find('#');
-        const std::string body = trim(hash == std::string::npos ? line : line.substr(0, hash));
-        if (body.empty())
-            continue;
-        const std::string where = source + ":" + std::to_string(line_no);
+    for (const TextLine& line : content_lines(text, source)) {
+        const std::string& body = line.body;
+        const std::string& where = line.where;
         if (body.find('|') == std::string::npos) {
-            const std::size_t colon = body.find(':');
-            if (colon == std::string::npos)
-                throw InputError(where + ": expected 'key: value' or 'code | forest | name_en | name_zh'");
-            const std::string key = trim(body.substr(0, colon));
-            const std::string value = trim(body.substr(colon + 1));
+            const KeyedLine kv = keyed_line(line, "'key: value' or 'code | forest | name_en | name_zh'");
+            const std::string& key = kv.key;
+            const std::string& value = kv.value;
             if (key == "name")
                 table.m_name = value;
             else if (key == "title")

@@ -7,24 +7,36 @@
 
 namespace redline {
 
-std::vector<KeyedLine> parse_keyed_lines(const std::string& text, const std::string& source)
+std::vector<TextLine> content_lines(const std::string& text, const std::string& source)
 {
-    std::vector<KeyedLine> lines;
+    std::vector<TextLine> lines;
     std::istringstream in(text);
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
         ++number;
         const std::size_t hash = line.find('#');
-        const std::string body = trim(hash == std::string::npos ? line : line.substr(0, hash));
-        if (body.empty())
-            continue;
-        const std::string where = source + ":" + std::to_string(number);
-        const std::size_t colon = body.find(':');
-        if (colon == std::string::npos)
-            throw InputError(where + ": expected 'key: value'");
-        lines.push_back(KeyedLine{ trim(body.substr(0, colon)), trim(body.substr(colon + 1)), where });
+        std::string body = trim(hash == std::string::npos ? line : line.substr(0, hash));
+        if (!body.empty())
+            lines.push_back(TextLine{ std::move(body), source + ":" + std::to_string(number) });
     }
+    return lines;
+}
+
+KeyedLine keyed_line(const TextLine& line, const std::string& expected)
+{
+    const std::size_t colon = line.body.find(':');
+    if (colon == std::string::npos)
+        throw InputError(line.where + ": expected " + expected);
+    return KeyedLine{ trim(line.body.substr(0, colon)), trim(line.body.substr(colon + 1)), line.where };
+}
+
+std::vector<KeyedLine> parse_keyed_lines(const std::string& text, const std::string& source,
+                                         const std::string& expected)
+{
+    std::vector<KeyedLine> lines;
+    for (const TextLine& line : content_lines(text, source))
+        lines.push_back(keyed_line(line, expected));
     return lines;
 }
 

@@ -105,4 +105,14 @@ std::string fixed(double value, int decimals)
     return s;
 }
 
+std::string list_names(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (std::size_t i = 0; i < names.size() && i < 30; ++i)
+        out += (i ? ", " : "") + names[i];
+    if (names.size() > 30)
+        out += ", ...";
+    return out.empty() ? "(none)" : out;
+}
+
 } // namespace redline

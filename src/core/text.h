@@ -23,4 +23,7 @@ int decimals_written(const std::string& number);
 /// Formats @p value with @p decimals fixed decimals ("%.*f"), "-0" normalised to "0".
 std::string fixed(double value, int decimals);
 
+/// Names for a message, comma-separated: the first 30, then ", ..."; "(none)" when there are none.
+std::string list_names(const std::vector<std::string>& names);
+
 } // namespace redline

@@ -1,6 +1,7 @@
 #include "catalogue.h"
 
 #include "error.h"
+#include "keyed_text.h"
 #include "text.h"
 
 #include <algorithm>
@@ -84,34 +85,18 @@ Catalogue::Schema Catalogue::schema(const std::string& role) const
 {
     Schema s;
     const fs::path path = fs::path(m_layers) / "schemas" / (role + ".txt");
-    std::istringstream in(read_text(path));
-    std::string line;
-    int line_no = 0;
-    while (std::getline(in, line)) {
-        ++line_no;
-        const std::size_t hash = line.find('#');
-        const std::string body = trim(hash == std::string::npos ? line : line.substr(0, hash));
-        if (body.empty())
-            continue;
-        const std::size_t colon = body.find(':');
-        if (colon == std::string::npos)
-            throw InputError(path.string() + ":" + std::to_string(line_no) + ": expected 'id: FIELD, FIELD, ...'");
-        const std::string key = trim(body.substr(0, colon));
-        std::vector<std::string> fields;
-        for (const auto& f : split(body.substr(colon + 1), ','))
-            if (!f.empty())
-                fields.push_back(f);
-        if (key == "id")
+    for (const KeyedLine& kv : parse_keyed_lines(read_text(path), path.string(), "'id: FIELD, FIELD, ...'")) {
+        const std::vector<std::string> fields = list_items(kv.value);
+        if (kv.key == "id")
             s.id = fields;
-        else if (key == "name")
+        else if (kv.key == "name")
             s.name = fields;
-        else if (key == "area")
+        else if (kv.key == "area")
             s.area = fields;
-        else if (key == "code")
+        else if (kv.key == "code")
             s.code = fields;
         else
-            throw InputError(path.string() + ":" + std::to_string(line_no) + ": unknown key '" + key +
-                             "' (known: id, name, area, code)");
+            throw InputError(kv.where + ": unknown key '" + kv.key + "' (known: id, name, area, code)");
     }
     return s;
 }

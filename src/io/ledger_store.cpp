@@ -113,15 +113,6 @@ std::string mask_password(const std::string& target)
     return out;
 }
 
-std::string list_names(const std::vector<std::string>& names)
-{
-    std::string out;
-    for (std::size_t i = 0; i < names.size() && i < 30; ++i)
-        out += (i ? ", " : "") + names[i];
-    if (names.size() > 30)
-        out += ", ...";
-    return out.empty() ? "(none)" : out;
-}
 
 std::vector<std::string> layer_names(GDALDataset& ds)
 {

@@ -1,5 +1,8 @@
 #include "qgis_project.h"
 
+#include "fnv1a.h"
+#include "xml_escape.h"
+
 #include "atomic_file.h"
 #include "crs.h"
 #include "error.h"
@@ -44,43 +47,6 @@ struct XmlTreeDeleter
 };
 using XmlTree = std::unique_ptr<CPLXMLNode, XmlTreeDeleter>;
 
-std::string escape(const std::string& s, bool attribute)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += attribute ? "&quot;" : "\"";
-            break;
-        // A raw line break or tab in an attribute would be normalised to a space by the
-        // parser (XML 1.0, 3.3.3); as a character reference it survives.
-        case '\n':
-            out += attribute ? "&#xa;" : "\n";
-            break;
-        case '\r':
-            out += "&#xd;";
-            break;
-        case '\t':
-            out += attribute ? "&#x9;" : "\t";
-            break;
-        default:
-            // Other control characters cannot appear in XML 1.0 at all.
-            if (static_cast<unsigned char>(c) >= 0x20)
-                out += c;
-        }
-    }
-    return out;
-}
 
 /// Text that is valid UTF-8: titles may come from user data, and one bad byte would make
 /// QGIS reject the whole project.
@@ -122,7 +88,7 @@ public:
             return;
         }
         start_tag(tag, attributes);
-        m_out += ">" + escape(as_utf8(value), false) + "</" + tag + ">\n";
+        m_out += ">" + xml_escape(as_utf8(value), XmlPlace::text) + "</" + tag + ">\n";
     }
     /// Already well-formed XML (checked by the caller), copied as it is.
     void verbatim(const std::string& xml)
@@ -141,7 +107,7 @@ private:
         indent(m_open.size());
         m_out += "<" + tag;
         for (const auto& [name, value] : attributes)
-            m_out += " " + name + "=\"" + escape(as_utf8(value), true) + "\"";
+            m_out += " " + name + "=\"" + xml_escape(as_utf8(value), XmlPlace::attribute) + "\"";
     }
 
     std::string m_out;
@@ -359,11 +325,7 @@ Style parse_style(const std::string& qml_text, const std::string& layer)
 /// GeoPackages (so two redline projects can be merged into one without clashes).
 std::string layer_id(const std::string& gpkg, const std::string& name)
 {
-    std::uint64_t hash = 1469598103934665603ull; // FNV-1a
-    for (const char c : gpkg + "|" + name) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 1099511628211ull;
-    }
+    const std::uint64_t hash = fnv1a64(gpkg + "|" + name);
     std::string id;
     for (const char c : name)
         id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

@@ -60,15 +60,6 @@ int dbf_language_driver(const std::string& dbf)
     return static_cast<unsigned char>(header[29]);
 }
 
-std::string list_names(const std::vector<std::string>& names)
-{
-    std::string out;
-    for (std::size_t i = 0; i < names.size() && i < 30; ++i)
-        out += (i ? ", " : "") + names[i];
-    if (names.size() > 30)
-        out += ", ...";
-    return out;
-}
 
 } // namespace
 

@@ -1,6 +1,6 @@
 // Change components of row ranges (shards) joined across their edges: against an independent
 // flood fill of the whole image, and against one labelling pass (statistics equal to the bit).
-#include "activity_stages.h"
+#include "activity/activity_stages.h"
 #include "error.h"
 
 #include <gtest/gtest.h>

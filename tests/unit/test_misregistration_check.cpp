@@ -1,5 +1,5 @@
 #include "error.h"
-#include "misregistration_check.h"
+#include "activity/misregistration_check.h"
 #include "report_json.h"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
 // Windows decoded ahead of the raster pass: the cells the file holds, only the windows that meet
 // the district, in reading order, within the memory budget.
 #include "polygon_ops.h"
-#include "raster_pass.h"
-#include "window_prefetch.h"
+#include "coverage/raster_pass.h"
+#include "coverage/window_prefetch.h"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>

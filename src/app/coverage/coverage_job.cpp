@@ -1,0 +1,49 @@
+#include "coverage/coverage_job.h"
+
+#include "coverage/coverage_run.h"
+#include "coverage/raster_pass.h"
+
+namespace redline {
+
+const ShareFigure* UnitResult::figure(const std::string& key) const
+{
+    if (key == "redline")
+        return redline ? &*redline : nullptr;
+    if (key == "protected")
+        return protected_areas ? &*protected_areas : nullptr;
+    if (key == "forest")
+        return forest ? &*forest : nullptr;
+    return nullptr;
+}
+
+std::string UnitResult::status() const
+{
+    if (checks.empty())
+        return "";
+    for (const auto& c : checks)
+        if (!c.outcome.pass)
+            return "fail";
+    return "pass";
+}
+
+int CoverageResult::exit_status() const
+{
+    return district.status() == "fail" ? 1 : 0;
+}
+
+CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress)
+{
+    CoverageRun run(options, ctx, progress);
+    run.check_outputs();
+    run.open_inputs();
+    run.set_working_crs();
+    run.measure_district();
+    run.start_prefetch();
+    run.measure_vectors();
+    if (run.prepare_raster_pass())
+        run.measure_raster_forest(run.read_raster());
+    run.check_figures();
+    return run.finish();
+}
+
+} // namespace redline

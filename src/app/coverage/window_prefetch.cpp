@@ -1,0 +1,99 @@
+#include "coverage/window_prefetch.h"
+
+#include "coverage_fraction.h"
+#include "polygon_ops.h"
+#include "coverage/raster_pass.h"
+#include "reproject_rings.h"
+#include "common/stage_timeline.h"
+
+#include <algorithm>
+
+namespace redline {
+
+WindowPrefetch::WindowPrefetch(const RasterInput& input,
+                               const OGRSpatialReference& working,
+                               const GeosContext& ctx,
+                               const GEOSGeometry* district,
+                               std::size_t max_bytes)
+  : m_path(input.path)
+  , m_band(input.band)
+  , m_nodata(input.nodata)
+  , m_working(clone_srs(working))
+  , m_max_bytes(max_bytes)
+{
+    (void)ctx; // the copy is made with the lease's context, as the zones' thread makes its own
+    m_district = clone(m_lease.context(), district);
+}
+
+WindowPrefetch::~WindowPrefetch()
+{
+    stop();
+    m_district.reset(); // before the lease returns the context
+}
+
+void WindowPrefetch::open()
+{
+    m_opened = true;
+    try {
+        TimedStage stage("prefetch: open the raster, find the district's windows");
+        m_source = std::make_shared<RasterSource>(m_path, m_band, "--landcover");
+        if (m_nodata) m_source->set_nodata(m_nodata);
+        if (!m_source->is_byte()) {
+            m_failed = true; // windows of other types are read by the pass as 32-bit integers
+            return;
+        }
+        const Grid& grid = m_source->grid();
+        const Reprojection to_raster(*m_working, m_source->srs(), 0.0, "--landcover " + m_path);
+        const Rings rings = reproject_to_rings(m_lease.context(), m_district.get(), to_raster);
+        const Window footprint = grid.window_covering(rings.bounds());
+        // The pass's windows (raster_pass.cpp): whole blocks, about a million cells.
+        for (const Window& w : grid.block_windows(m_source->block_cols(), m_source->block_rows(), 1 << 20))
+            if (!w.intersection(footprint).empty()) m_windows.push_back(w);
+        m_cells.resize(m_windows.size());
+    } catch (...) {
+        m_failed = true;
+    }
+}
+
+bool WindowPrefetch::decode_one(bool wait)
+{
+    std::unique_lock<std::mutex> lock(m_mutex, std::defer_lock);
+    if (wait)
+        lock.lock();
+    else if (!lock.try_lock())
+        return false;
+    if (m_stopped) return false;
+    if (!m_opened) open();
+    if (m_failed || m_next >= m_windows.size() || m_bytes >= m_max_bytes) return false;
+    try {
+        const double t0 = StageTimeline::instance().enabled() ? StageTimeline::instance().now() : 0.0;
+        m_source->read_bytes(m_windows[m_next], m_cells[m_next]);
+        if (StageTimeline::instance().enabled())
+            StageTimeline::instance().add_total("prefetch: read and decode",
+                                                StageTimeline::instance().now() - t0);
+    } catch (...) {
+        m_failed = true; // the pass reads this window itself and reports the error
+        return false;
+    }
+    m_bytes += m_cells[m_next].size();
+    ++m_next;
+    return true;
+}
+
+void WindowPrefetch::stop()
+{
+    m_stopped = true;
+    std::lock_guard<std::mutex> wait_for_decoding(m_mutex);
+}
+
+std::vector<std::uint8_t> WindowPrefetch::take(const Window& window)
+{
+    // Windows are few (a district: tens) and taken in order: a search from the front is enough.
+    for (std::size_t i = 0; i < m_next; ++i)
+        if (m_windows[i].col0 == window.col0 && m_windows[i].row0 == window.row0 &&
+            m_windows[i].cols == window.cols && m_windows[i].rows == window.rows)
+            return std::move(m_cells[i]);
+    return {};
+}
+
+} // namespace redline
