@@ -7,6 +7,7 @@
 #include "catalogue.h"
 #include "activity/change_pass.h"
 #include "error.h"
+#include "fnv1a.h"
 #include "gdal_error.h"
 #include "common/ordered_pipeline.h"
 #include "patch_confidence.h"
@@ -66,16 +67,6 @@ std::vector<Window> sample_windows(const std::vector<Window>& all, std::size_t m
     for (std::size_t i = 0; i < all.size(); i += stride)
         out.push_back(all[i]);
     return out;
-}
-
-std::uint64_t fnv1a(const std::string& s)
-{
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
 }
 
 std::string safe_id(const std::string& id)
@@ -827,7 +818,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
             std::snprintf(where, sizeof where, "%.5f,%.5f", at.x, at.y);
             char hash[17];
             std::snprintf(
-              hash, sizeof hash, "%08llx", (unsigned long long)(fnv1a(rl.id + "|" + where) & 0xffffffffull));
+              hash, sizeof hash, "%08llx", (unsigned long long)(fnv1a64(rl.id + "|" + where) & 0xffffffffull));
             p.patch_id = "P" + safe_id(rl.id) + "-" + hash;
             const int use = id_uses[p.patch_id]++;
             if (use) p.patch_id += "-" + std::to_string(use + 1);
