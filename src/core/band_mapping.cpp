@@ -1,5 +1,7 @@
 #include "band_mapping.h"
 
+#include "cloud_parallax.h"
+
 #include "error.h"
 #include "keyed_text.h"
 #include "text.h"
@@ -90,6 +92,12 @@ BandMapping BandMapping::parse_preset(const std::string& text, const std::string
             continue;
         else if (line.key == "bands")
             bands = line.value;
+        else if (line.key == "parallax") {
+            if (!known_parallax_direction(line.value))
+                throw InputError(line.where + ": parallax must be 'north' (the direction in which the later "
+                                              "bands see clouds displaced), not '" + line.value + "'");
+            m.parallax = line.value;
+        }
         else if (line.key == "scale" || line.key == "offset") {
             char* end = nullptr;
             const double v = std::strtod(line.value.c_str(), &end);
@@ -98,7 +106,7 @@ BandMapping BandMapping::parse_preset(const std::string& text, const std::string
             (line.key == "scale" ? m.scale : m.offset) = v;
             have_scale = have_scale || line.key == "scale";
         } else
-            throw InputError(line.where + ": unknown key '" + line.key + "' (known: name, title, scale, offset, bands)");
+            throw InputError(line.where + ": unknown key '" + line.key + "' (known: name, title, scale, offset, bands, parallax)");
     }
     if (bands.empty())
         throw InputError(source + ": the preset has no 'bands:' line");
@@ -106,6 +114,7 @@ BandMapping BandMapping::parse_preset(const std::string& text, const std::string
     parsed.scale = have_scale ? m.scale : 1.0;
     parsed.offset = m.offset;
     parsed.preset = name;
+    parsed.parallax = m.parallax;
     return parsed;
 }
 

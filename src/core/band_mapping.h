@@ -17,6 +17,10 @@ struct BandMapping
     double scale = 1.0;
     double offset = 0.0;
     std::string preset; ///< the preset's name, when one was used
+    /// The direction in which this sensor's later bands (green, then red) see elevated objects
+    /// displaced against blue ("north" for Sentinel-2; see cloud_parallax.h), from the preset's
+    /// `parallax:` line or the file's recognised sensor; empty when not known: no cloud test.
+    std::string parallax;
 
     bool has_swir() const { return swir1.has_value(); }
     /// The largest band index named, to check against the image's band count.

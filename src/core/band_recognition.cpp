@@ -1,5 +1,7 @@
 #include "band_recognition.h"
 
+#include "cloud_parallax.h"
+
 #include "error.h"
 #include "keyed_text.h"
 #include "text.h"
@@ -215,6 +217,12 @@ BandNameRules BandNameRules::parse(const std::string& text, const std::string& s
                 throw InputError(line.where + ": expected 'wavelength ROLE: LOW-HIGH' in µm with ROLE one of blue, "
                                               "green, red, nir, swir1, swir2");
             rules.wavelengths[std::size_t(r)].push_back(Range{ a, b, fallback });
+        } else if (key.rfind("parallax ", 0) == 0) {
+            const std::string direction = trim(key.substr(9));
+            if (!known_parallax_direction(direction))
+                throw InputError(line.where + ": expected 'parallax north: WORDS' (the direction in which a "
+                                              "sensor's later bands see clouds displaced)");
+            rules.parallax.emplace_back(direction, aliases_of(line));
         } else if (key == "scheme") {
             Scheme s;
             s.name = line.value;
@@ -239,7 +247,7 @@ BandNameRules BandNameRules::parse(const std::string& text, const std::string& s
                 throw InputError(line.where + ": unknown key '" + line.key +
                                  "' (known: scheme, title, when, unless, blue, green, red, nir, swir1, swir2, "
                                  "fallback ROLE, other, name keys, wavelength keys, wavelength units keys, "
-                                 "wavelength ROLE, fallback wavelength ROLE)");
+                                 "wavelength ROLE, fallback wavelength ROLE, parallax DIRECTION)");
         }
     }
     if (rules.schemes.empty())
@@ -387,6 +395,16 @@ RecognisedBands recognise_bands(const std::vector<BandLabel>& bands, const Metad
     }
     for (std::size_t i = 0; i < kinds.size(); ++i)
         out.evidence += (i ? (i + 1 == kinds.size() ? " and " : ", ") : "") + kinds[i];
+    // The sensor, where the file says it: its later bands' parallax tells clouds from the ground.
+    for (const auto& sensor : rules.parallax)
+        for (const auto& alias : sensor.second)
+            if (out.parallax_evidence.empty() && contains(context, alias)) {
+                std::string said;
+                for (const auto& w : alias)
+                    said += (said.empty() ? "" : " ") + w;
+                m.parallax = sensor.first;
+                out.parallax_evidence = "the dataset metadata mentions '" + said + "'";
+            }
     return out;
 }
 

@@ -48,6 +48,9 @@ public:
     std::vector<std::string> name_keys, wavelength_keys, wavelength_unit_keys;
     std::array<std::vector<Range>, 6> wavelengths;
     std::vector<Scheme> schemes;
+    /// "parallax DIRECTION: word runs": a file whose dataset metadata mentions one of them is from a
+    /// sensor whose later bands see clouds displaced that way (cloud_parallax.h).
+    std::vector<std::pair<std::string, Aliases>> parallax;
     std::string source; ///< where the rules were read, for messages
 };
 
@@ -62,6 +65,9 @@ struct RecognisedBands
     /// What the roles came from, for the report: e.g. "band descriptions", "band descriptions and
     /// band metadata", "wavelengths in the band metadata", "colour interpretation".
     std::string evidence;
+    /// How the sensor's band parallax was recognised ("the dataset metadata mentions 'sentinel 2'"),
+    /// empty when it was not (mapping.parallax then empty too).
+    std::string parallax_evidence;
 };
 
 /// The six role names in BandMapping order: blue, green, red, nir, swir1, swir2.

@@ -42,7 +42,8 @@ bool PhaseCorrelation::clear() const
     return size > 0 && noise > 0 && peak >= 12.0 * noise && peak >= 2.0 * second;
 }
 
-PhaseCorrelation phase_correlate(const std::vector<float>& a, const std::vector<float>& b, int size)
+PhaseCorrelation phase_correlate(const std::vector<float>& a, const std::vector<float>& b, int size,
+                                 double max_frequency)
 {
     const int n = size;
     if (n < 16 || !is_power_of_two(std::size_t(n)) || a.size() != std::size_t(n) * std::size_t(n) ||
@@ -65,7 +66,7 @@ PhaseCorrelation phase_correlate(const std::vector<float>& a, const std::vector<
     std::nth_element(magnitude.begin(), magnitude.begin() + std::ptrdiff_t(magnitude.size() / 2), magnitude.end());
     const double floor = magnitude[magnitude.size() / 2] + 1e-300;
     double power = 0;
-    const double limit = max_correlated_frequency * double(n); // in bins
+    const double limit = max_frequency * double(n); // in bins
     for (std::size_t i = 0; i < cross.size(); ++i) {
         const double fy = signed_index(int(i) / n, n), fx = signed_index(int(i) % n, n);
         if (fx * fx + fy * fy > limit * limit) {

@@ -56,6 +56,12 @@ struct PhaseCorrelation
 /// Cycles per cell: the highest frequency phase_correlate() uses (see there).
 constexpr double max_correlated_frequency = 0.25;
 
-PhaseCorrelation phase_correlate(const std::vector<float>& a, const std::vector<float>& b, int size);
+/// @p max_frequency (cycles per cell) overrides that limit: 1 or more keeps every frequency, as
+/// the comparison of a date's own bands does (cloud_parallax.h: they are not resampled against each
+/// other, and the fine detail of a cloud's edge is what moves).
+PhaseCorrelation phase_correlate(const std::vector<float>& a,
+                                 const std::vector<float>& b,
+                                 int size,
+                                 double max_frequency = max_correlated_frequency);
 
 } // namespace redline

@@ -44,6 +44,8 @@ struct ActivityPatch
     double score = 0, confidence = 0;
     int pixels = 0;
     double strong_share = 0; ///< share of the cells at or above the threshold
+    /// Why the patch is not delivered whatever its confidence ("cloud: ..."), or empty.
+    std::string withheld;
     std::string chip_true, chip_false; ///< relative to the GeoPackage's folder
     GeomPtr geometry;                  ///< working CRS
     Window window;                     ///< the patch's cells on the before grid (for chips)

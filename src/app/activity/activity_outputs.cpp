@@ -40,6 +40,7 @@ const std::vector<OutputField>& patch_fields()
         { "score", T::real },         { "confidence", T::real },    { "status", T::text },
         { "verified_by", T::text },   { "verified_on", T::text },   { "verdict", T::text },
         { "activity_class", T::text }, { "chip_true", T::text },    { "chip_false", T::text },
+        { "withheld", T::text },
     };
     return fields;
 }
@@ -70,7 +71,8 @@ std::vector<FieldValue> patch_values(const ActivityPatch& p)
              std::string(),
              std::string(),
              p.chip_true,
-             p.chip_false };
+             p.chip_false,
+             p.withheld };
 }
 
 std::string cell_text(const FieldValue& v)
@@ -308,7 +310,8 @@ std::string activity_json(const ActivityResult& r)
         j.field("water_after", p.water_after, 4);
         j.field("bare_before", p.bare_before, 4);
         j.field("bare_after", p.bare_after, 4);
-        j.field("delivered", p.confidence >= r.min_confidence);
+        j.field("delivered", p.confidence >= r.min_confidence && p.withheld.empty());
+        j.field("withheld", p.withheld);
         j.end_object();
     };
     j.key("patches").begin_array();

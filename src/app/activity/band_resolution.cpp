@@ -24,6 +24,7 @@ ResolvedBands resolve_bands(const ImageBandsFile& file, const DateOptions& date,
                                       catalogue.layers_dir() + "/bands/" + sensor + ".txt");
         r.source = sensor_option + " " + sensor;
         r.scale_source = "preset " + sensor;
+        if (!m.parallax.empty()) r.parallax_source = "preset " + sensor;
         scale_known = true;
     }
     if (!bands.empty()) {
@@ -31,6 +32,7 @@ ResolvedBands resolve_bands(const ImageBandsFile& file, const DateOptions& date,
         explicit_bands.scale = m.scale;
         explicit_bands.offset = m.offset;
         explicit_bands.preset = m.preset;
+        explicit_bands.parallax = m.parallax; // the sensor's, whichever bands are named
         m = explicit_bands;
         r.source = r.source.empty() ? bands_option : bands_option + " with " + r.source;
     }
@@ -46,6 +48,7 @@ ResolvedBands resolve_bands(const ImageBandsFile& file, const DateOptions& date,
         m = rec.mapping;
         r.roles = rec.roles;
         r.unused = rec.unused;
+        r.parallax_source = rec.parallax_evidence;
         r.source = rec.evidence + " of " + file.path();
     }
 

@@ -27,6 +27,9 @@ void write_date(JsonWriter& j, const ResolvedBands& d)
     j.key("offset").exact(d.mapping.offset);
     j.field("scale_from", d.scale_source);
     j.field("scale_assumed", d.scale_inferred);
+    j.field("cloud_parallax", d.mapping.parallax.empty() ? std::string("not tested: sensor not known to have band "
+                                                                       "parallax")
+                                                         : d.mapping.parallax + " (" + d.parallax_source + ")");
     j.end_object();
 }
 

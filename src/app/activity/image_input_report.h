@@ -22,6 +22,9 @@ struct ResolvedBands
     std::vector<std::string> unused; ///< recognised from the file: the bands left out
     std::string scale_source;        ///< "--scale", "preset sentinel2_l2a", the file's items, or the inference
     bool scale_inferred = false;     ///< the scale is an inference from the values alone (a note)
+    /// Where mapping.parallax comes from: "preset sentinel2_l2a", "the dataset metadata mentions
+    /// 'sentinel 2'"; empty: the sensor is not known to have band parallax (no cloud test).
+    std::string parallax_source;
 };
 
 /// @brief How `redline activity` read its two images: bands, scale, resampling, misregistration.
