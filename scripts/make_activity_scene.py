@@ -883,9 +883,15 @@ def generate(args):
             ground.burn(lc_after, rr, CID["new_roof"])
 
     # --- layout checks ------------------------------------------------------------------------
-    cloud_c = lay.p(7000, 4300)
+    # (--cloud-parallax: the cloud where it and its shadow, away from the morning sun, both lie in
+    # the red line, clear of everything else)
+    cloud_c = lay.p(8000, 3500) if args.cloud_parallax else lay.p(7000, 4300)
     cloud_shape = blob(rng, cloud_c, math.pi * 330 ** 2 * s ** 2 if s < 1 else math.pi * 330 ** 2, 1.3, 30, 0.2)
     shadow_off = (-350.0 * min(s, 1), -250.0 * min(s, 1))
+    if args.cloud_parallax:
+        # As Sentinel-2 sees a cloud: its shadow away from the morning sun (900 m north-west of it
+        # here, 29.5 N: a cloud ~700 m up, the sun ~38° high in the south-east), clear of the cloud.
+        shadow_off = (-636.0 * min(s, 1), 636.0 * min(s, 1))
     shadow_shape = affinity.translate(cloud_shape, *shadow_off)
     nodata_tri = lay.poly([(17200 - 10000 - 2000, 10000 + 2000), (10000 + 2000, 17200 - 10000 - 2000),
                            (10000 + 2000, 10000 + 2000)])
@@ -956,8 +962,14 @@ def generate(args):
 
     # --- cloud, shadow, nodata (after image, in its own label frame) --------------------------
     alpha = ground.mask([cloud_shape]).astype(np.float32)
-    alpha = ndimage.gaussian_filter(alpha, 6.0)
-    alpha = np.clip(alpha * (0.85 + 0.15 * mid) * 1.3, 0, 1)
+    if args.cloud_parallax:
+        # a cumulus as Sentinel-2 shows one: a crisp edge and billows of 15-50 m (its own generator)
+        rng_c = np.random.default_rng(args.seed + 4000)
+        alpha = ndimage.gaussian_filter(alpha, 2.0)
+        alpha = np.clip(alpha * (0.7 + 0.3 * smooth_field(rng_c, n, 3)) * 1.3, 0, 1)
+    else:
+        alpha = ndimage.gaussian_filter(alpha, 6.0)
+        alpha = np.clip(alpha * (0.85 + 0.15 * mid) * 1.3, 0, 1)
     alpha[alpha < 0.003] = 0
     sh = ground.mask([shadow_shape]).astype(np.float32)
     sh = ndimage.gaussian_filter(sh, 6.0)
@@ -1056,7 +1068,13 @@ def generate(args):
         refl_a = refl_a * (1 - 0.65 * sh)
         if haze is not None:
             refl_a = refl_a * (1.0 - HAZE_LOSS[k] * haze) + HAZE_ADD[k] * haze
-        refl_a = refl_a * (1 - alpha) + CLOUD_SPECTRUM[k] * alpha
+        alpha_k = alpha
+        if args.cloud_parallax and bname in ("B3", "B4"):
+            # The cloud where this band saw it: B03 ~0.5 s and B04 ~1 s after B02, displaced north
+            # (up the ground grid) in proportion; a smooth shift of the smooth cover, in ground cells.
+            north_m = args.cloud_parallax * (0.5 if bname == "B3" else 1.0)
+            alpha_k = np.clip(ndimage.shift(alpha, (-north_m / HR, 0.0), order=3, mode="constant"), 0.0, 1.0)
+        refl_a = refl_a * (1 - alpha_k) + CLOUD_SPECTRUM[k] * alpha_k
         # sensor PSF, then 10 m sampling (after: misregistered)
         refl_b = ndimage.gaussian_filter(refl_b, 0.6)
         refl_a = ndimage.gaussian_filter(refl_a, 0.6)
@@ -1339,6 +1357,9 @@ def main(argv=None):
                     help="the issue's scenes: " + "; ".join(
                         "%s = %s" % (k, " ".join("--" + o.replace("_", "-") + ("" if x is True else " %s" % x)
                                                 for o, x in v.items())) for k, v in sorted(VARIANTS.items())))
+    ap.add_argument("--cloud-parallax", type=float, default=0.0, metavar="METRES",
+                    help="draw the after image's cloud METRES further north in B4 than in B2 (B3 half as far), "
+                         "as Sentinel-2's band timing shows a cloud, and its shadow north-west of it (a morning sun)")
     ap.add_argument("--misregistration", type=parse_pair, default=(5.0, 5.0),
                     help="DX,DY metres the after image content is shifted east, north (multiples of 5 up to "
                          "100; default 5,5)")

@@ -34,6 +34,9 @@ ecological protection red line between two images, for field verification (实�
   - the misregistration between the dates is measured by phase correlation inside the red line and
     corrected from 0.2 to 2 cells; more is refused (co-register the images first; see --after-shift);
   - clouds and shadows are left out with each date's quality mask (Sentinel-2 SCL by default);
+    without one, Sentinel-2 clouds are told by their displacement between B02, B03 and B04 (recorded
+    ~0.5 s apart) and their shadows by the cloud's outline moved away from the sun: such patches go
+    to activity_candidates with the reason in the field 'withheld';
   - a relative radiometric normalisation on pseudo-invariant pixels removes global brightness,
     atmosphere and phenology differences between the dates;
   - every band's change is measured against the range of the cell's 3×3 before neighbourhood

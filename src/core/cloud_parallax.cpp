@@ -19,11 +19,13 @@ BandParallax band_parallax(const std::vector<float>& blue,
     out.red_dy = r.dy;
     // North is up the grid: a negative row shift.
     const double north = -r.dy;
-    if (!(north >= rule.min_north && std::abs(r.dx) <= rule.max_across * north)) return out;
+    // Only a clear peak is a displacement: bands whose textures differ (vegetation is dark in red,
+    // not in blue) give a flat surface whose highest point means nothing.
+    if (!r.clear() || !(north >= rule.min_north && std::abs(r.dx) <= rule.max_across * north)) return out;
     const PhaseCorrelation g = phase_correlate(blue, green, size, every_frequency);
     out.green_dy = g.dy;
     const double green_north = -g.dy;
-    out.elevated = green_north >= rule.min_green && green_north <= north;
+    out.elevated = g.clear() && green_north >= rule.min_green && green_north <= north;
     return out;
 }
 

@@ -40,7 +40,8 @@ struct ParallaxRule
 };
 
 /// Compares one date's blue, green and red @p size × @p size windows (row-major reflectance, no
-/// non-finite values; @p size a power of two). Elevated: red lies at least `min_north` cells
+/// non-finite values; @p size a power of two). Elevated: both correlations have a clear peak
+/// (PhaseCorrelation::clear), red lies at least `min_north` cells
 /// north of blue, at most `max_across` of that east-west, and green between (north by at least
 /// `min_green`, no further than red): the order in which the bands were recorded. All
 /// frequencies take part: the bands of one date are not resampled against each other, and a

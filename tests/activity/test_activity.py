@@ -315,6 +315,54 @@ class FourBandScene(unittest.TestCase):
 # (c) after image on another grid
 # ---------------------------------------------------------------------------------------------
 
+class CloudByParallax(unittest.TestCase):
+    """The after image's cloud drawn as Sentinel-2 records one (B04 4 m = 0.4 cell north of B02, B03
+    half as far: --cloud-parallax 4), and the run given NO after mask: the cloud must be told from the
+    ground by that displacement alone, withheld with its reason, and nothing delivered on it or its
+    shadow. Control: the same scene read as an unknown sensor (--bands, no parallax) delivers it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("cloud_parallax", "--sensor", "sentinel2_l2a", "--cloud-parallax", "4")
+        cls.res = run_activity(cls.scene, "cloud_parallax", after_mask=None, extra=["--no-chips"])
+        cls.result, cls.text = scored(cls, cls.scene, cls.res)
+        cls.cloud = [g for a, g in ev.read_layer(os.path.join(cls.scene, "distractors.gpkg"), "distractors")[0]
+                     if a["kind"] == "cloud"][0]
+
+    def _layer(self, run, name):
+        return ev.read_layer(run.gpkg, name, to=32649, segment=1.0)[0]
+
+    def test_the_cloud_is_withheld_with_its_reason(self):
+        withheld = [(a, g) for a, g in self._layer(self.res, "activity_candidates") if a["withheld"]]
+        self.assertEqual(len(withheld), 1, [a["withheld"] for a, _ in withheld])
+        a, g = withheld[0]
+        self.assertTrue(a["withheld"].startswith("cloud: in the after image red lies"), a["withheld"])
+        self.assertGreater(g.intersection(self.cloud).area, 0.8 * g.area)
+        with open(self.res.json, encoding="utf-8-sig") as f:
+            summary = json.load(f)
+        self.assertIn("north (preset sentinel2_l2a)", summary["input"]["after"]["cloud_parallax"])
+        self.assertFalse([c for c in summary["candidates"] if c["withheld"] and c["delivered"]])
+
+    def test_nothing_delivered_on_the_cloud_or_its_shadow(self):
+        self.assertEqual(self.result["masked"], [], self.text)
+
+    def test_the_planted_changes_are_still_found(self):
+        r = self.result
+        self.assertGreaterEqual(r["recall"], MIN_R, "missed %s\n%s" % (r["missed"], self.text))
+        self.assertGreaterEqual(r["precision"], MIN_P, self.text)
+        self.assertEqual(r["outside"], [], self.text)
+
+    def test_an_unknown_sensor_is_not_screened(self):
+        meta = scene_meta(self.scene)
+        bands = "blue=2,green=3,red=4,nir=8,swir1=11,swir2=12"
+        run = run_activity(self.scene, "cloud_parallax_unknown_sensor", after_mask=None,
+                           band_args=["--bands", bands, "--scale", "0.0001"], extra=["--no-chips"])
+        self.assertTrue(meta["redline_args"])
+        on_cloud = [a for a, g in self._layer(run, "activity_patches") if g.intersection(self.cloud).area > 0.5 * g.area]
+        self.assertTrue(on_cloud, "without the sensor's parallax the cloud should be delivered (the control)")
+        self.assertFalse([a for a, _ in self._layer(run, "activity_candidates") if a["withheld"]])
+
+
 class OtherGrid(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

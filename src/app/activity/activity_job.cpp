@@ -735,7 +735,10 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
     const double cell_area_estimate =
       kept.empty() ? 0.0 : kept.begin()->second->area() / double(kept.begin()->second->pixels);
     std::map<std::string, int> id_uses;
-    const CloudScreen clouds(*st.images, st.before.bands.parallax, st.after.bands.parallax);
+    // Weather is not activity: clouds and their shadows, where the sensor lets them be told.
+    const std::map<std::int32_t, std::string> withheld =
+      CloudScreen(*st.images, st.images->srs(), st.before.bands.parallax, st.after.bands.parallax)
+        .screen(kept, components.polygons, st.footprint.col0, ctx);
     for (const auto& kv : kept) {
         const PatchStats& s = *kv.second;
         const auto pieces_it = components.polygons.find(kv.first);
@@ -745,14 +748,6 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
             multi.addGeometry(g.get());
         std::unique_ptr<OGRGeometry> merged(multi.UnionCascaded());
         if (!merged) merged.reset(multi.clone());
-        std::string withheld;
-        if (clouds.active()) {
-            GeomPtr in_image(merged->exportToGEOS(ctx.handle()), GeomDeleter{ ctx.handle() });
-            if (in_image)
-                withheld = clouds.withhold(Window{ s.col_min + st.footprint.col0, s.row_min,
-                                                   s.col_max - s.col_min + 1, s.row_max - s.row_min + 1 },
-                                           in_image.get(), ctx);
-        }
         if (!to_working.apply(*merged)) throw Error("a patch cannot be transformed to " + label(*st.working));
         GeomPtr patch(merged->exportToGEOS(ctx.handle()), GeomDeleter{ ctx.handle() });
         if (!patch) continue;
@@ -836,7 +831,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
                 s.col_min + st.footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1
             };
             p.geometry = std::move(piece.second);
-            p.withheld = withheld;
+            if (const auto w = withheld.find(kv.first); w != withheld.end()) p.withheld = w->second;
             (p.confidence >= result.min_confidence && p.withheld.empty() ? result.patches : result.candidates)
               .push_back(std::move(p));
         }

@@ -1,16 +1,26 @@
 #pragma once
 
 #include "cloud_parallax.h"
+#include "cloud_shadow.h"
 #include "geos_context.h"
 #include "grid.h"
 #include "image_pair.h"
+#include "patch_labeling.h"
 
+#include <ogr_geometry.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace redline {
 
-/// @brief Withholds change patches that are clouds, by their parallax between the bands of one
-/// date (cloud_parallax.h), for sensors whose catalogue entry says how their bands see clouds.
+/// @brief Withholds the change patches that are weather: clouds, by their parallax between the
+/// bands of one date (cloud_parallax.h), and their shadows, by the cloud's outline moved away
+/// from the sun (cloud_shadow.h). Only for sensors whose catalogue entry says how their bands see
+/// clouds (BandMapping::parallax); masks, where given, remain the first defence.
 ///
 /// A change patch's cells are covered with windows of `rule.window` cells at `rule.stride`, each
 /// over part of the patch (its central half holds a cell of the patch); each date whose bands have
@@ -21,21 +31,33 @@ class CloudScreen
 {
 public:
     /// @param before_parallax, after_parallax each date's BandMapping::parallax ("" : not tested)
-    CloudScreen(const ImagePair& images, std::string before_parallax, std::string after_parallax,
-                ParallaxRule rule = {});
+    CloudScreen(const ImagePair& images, const OGRSpatialReference& srs, std::string before_parallax,
+                std::string after_parallax);
 
     /// True when either date can be tested.
     bool active() const { return !m_before.empty() || !m_after.empty(); }
 
-    /// Why the patch is withheld ("cloud: ..."), or "" when no window over it is elevated.
-    /// @p cells is the patch's bounding window on the before grid, @p patch its outline in the
-    /// images' CRS (cells count as the patch's where their centre lies inside it).
-    std::string withhold(const Window& cells, const GEOSGeometry* patch, const GeosContext& ctx) const;
+    /// Why each withheld component is withheld ("cloud: ...", "cloud shadow: ..."), by label.
+    /// @p stats and @p outlines are the components' (outlines in the images' CRS); @p col0 is the
+    /// grid column of the components' column 0.
+    std::map<std::int32_t, std::string>
+    screen(const std::map<std::int32_t, const PatchStats*>& stats,
+           const std::map<std::int32_t, std::vector<std::unique_ptr<OGRGeometry>>>& outlines, int col0,
+           const GeosContext& ctx) const;
 
 private:
+    struct Component;
+    /// Whether one date shows the component elevated; the reason, or "".
+    std::string elevated(const Component& c, const GeosContext& ctx, bool& in_after) const;
+    /// Withholds the patches that are @p cloud's shadow (cloud_shadow.h).
+    void find_shadows(const Component& cloud, bool in_after, std::vector<Component>& others,
+                      std::map<std::int32_t, std::string>& withheld, const GeosContext& ctx) const;
+
     const ImagePair& m_images;
+    const OGRSpatialReference& m_srs;
     std::string m_before, m_after;
-    ParallaxRule m_rule;
+    ParallaxRule m_parallax;
+    ShadowRule m_shadow;
 };
 
 } // namespace redline
