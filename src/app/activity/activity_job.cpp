@@ -289,6 +289,83 @@ void collect_polygons(LabelRaster& labels, PatchLabeler& labeler, ChangeComponen
     }
 }
 
+/// The attributes a patch takes from its whole component (so that the pieces of a patch split by
+/// red-line polygons agree): type, index means, score, cells and the confidence model's verdict.
+void describe_component(const PatchStats& s, const ConfidenceModel& model, ActivityPatch& p)
+{
+    p.change_type = change_type_name(s.type());
+    p.ndvi_before = s.mean(s.ndvi_before);
+    p.ndvi_after = s.mean(s.ndvi_after);
+    p.water_before = s.mean(s.water_before);
+    p.water_after = s.mean(s.water_after);
+    p.bare_before = s.mean(s.bare_before);
+    p.bare_after = s.mean(s.bare_after);
+    p.score = s.mean(s.score);
+    p.pixels = int(s.pixels);
+    p.strong_share = double(s.strong) / double(std::max<std::int64_t>(1, s.pixels));
+    // Confidence: the model's probability that a patch like this is real.
+    PatchEvidence e;
+    e.score = p.score;
+    e.cells = double(s.pixels);
+    e.strong_share = p.strong_share;
+    e.ndvi_before = p.ndvi_before;
+    e.ndvi_after = p.ndvi_after;
+    e.water_before = p.water_before;
+    e.water_after = p.water_after;
+    e.bare_before = p.bare_before;
+    e.bare_after = p.bare_after;
+    e.type = s.type();
+    p.confidence = std::round(100.0 * model.confidence(e)) / 100.0;
+}
+
+/// A point of the piece for navigation: its centroid when that lies inside, else a point on its surface.
+Point navigation_point(const GeosContext& ctx, const GEOSGeometry* piece)
+{
+    GeomPtr centroid = take(ctx, GEOSGetCentroid_r(ctx.handle(), piece), "centroid");
+    Point at{ 0, 0 };
+    if (GEOSContains_r(ctx.handle(), piece, centroid.get()) == 1) {
+        GEOSGeomGetX_r(ctx.handle(), centroid.get(), &at.x);
+        GEOSGeomGetY_r(ctx.handle(), centroid.get(), &at.y);
+        return at;
+    }
+    return point_on_surface(ctx, piece);
+}
+
+/// Stable id: the red-line polygon and the patch's point to the metre; a second patch at the same
+/// point (rare: two pieces of one polygon) gets "-2", and so on.
+std::string patch_id(const std::string& redline_id, const Point& at, std::map<std::string, int>& uses)
+{
+    char where[64];
+    std::snprintf(where, sizeof where, "%.5f,%.5f", at.x, at.y);
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%08llx",
+                  (unsigned long long)(fnv1a64(redline_id + "|" + where) & 0xffffffffull));
+    std::string id = "P" + safe_id(redline_id) + "-" + hash;
+    const int use = uses[id]++;
+    if (use) id += "-" + std::to_string(use + 1);
+    return id;
+}
+
+/// Patches and their area per red-line polygon.
+std::vector<RedlineSummary> redline_summaries(const PolygonLayer& redline, const std::vector<ActivityPatch>& patches,
+                                              const AreaMeter& meter, const GeosContext& ctx)
+{
+    std::vector<RedlineSummary> out;
+    for (const auto& f : redline.features) {
+        RedlineSummary s;
+        s.id = f.id;
+        s.name = f.name;
+        s.area_m2 = meter.geodesic(ctx, f.geometry.get());
+        for (const auto& p : patches)
+            if (p.redline_id == s.id) {
+                ++s.patches;
+                s.patch_area_m2 += p.area_m2;
+            }
+        out.push_back(s);
+    }
+    return out;
+}
+
 } // namespace
 
 /// What the stages share: the images, the red line on the image grid, the zones.
@@ -321,14 +398,18 @@ ActivityRun::ActivityRun(const ActivityOptions& options,
   , m_progress(progress)
 {
     gdal_init();
-    auto step = [&](double f, const std::string& what) {
-        if (progress && !progress(f, what)) throw Cancelled();
-    };
-    State& st = *m_state;
     const Catalogue catalogue;
-    ActivityResult& result = m_result;
-    result.version = REDLINE_VERSION;
-    result.min_area_m2 = options.min_area_m2;
+    m_result.version = REDLINE_VERSION;
+    m_result.min_area_m2 = options.min_area_m2;
+    check_output_options(check_outputs);
+    open_images(catalogue);
+    read_redline_and_zones(catalogue);
+    lay_out_tiles(check_outputs);
+}
+
+void ActivityRun::check_output_options(bool check_outputs)
+{
+    const ActivityOptions& options = m_options;
     if (!(options.min_area_m2 >= 0)) throw InputError("--min-area must be a non-negative area in m²");
     for (const auto& out : { std::make_pair("--out", &options.out_gpkg),
                              std::make_pair("--json", &options.json_path),
@@ -348,7 +429,16 @@ ActivityRun::ActivityRun(const ActivityOptions& options,
                                  " is also an input; redline never overwrites an input: choose "
                                  "another output name");
     if (!options.out_gpkg.empty()) check_geopackage_name(options.out_gpkg, "--out");
+}
 
+void ActivityRun::open_images(const Catalogue& catalogue)
+{
+    State& st = *m_state;
+    const ActivityOptions& options = m_options;
+    ActivityResult& result = m_result;
+    auto step = [&](double f, const std::string& what) {
+        if (m_progress && !m_progress(f, what)) throw Cancelled();
+    };
     // 1. The two dates and how to read them.
     ImageSpec& before = st.before;
     ImageSpec& after = st.after;
@@ -418,7 +508,19 @@ ActivityRun::ActivityRun(const ActivityOptions& options,
     if (images.overlap_fraction() < 0.999)
         result.warnings.push_back("the after image covers " + fixed(100 * images.overlap_fraction(), 1) +
                                   " % of the before image's extent; the rest is left out");
+}
 
+void ActivityRun::read_redline_and_zones(const Catalogue& catalogue)
+{
+    State& st = *m_state;
+    const ActivityOptions& options = m_options;
+    ActivityResult& result = m_result;
+    const GeosContext& ctx = m_ctx;
+    const ImagePair& images = *st.images;
+    const Grid& grid = images.grid();
+    auto step = [&](double f, const std::string& what) {
+        if (m_progress && !m_progress(f, what)) throw Cancelled();
+    };
     // 2. The red line, in the working CRS and on the image grid.
     step(0.03, "reading the red line");
     VectorSpec redline_spec = options.redline;
@@ -466,7 +568,13 @@ ActivityRun::ActivityRun(const ActivityOptions& options,
         st.zones = zsource.read(*st.working, ctx, "zones");
         repair_invalid(ctx, meter, *st.zones);
     }
+}
 
+void ActivityRun::lay_out_tiles(bool check_outputs)
+{
+    State& st = *m_state;
+    const ActivityOptions& options = m_options;
+    const ImagePair& images = *st.images;
     m_tiles = block_tiles(st.footprint, images.block_cols(), images.block_rows());
     for (const Window& t : m_tiles)
         if (m_bands.empty() || m_bands.back().row0 != t.row0)
@@ -775,14 +883,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
             p.redline_id = rl.id;
             p.redline_name = rl.name;
             p.area_m2 = area;
-            GeomPtr centroid = take(ctx, GEOSGetCentroid_r(ctx.handle(), piece.second.get()), "centroid");
-            Point at{ 0, 0 };
-            if (GEOSContains_r(ctx.handle(), piece.second.get(), centroid.get()) == 1) {
-                GEOSGeomGetX_r(ctx.handle(), centroid.get(), &at.x);
-                GEOSGeomGetY_r(ctx.handle(), centroid.get(), &at.y);
-            } else {
-                at = point_on_surface(ctx, piece.second.get());
-            }
+            const Point at = navigation_point(ctx, piece.second.get());
             p.lon = at.x;
             p.lat = at.y;
             if (st.zones) {
@@ -794,39 +895,8 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
                         break;
                     }
             }
-            p.change_type = change_type_name(s.type());
-            p.ndvi_before = s.mean(s.ndvi_before);
-            p.ndvi_after = s.mean(s.ndvi_after);
-            p.water_before = s.mean(s.water_before);
-            p.water_after = s.mean(s.water_after);
-            p.bare_before = s.mean(s.bare_before);
-            p.bare_after = s.mean(s.bare_after);
-            p.score = s.mean(s.score);
-            p.pixels = int(s.pixels);
-            p.strong_share = double(s.strong) / double(std::max<std::int64_t>(1, s.pixels));
-            // Confidence: the model's probability that a patch like this is real (the whole
-            // component's evidence, so the pieces of a patch split by red-line polygons agree).
-            PatchEvidence e;
-            e.score = p.score;
-            e.cells = double(s.pixels);
-            e.strong_share = p.strong_share;
-            e.ndvi_before = p.ndvi_before;
-            e.ndvi_after = p.ndvi_after;
-            e.water_before = p.water_before;
-            e.water_after = p.water_after;
-            e.bare_before = p.bare_before;
-            e.bare_after = p.bare_after;
-            e.type = s.type();
-            p.confidence = std::round(100.0 * st.confidence.confidence(e)) / 100.0;
-            // Stable id: the red-line polygon and the patch's point to the metre.
-            char where[64];
-            std::snprintf(where, sizeof where, "%.5f,%.5f", at.x, at.y);
-            char hash[17];
-            std::snprintf(
-              hash, sizeof hash, "%08llx", (unsigned long long)(fnv1a64(rl.id + "|" + where) & 0xffffffffull));
-            p.patch_id = "P" + safe_id(rl.id) + "-" + hash;
-            const int use = id_uses[p.patch_id]++;
-            if (use) p.patch_id += "-" + std::to_string(use + 1);
+            describe_component(s, st.confidence, p);
+            p.patch_id = patch_id(rl.id, at, id_uses);
             p.window = Window{
                 s.col_min + st.footprint.col0, s.row_min, s.col_max - s.col_min + 1, s.row_max - s.row_min + 1
             };
@@ -842,18 +912,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
         });
 
     // 7. Per red-line polygon.
-    for (std::size_t i = 0; i < redline.features.size(); ++i) {
-        RedlineSummary s;
-        s.id = redline.features[i].id;
-        s.name = redline.features[i].name;
-        s.area_m2 = meter.geodesic(ctx, redline.features[i].geometry.get());
-        for (const auto& p : result.patches)
-            if (p.redline_id == s.id) {
-                ++s.patches;
-                s.patch_area_m2 += p.area_m2;
-            }
-        result.redlines.push_back(s);
-    }
+    result.redlines = redline_summaries(redline, result.patches, meter, ctx);
     step(0.85, "patches ready");
     return std::move(m_result);
 }

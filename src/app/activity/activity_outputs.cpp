@@ -173,35 +173,35 @@ void write_all_chips(ActivityResult& result, const std::string& gpkg, const Geos
 
 } // namespace
 
-std::string activity_json(const ActivityResult& r)
+/// One patch (delivered or candidate) of the JSON summary.
+void write_patch_json(JsonWriter& j, const ActivityPatch& p, double min_confidence)
 {
-    JsonWriter j;
     j.begin_object();
-    j.field("tool", "redline " + r.version);
-    j.field("command", "activity");
-    j.field("area_method", r.area_method);
-    j.key("image").begin_object();
-    j.field("crs", r.image_crs);
-    j.field("pixel_dx", r.pixel_dx, 6);
-    j.field("pixel_dy", r.pixel_dy, 6);
-    j.field("cols", r.cols);
-    j.field("rows", r.rows);
-    j.field("before_bands", r.before_bands);
-    j.field("after_bands", r.after_bands);
-    j.field("after_warped_to_before_grid", r.after_warped);
-    j.field("overlap_fraction", r.overlap_fraction, 4);
-    j.field("mask_convention", r.mask_convention);
+    j.field("patch_id", p.patch_id);
+    j.field("redline_id", p.redline_id);
+    j.field("zone_id", p.zone_id);
+    j.field("area_m2", p.area_m2, 2);
+    j.field("lon", p.lon, 7);
+    j.field("lat", p.lat, 7);
+    j.field("change_type", p.change_type);
+    j.field("score", p.score, 3);
+    j.field("confidence", p.confidence, 2);
+    j.field("cells", p.pixels);
+    j.field("strong_share", p.strong_share, 4);
+    j.field("ndvi_before", p.ndvi_before, 4);
+    j.field("ndvi_after", p.ndvi_after, 4);
+    j.field("water_before", p.water_before, 4);
+    j.field("water_after", p.water_after, 4);
+    j.field("bare_before", p.bare_before, 4);
+    j.field("bare_after", p.bare_after, 4);
+    j.field("delivered", p.confidence >= min_confidence && p.withheld.empty());
+    j.field("withheld", p.withheld);
     j.end_object();
-    j.key("input");
-    write_image_input(j, r.input);
-    j.key("indices").begin_array();
-    for (const auto& s : r.indices)
-        j.value(s);
-    j.end_array();
-    j.key("indices_disabled").begin_array();
-    for (const auto& s : r.disabled)
-        j.value(s);
-    j.end_array();
+}
+
+/// How the dates were made comparable and cells judged: normalisation, strata, detection.
+void write_calibration_json(JsonWriter& j, const ActivityResult& r)
+{
     j.key("normalization").begin_array();
     static const char* band_names[] = { "blue", "green", "red", "nir", "swir1" };
     for (std::size_t k = 0; k < r.normalization.size(); ++k) {
@@ -254,6 +254,38 @@ std::string activity_json(const ActivityResult& r)
         }
         j.end_object();
     }
+}
+
+std::string activity_json(const ActivityResult& r)
+{
+    JsonWriter j;
+    j.begin_object();
+    j.field("tool", "redline " + r.version);
+    j.field("command", "activity");
+    j.field("area_method", r.area_method);
+    j.key("image").begin_object();
+    j.field("crs", r.image_crs);
+    j.field("pixel_dx", r.pixel_dx, 6);
+    j.field("pixel_dy", r.pixel_dy, 6);
+    j.field("cols", r.cols);
+    j.field("rows", r.rows);
+    j.field("before_bands", r.before_bands);
+    j.field("after_bands", r.after_bands);
+    j.field("after_warped_to_before_grid", r.after_warped);
+    j.field("overlap_fraction", r.overlap_fraction, 4);
+    j.field("mask_convention", r.mask_convention);
+    j.end_object();
+    j.key("input");
+    write_image_input(j, r.input);
+    j.key("indices").begin_array();
+    for (const auto& s : r.indices)
+        j.value(s);
+    j.end_array();
+    j.key("indices_disabled").begin_array();
+    for (const auto& s : r.disabled)
+        j.value(s);
+    j.end_array();
+    write_calibration_json(j, r);
     j.field("min_area_m2", r.min_area_m2, 2);
     j.field("confidence_model", r.confidence_model);
     j.field("min_confidence", r.min_confidence, 2);
@@ -291,36 +323,13 @@ std::string activity_json(const ActivityResult& r)
         j.end_object();
     }
     j.end_array();
-    auto write_patch = [&](const ActivityPatch& p) {
-        j.begin_object();
-        j.field("patch_id", p.patch_id);
-        j.field("redline_id", p.redline_id);
-        j.field("zone_id", p.zone_id);
-        j.field("area_m2", p.area_m2, 2);
-        j.field("lon", p.lon, 7);
-        j.field("lat", p.lat, 7);
-        j.field("change_type", p.change_type);
-        j.field("score", p.score, 3);
-        j.field("confidence", p.confidence, 2);
-        j.field("cells", p.pixels);
-        j.field("strong_share", p.strong_share, 4);
-        j.field("ndvi_before", p.ndvi_before, 4);
-        j.field("ndvi_after", p.ndvi_after, 4);
-        j.field("water_before", p.water_before, 4);
-        j.field("water_after", p.water_after, 4);
-        j.field("bare_before", p.bare_before, 4);
-        j.field("bare_after", p.bare_after, 4);
-        j.field("delivered", p.confidence >= r.min_confidence && p.withheld.empty());
-        j.field("withheld", p.withheld);
-        j.end_object();
-    };
     j.key("patches").begin_array();
     for (const auto& p : r.patches)
-        write_patch(p);
+        write_patch_json(j, p, r.min_confidence);
     j.end_array();
     j.key("candidates").begin_array();
     for (const auto& p : r.candidates)
-        write_patch(p);
+        write_patch_json(j, p, r.min_confidence);
     j.end_array();
     j.key("warnings").begin_array();
     for (const auto& w : r.warnings)

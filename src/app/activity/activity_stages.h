@@ -2,6 +2,7 @@
 
 #include "activity/activity_job.h"
 #include "area_meter.h"
+#include "catalogue.h"
 #include "activity/misregistration_check.h"
 #include "patch_labeling.h"
 
@@ -80,6 +81,12 @@ public:
     ActivityResult& result() { return m_result; }
 
 private:
+    // The constructor's stages, in order.
+    void check_output_options(bool check_outputs);
+    void open_images(const Catalogue& catalogue);
+    void read_redline_and_zones(const Catalogue& catalogue);
+    void lay_out_tiles(bool check_outputs);
+
     struct State;
     std::unique_ptr<State> m_state;
     const ActivityOptions& m_options;

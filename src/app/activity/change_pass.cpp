@@ -81,19 +81,7 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
               float(f);
         });
     } else {
-        // Nothing of it is analysed: every cell outside, invalid, unchanged.
-        out.valid.assign(n, 0);
-        out.stratum.assign(n, 0);
-        for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
-                         &out.bare_after, &out.score })
-            v->assign(n, 0.0f);
-        out.level.assign(n, 0);
-        out.type.assign(n, change_other);
-        out.cell_area.assign(n, 0.0);
-        for (std::size_t k = 0; k < 5; ++k) {
-            out.before_bands[k].clear();
-            out.after_bands[k].clear();
-        }
+        mark_unanalysed(out);
         return;
     }
 
@@ -114,7 +102,6 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
 
     const bool swir = m_images.has_swir();
     const std::size_t band_count = swir ? 5 : 4;
-    const std::size_t stride = std::size_t(region.cols);
     m_indices.resize(region.rows, region.cols, band_count);
     m_indices.band_sigma.clear();
     m_indices.band_bias.clear();
@@ -123,6 +110,42 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         m_indices.band_bias = m_thresholds->band_bias;
     }
     std::fill(m_indices.valid.begin(), m_indices.valid.end(), 0);
+    fill_indices(halo, region, swir, band_count);
+    if (classify) {
+        context_background(m_indices, region.row0, region.col0, ring, m_background);
+        band_departures(m_indices, region.row0, region.col0, ring, m_departures, &m_background, &m_context_departures);
+        smoothed_magnitude(m_indices, region.row0, region.col0, m_departures, window, m_magnitude);
+        smoothed_magnitude(m_indices, region.row0, region.col0, m_context_departures, window, m_context);
+    }
+
+    copy_window_indices(window, region, out);
+    m_cell_areas->fill(window, out.cell_area);
+
+    if (classify) classify_cells(out);
+    if (m_keep_bands) keep_window_bands(window, halo, out);
+}
+
+void ChangeWindowReader::mark_unanalysed(WindowChange& out) const
+{
+    // Nothing of it is analysed: every cell outside, invalid, unchanged.
+    const std::size_t n = out.window.size();
+    out.valid.assign(n, 0);
+    out.stratum.assign(n, 0);
+    for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
+                     &out.bare_after, &out.score })
+        v->assign(n, 0.0f);
+    out.level.assign(n, 0);
+    out.type.assign(n, change_other);
+    out.cell_area.assign(n, 0.0);
+    for (std::size_t k = 0; k < 5; ++k) {
+        out.before_bands[k].clear();
+        out.after_bands[k].clear();
+    }
+}
+
+void ChangeWindowReader::fill_indices(const Window& halo, const Window& region, bool swir, std::size_t band_count)
+{
+    const std::size_t stride = std::size_t(region.cols);
     // Row by row over the halo window: bands, validity, indices and strata. Cells without data in
     // either date get indices too (never read: every consumer tests `valid` first), so that the
     // loops have no branches.
@@ -167,13 +190,12 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
             }
         }
     }
-    if (classify) {
-        context_background(m_indices, region.row0, region.col0, ring, m_background);
-        band_departures(m_indices, region.row0, region.col0, ring, m_departures, &m_background, &m_context_departures);
-        smoothed_magnitude(m_indices, region.row0, region.col0, m_departures, window, m_magnitude);
-        smoothed_magnitude(m_indices, region.row0, region.col0, m_context_departures, window, m_context);
-    }
+}
 
+void ChangeWindowReader::copy_window_indices(const Window& window, const Window& region, WindowChange& out) const
+{
+    const std::size_t n = window.size();
+    const std::size_t stride = std::size_t(region.cols);
     out.valid.resize(n);
     out.stratum.resize(n);
     for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
@@ -192,40 +214,44 @@ void ChangeWindowReader::read(const Window& window, WindowChange& out)
         std::copy_n(m_indices.bare_before.data() + o, w, out.bare_before.data() + i);
         std::copy_n(m_indices.bare_after.data() + o, w, out.bare_after.data() + i);
     }
-    m_cell_areas->fill(window, out.cell_area);
+}
 
-    if (classify) {
-        out.level.assign(n, 0);
-        out.type.assign(n, change_other);
-        out.score.assign(n, 0.0f);
-        const float low = float(m_thresholds->hysteresis);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (!out.valid[i] || out.inside[i] <= 0.0f)
-                continue;
-            const PixelChange p = classify_pixel(*m_thresholds, m_magnitude[i], m_context[i], out.ndvi_before[i],
-                                                 out.ndvi_after[i], out.water_before[i], out.water_after[i]);
-            out.score[i] = p.score;
-            out.type[i] = p.type;
-            out.level[i] = p.score >= 1.0f ? 2 : (p.score >= low ? 1 : 0);
-        }
+void ChangeWindowReader::classify_cells(WindowChange& out) const
+{
+    const std::size_t n = out.window.size();
+    out.level.assign(n, 0);
+    out.type.assign(n, change_other);
+    out.score.assign(n, 0.0f);
+    const float low = float(m_thresholds->hysteresis);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!out.valid[i] || out.inside[i] <= 0.0f)
+            continue;
+        const PixelChange p = classify_pixel(*m_thresholds, m_magnitude[i], m_context[i], out.ndvi_before[i],
+                                             out.ndvi_after[i], out.water_before[i], out.water_after[i]);
+        out.score[i] = p.score;
+        out.type[i] = p.type;
+        out.level[i] = p.score >= 1.0f ? 2 : (p.score >= low ? 1 : 0);
     }
-    if (m_keep_bands) {
-        // The window's own cells (without the halo), for the normalisation samples.
-        for (std::size_t k = 0; k < 5; ++k) {
-            const std::pair<const BandWindow*, std::vector<float>*> pairs[] = { { &m_before, &out.before_bands[k] },
-                                                                               { &m_after, &out.after_bands[k] } };
-            for (const auto& pair : pairs) {
-                const auto& src = pair.first->bands[k];
-                auto& dst = *pair.second;
-                dst.clear();
-                if (src.empty())
-                    continue;
-                dst.resize(n);
-                for (int r = 0; r < window.rows; ++r)
-                    for (int c = 0; c < window.cols; ++c)
-                        dst[std::size_t(r) * window.cols + c] =
-                          src[std::size_t(r + window.row0 - halo.row0) * halo.cols + std::size_t(c + window.col0 - halo.col0)];
-            }
+}
+
+void ChangeWindowReader::keep_window_bands(const Window& window, const Window& halo, WindowChange& out)
+{
+    // The window's own cells (without the halo), for the normalisation samples.
+    const std::size_t n = window.size();
+    for (std::size_t k = 0; k < 5; ++k) {
+        const std::pair<const BandWindow*, std::vector<float>*> pairs[] = { { &m_before, &out.before_bands[k] },
+                                                                           { &m_after, &out.after_bands[k] } };
+        for (const auto& pair : pairs) {
+            const auto& src = pair.first->bands[k];
+            auto& dst = *pair.second;
+            dst.clear();
+            if (src.empty())
+                continue;
+            dst.resize(n);
+            for (int r = 0; r < window.rows; ++r)
+                for (int c = 0; c < window.cols; ++c)
+                    dst[std::size_t(r) * window.cols + c] =
+                      src[std::size_t(r + window.row0 - halo.row0) * halo.cols + std::size_t(c + window.col0 - halo.col0)];
         }
     }
 }

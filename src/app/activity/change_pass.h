@@ -54,6 +54,13 @@ public:
     const ImagePair& images() const { return m_images; }
 
 private:
+    // read()'s steps.
+    void mark_unanalysed(WindowChange& out) const;
+    void fill_indices(const Window& halo, const Window& region, bool swir, std::size_t band_count);
+    void copy_window_indices(const Window& window, const Window& region, WindowChange& out) const;
+    void classify_cells(WindowChange& out) const;
+    void keep_window_bands(const Window& window, const Window& halo, WindowChange& out);
+
     ImagePair m_images;
     std::shared_ptr<const CoverageRasterizer> m_redline;
     const std::vector<BandFit>* m_normalization;
