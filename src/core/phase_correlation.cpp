@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace redline {
@@ -98,39 +99,71 @@ PhaseCorrelation phase_correlate(const std::vector<float>& a, const std::vector<
     }
 
     // The surface between the cells: the inverse DFT of the cross-power spectrum evaluated at
-    // offsets pc + (j − half)/up, pr + (i − half)/up, as two matrix products (columns, then rows).
-    const int up = 20, half = 30, m = 2 * half + 1; // ±1.5 cells at 1/20 cell
-    std::vector<Complex> ex(std::size_t(n) * std::size_t(m)), ey(std::size_t(m) * std::size_t(n));
-    for (int k = 0; k < n; ++k) {
-        const double f = 2.0 * M_PI * double(signed_index(k, n)) / double(n);
-        for (int j = 0; j < m; ++j) {
-            const double x = double(pc) + double(j - half) / double(up);
-            ex[std::size_t(k) * std::size_t(m) + std::size_t(j)] = std::polar(1.0, f * x);
-            const double y = double(pr) + double(j - half) / double(up);
-            ey[std::size_t(j) * std::size_t(n) + std::size_t(k)] = std::polar(1.0, f * y);
-        }
-    }
-    std::vector<Complex> rows_x(std::size_t(n) * std::size_t(m), Complex(0.0, 0.0)); // n rows (freq) × m (x)
-    for (int l = 0; l < n; ++l)
-        for (int k = 0; k < n; ++k) {
-            const Complex c = cross[std::size_t(l) * std::size_t(n) + std::size_t(k)];
-            if (c == Complex(0.0, 0.0))
-                continue; // beyond the frequency limit: most of the spectrum
-            const Complex* e = &ex[std::size_t(k) * std::size_t(m)];
-            Complex* row = &rows_x[std::size_t(l) * std::size_t(m)];
-            for (int j = 0; j < m; ++j)
-                row[j] += multiply(c, e[j]);
-        }
-    std::vector<double> fine(std::size_t(m) * std::size_t(m), 0.0); // m (y) × m (x)
+    // offsets pc + (j − half)/up, pr + (i − half)/up (±1.5 cells at 1/20 cell), as two matrix
+    // products (columns, then rows). First every fifth point of that lattice, then the lattice
+    // itself within half a cell of the best of those: the same values at the points that matter
+    // (each is computed from its own offset), for about a third of the work.
+    const int up = 20, half = 30, m = 2 * half + 1;
+    std::vector<double> fine(std::size_t(m) * std::size_t(m), -std::numeric_limits<double>::infinity());
     const double norm = 1.0 / (double(n) * double(n));
-    for (int i = 0; i < m; ++i)
-        for (int j = 0; j < m; ++j) {
-            Complex s(0.0, 0.0);
-            for (int l = 0; l < n; ++l)
-                s += multiply(ey[std::size_t(i) * std::size_t(n) + std::size_t(l)],
-                              rows_x[std::size_t(l) * std::size_t(m) + std::size_t(j)]);
-            fine[std::size_t(i) * std::size_t(m) + std::size_t(j)] = s.real() * norm;
+    auto evaluate = [&](const std::vector<int>& is, const std::vector<int>& js) {
+        const std::size_t mi = is.size(), mj = js.size();
+        std::vector<Complex> ex(std::size_t(n) * mj), ey(mi * std::size_t(n));
+        for (int k = 0; k < n; ++k) {
+            const double f = 2.0 * M_PI * double(signed_index(k, n)) / double(n);
+            for (std::size_t j = 0; j < mj; ++j)
+                ex[std::size_t(k) * mj + j] = std::polar(1.0, f * (double(pc) + double(js[j] - half) / double(up)));
+            for (std::size_t i = 0; i < mi; ++i)
+                ey[i * std::size_t(n) + std::size_t(k)] =
+                  std::polar(1.0, f * (double(pr) + double(is[i] - half) / double(up)));
         }
+        std::vector<Complex> rows_x(std::size_t(n) * mj, Complex(0.0, 0.0)); // n rows (freq) × the x offsets
+        for (int l = 0; l < n; ++l)
+            for (int k = 0; k < n; ++k) {
+                const Complex c = cross[std::size_t(l) * std::size_t(n) + std::size_t(k)];
+                if (c == Complex(0.0, 0.0))
+                    continue; // beyond the frequency limit: most of the spectrum
+                const Complex* e = &ex[std::size_t(k) * mj];
+                Complex* row = &rows_x[std::size_t(l) * mj];
+                for (std::size_t j = 0; j < mj; ++j)
+                    row[j] += multiply(c, e[j]);
+            }
+        for (std::size_t i = 0; i < mi; ++i)
+            for (std::size_t j = 0; j < mj; ++j) {
+                Complex s(0.0, 0.0);
+                for (int l = 0; l < n; ++l)
+                    s += multiply(ey[i * std::size_t(n) + std::size_t(l)], rows_x[std::size_t(l) * mj + j]);
+                fine[std::size_t(is[i]) * std::size_t(m) + std::size_t(js[j])] = s.real() * norm;
+            }
+    };
+    auto range = [](int from, int to, int step) {
+        std::vector<int> v;
+        for (int i = from; i <= to; i += step)
+            v.push_back(i);
+        return v;
+    };
+    evaluate(range(0, m - 1, 5), range(0, m - 1, 5));
+    std::size_t coarse = 0;
+    for (std::size_t i = 1; i < fine.size(); ++i)
+        if (fine[i] > fine[coarse])
+            coarse = i;
+    const int ci = int(coarse) / m, cj = int(coarse) % m;
+    const std::vector<int> is = range(std::max(0, ci - 10), std::min(m - 1, ci + 10), 1);
+    const std::vector<int> js = range(std::max(0, cj - 10), std::min(m - 1, cj + 10), 1);
+    evaluate(is, js);
+    // The best point needs its neighbours for the parabola below: when it lies on the edge of that
+    // neighbourhood (the surface is not one smooth peak there), the whole lattice, as it was.
+    {
+        std::size_t t = 0;
+        for (std::size_t i = 1; i < fine.size(); ++i)
+            if (fine[i] > fine[t])
+                t = i;
+        const int ti = int(t) / m, tj = int(t) % m;
+        const bool rows_known = ti == 0 || ti == m - 1 || (ti > is.front() && ti < is.back());
+        const bool cols_known = tj == 0 || tj == m - 1 || (tj > js.front() && tj < js.back());
+        if (!rows_known || !cols_known)
+            evaluate(range(0, m - 1, 1), range(0, m - 1, 1));
+    }
     std::size_t top = 0;
     for (std::size_t i = 1; i < fine.size(); ++i)
         if (fine[i] > fine[top])
