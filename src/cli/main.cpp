@@ -93,10 +93,11 @@ int run_command(int argc, char** argv)
         return 2;
     } catch (...) {
         // Every failure is caught here, once, and classed (exit_status.h, report_failure):
-        //   2  bad input: what the user gave cannot be used, found before any output is written.
-        //      Inputs and options, and the outputs' paths as given: a folder that does not exist
-        //      or cannot be made or written, a folder where a file is wanted, a wrong extension,
-        //      an output naming an input. (InputError, and any other redline Error but OutputError.)
+        //   2  bad input: what the user gave cannot be used: an input or option (whenever it is
+        //      found), or an output's path, as the checks before the work find it: a folder that
+        //      does not exist or cannot be made or written, a folder where a file is wanted, a
+        //      wrong extension, an output naming an input. (InputError, and any other redline
+        //      Error but OutputError.)
         //   3  an output could not be written once the work had started: creating, writing,
         //      closing or renaming a file or folder failed (disk full, quota, a folder removed or
         //      made read-only during the run, an I/O error). The inputs were fine; nothing
