@@ -22,7 +22,7 @@ set +e
 status=$?
 set -e
 echo
-echo "Exit status $status (0 all targets met, 1 a target missed, 2 error)."
+echo "Exit status $status (0 all targets met, 1 a target missed, 2 bad input, 3 an output could not be written, 4 out of memory, 5 internal error)."
 echo "Outputs: $out/qianjiang.gpkg (open it in QGIS: every layer is styled), qianjiang.json, qianjiang.csv"
 # The demo's figures miss some targets on purpose (exit 1); anything else is a failure.
 [[ $status -le 1 ]]

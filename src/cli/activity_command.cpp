@@ -55,7 +55,8 @@ ecological protection red line between two images, for field verification (å®žåœ
     activity_patches with before/after image chips, the others to activity_candidates.
 Imagery without SWIR (GF-1/GF-2/GF-6 PMS) works: the SWIR indices are replaced and the report says so.
 
-Exit status: 0 done (patches or none), 2 bad input or failure, 130 interrupted.
+Exit status: 0 done (patches or none), 2 bad input (output paths included: checked before the
+work), 3 an output could not be written, 4 out of memory, 5 internal error, 130 interrupted.
 
 Examples:
   # Stacks whose bands are named (e.g. "B02".."B12", "blue", "nir"): no --sensor or --bands needed

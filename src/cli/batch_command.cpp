@@ -55,8 +55,10 @@ summary.json, summary.csv (every unit × target: actual, target, pass/fail, marg
 report.html. Units whose inputs and options did not change since their last complete run are
 skipped (--force redoes them). Ctrl-C stops cleanly: finished units keep complete outputs.
 
-Exit status: 0 every target met, 1 a target missed, 2 a unit could not be computed (the others
-still run and the summary lists every unit), 130 interrupted.
+Exit status: the worst unit's: 0 every target met, 1 a target missed, 2 a unit could not be
+computed for bad input, 3 an output could not be written, 4 out of memory, 5 internal error (a
+failed unit is named with its reason, the others still run and the summary lists every unit);
+130 interrupted.
 )";
 
 /// Options the batch sets itself: a job file may not name them.

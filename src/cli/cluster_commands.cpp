@@ -60,7 +60,8 @@ Examples:
   sbatch --array=0-$((N-1)) --wrap "redline run --plan /shared/p500114"
   redline plan --plan /shared/cq --shards 40 batch --config chongqing.ini --out-dir /shared/cq_out
 
-Exit status: 0 planned, 2 bad input (the message names the file or option).
+Exit status: 0 planned, 2 bad input (the message names the file or option), 3 the plan could not
+be written, 4 out of memory, 5 internal error, 130 interrupted.
 )";
 
 const char* const run_usage = R"(redline run: run shards of a plan (see redline plan --help)
@@ -85,7 +86,9 @@ Examples:
   mpirun -np 8 redline run --plan /shared/p         # rank r runs shards r, r+8, ...
   srun -n 8 redline run --plan /shared/p
 
-Exit status: 0 every shard asked for is done, 2 a shard failed or bad input, 130 interrupted.
+Exit status: 0 every shard asked for is done; when a shard failed (the others still run), the
+worst of the failed shards': 2 bad input, 3 a result or output could not be written;
+4 out of memory, 5 internal error (the run stops), 130 interrupted.
 )";
 
 const char* const missing_usage = R"(redline missing: the shards of a plan that have no result yet
@@ -96,7 +99,7 @@ Prints the shards as `sbatch --array=` takes them (e.g. 1,4-6), or an empty line
 missing; a count goes to stderr. Resubmit them:
   M=$(redline missing --plan /shared/p) || sbatch --array="$M" job.sh
 
-Exit status: 0 none missing, 1 some missing, 2 bad input.
+Exit status: 0 none missing, 1 some missing, 2 bad input, 4 out of memory, 5 internal error.
 )";
 
 const char* const merge_usage = R"(redline merge: the outputs of a planned run, from its shards' results
@@ -109,7 +112,8 @@ planned --out-dir, beside the units' folders its shards wrote). Areas are
 summed exactly (order-free), so the figures equal a single-process run's to the last digit;
 activity patches cut by shard edges are joined into the patch they belong to.
 
-Exit status: as the command: 0 every target met, 1 a target missed, 2 error or missing shards.
+Exit status: as the command: 0 every target met, 1 a target missed, 2 bad input or missing shards,
+3 an output could not be written, 4 out of memory, 5 internal error, 130 interrupted.
 )";
 
 /// A command that can be planned, with the options it takes on its own.
@@ -376,7 +380,7 @@ int plan_command(const std::vector<std::string>& args)
         std::error_code ec;
         fs::create_directories(b.out_dir, ec);
         if (ec || !fs::is_directory(b.out_dir))
-            throw OutputError("--out-dir " + b.out_dir + ": cannot create the folder" + (ec ? " (" + ec.message() + ")" : ""));
+            throw InputError("--out-dir " + b.out_dir + ": cannot create the folder" + (ec ? " (" + ec.message() + ")" : ""));
         inputs.emplace_back("--config", b.job_file);
         for (const auto& u : b.units) {
             if (u.coverage)
@@ -465,7 +469,7 @@ int run_command(const std::vector<std::string>& args)
         threads = usable_cpus();
 
     const po::variables_map cvm = parse_planned(plan);
-    int failed = 0;
+    int worst = 0; // the worst class among failed shards (exit_status.h)
     for (int k : shards) {
         if (shard_done(plan, k)) {
             std::fprintf(stderr, "shard %d: already done, skipped\n", k);
@@ -501,10 +505,10 @@ int run_command(const std::vector<std::string>& args)
             throw;
         } catch (const Error& e) {
             std::fprintf(stderr, "shard %d: failed: %s\n", k, e.what());
-            ++failed;
+            worst = std::max(worst, int(failure_class(e)));
         }
     }
-    return failed ? 2 : 0;
+    return worst;
 }
 
 int missing_command(const std::vector<std::string>& args)

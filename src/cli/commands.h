@@ -12,7 +12,8 @@
 namespace redline::cli {
 
 /// Each subcommand takes its arguments (without the program and command names) and returns
-/// the process exit status; errors are thrown and mapped to status 2 by main().
+/// the process exit status; errors are thrown and mapped to their status (2-5, 130) by main()
+/// (exit_status.h).
 int coverage_command(const std::vector<std::string>& args);
 int classes_command(const std::vector<std::string>& args);
 int activity_command(const std::vector<std::string>& args);

@@ -27,8 +27,9 @@ divided by the unit's full ellipsoidal area. Overlapping polygons are dissolved 
 parts outside the district clipped, invalid geometries repaired (and reported); raster cells count
 by the exact fraction of each cell inside each unit, times the cell's ellipsoidal area.
 
-Exit status: 0 every --target/--verify holds for the district, 1 one misses, 2 bad input or failure,
-130 interrupted.
+Exit status: 0 every --target/--verify holds for the district, 1 one misses, 2 bad input (output
+paths included: checked before the work), 3 an output could not be written, 4 out of memory,
+5 internal error, 130 interrupted.
 
 Examples:
   # Qianjiang: red line, protected areas, forest from ESA WorldCover, per township

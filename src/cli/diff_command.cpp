@@ -23,7 +23,8 @@ not declined, nature not changed" (面积不减少、功能不降低、性质不
 unchanged, overall and per zone, as polygons (diff_gained, diff_lost, diff_unchanged) and figures,
 and with --type-field the area whose red-line type changed (diff_type_changed).
 
-Exit status: 0 the area did not decrease and no area changed type, 1 it did, 2 bad input.
+Exit status: 0 the area did not decrease and no area changed type, 1 it did, 2 bad input (output
+paths included), 3 an output could not be written, 4 out of memory, 5 internal error, 130 interrupted.
 
 Example:
   redline diff --old redline_2022.shp --new redline_2024.gpkg --boundary district.gpkg \

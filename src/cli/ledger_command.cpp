@@ -30,7 +30,8 @@ transactions, such as PostGIS: PG:"host=... dbname=... user=...". Merges and imp
 transactions: when one fails or is interrupted, the ledger is left as it was.
 
 Run `redline ledger COMMAND --help` for a command's options and examples.
-Exit status: 0 done, 2 bad input or failure (the ledger unchanged), 130 interrupted (the ledger unchanged).
+Exit status: 0 done, 2 bad input, 3 the ledger or an output could not be written, 4 out of memory,
+5 internal error (after a failure the ledger is unchanged), 130 interrupted (the ledger unchanged).
 )";
 
 const char* const merge_usage = R"(redline ledger merge: add a campaign's patches to the ledger

@@ -1,6 +1,7 @@
 // redline: the command-line shell. The only place that knows argv, stdout and exit codes.
 #include "commands.h"
 #include "error.h"
+#include "exit_status.h"
 #include "common/huge_heap.h"
 #include "option_helpers.h"
 
@@ -35,7 +36,9 @@ Commands:
   classes    list the land-cover / land-use class tables of the layer catalogue
   version    print the version
 
-Exit status: 0 all targets met, 1 a target missed, 2 bad input or failure, 130 interrupted.
+Exit status: 0 all targets met, 1 a target missed, 2 bad input (a file, layer, feature or option,
+  output paths included), 3 an output could not be written, 4 out of memory, 5 internal error
+  (a bug: please report it), 130 interrupted.
 )";
 
 } // namespace
@@ -88,18 +91,26 @@ int run_command(int argc, char** argv)
         std::fprintf(stderr, "Error: unknown command '%s'; the commands are coverage, activity, batch, diff, ledger, plan, run, missing, merge, classes, version "
                              "(redline --help)\n", command.c_str());
         return 2;
-    } catch (const Cancelled&) {
-        std::fprintf(stderr, "\nInterrupted: no output was written (finished outputs of earlier runs are intact).\n");
-        return 130;
-    } catch (const Error& e) {
-        std::fprintf(stderr, "\nError: %s\n", e.what());
-        return 2;
-    } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "\nError: out of memory\n");
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "\nError: internal failure: %s (please report it with the command line)\n", e.what());
-        return 2;
+    } catch (...) {
+        // Every failure is caught here, once, and classed (exit_status.h, report_failure):
+        //   2  bad input: what the user gave cannot be used: an input or option (whenever it is
+        //      found), or an output's path, as the checks before the work find it: a folder that
+        //      does not exist or cannot be made or written, a folder where a file is wanted, a
+        //      wrong extension, an output naming an input. (InputError, and any other redline
+        //      Error but OutputError.)
+        //   3  an output could not be written once the work had started: creating, writing,
+        //      closing or renaming a file or folder failed (disk full, quota, a folder removed or
+        //      made read-only during the run, an I/O error). The inputs were fine; nothing
+        //      half-written is left. (OutputError.)
+        //   4  out of memory (std::bad_alloc).
+        //   5  internal error: any other exception is a bug (a message redline did not word).
+        //   130 interrupted (Cancelled).
+        // So the same missing folder is 2 when the checks before the work find it and 3 when it
+        // vanishes while the run writes. Commands that run many units (batch, run) report each
+        // failed unit and exit with the worst class among them (the highest status).
+        const cli::FailureReport failure = cli::report_failure(std::current_exception());
+        std::fputs(failure.message.c_str(), stderr);
+        return failure.status;
     }
 }
 

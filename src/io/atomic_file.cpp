@@ -51,17 +51,31 @@ void remove_with_side_files(const std::string& path)
 
 } // namespace
 
-void check_output_path(const std::string& path, const std::string& option)
+namespace {
+
+/// What stops @p path from being written as an output, or "" when nothing does.
+std::string output_path_problem(const std::string& path, const std::string& option)
 {
     const fs::path p(path);
     const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw OutputError(option + " " + path + ": the directory " + dir.string() + " does not exist; create it first");
+        return option + " " + path + ": the directory " + dir.string() + " does not exist; create it first";
     if (fs::is_directory(p, ec))
-        throw OutputError(option + " " + path + ": is a directory; give a file name");
+        return option + " " + path + ": is a directory; give a file name";
     if (::access(dir.c_str(), W_OK) != 0)
-        throw OutputError(option + " " + path + ": cannot write in " + dir.string() + " (" + std::strerror(errno) + ")");
+        return option + " " + path + ": cannot write in " + dir.string() + " (" + std::strerror(errno) + ")";
+    return {};
+}
+
+} // namespace
+
+void check_output_path(const std::string& path, const std::string& option)
+{
+    // Before the work: an output option that cannot work is the user's input (exit status 2).
+    const std::string problem = output_path_problem(path, option);
+    if (!problem.empty())
+        throw InputError(problem);
 }
 
 void check_geopackage_name(const std::string& path, const std::string& option)
@@ -70,15 +84,19 @@ void check_geopackage_name(const std::string& path, const std::string& option)
     for (char& c : ext)
         c = char(std::tolower(static_cast<unsigned char>(c)));
     if (ext != ".gpkg")
-        throw OutputError(option + " " + path + ": redline writes a GeoPackage; name it *.gpkg (e.g. " +
-                          fs::path(path).replace_extension(".gpkg").string() + ")");
+        throw InputError(option + " " + path + ": redline writes a GeoPackage; name it *.gpkg (e.g. " +
+                         fs::path(path).replace_extension(".gpkg").string() + ")");
 }
 
 AtomicOutput::AtomicOutput(const std::string& final_path, const std::string& option)
   : m_final(final_path)
   , m_option(option)
 {
-    check_output_path(final_path, option);
+    // The same checks as check_output_path, which the commands ran before the work; failing now,
+    // while writing, the folder was removed or made read-only during the run: an OutputError.
+    const std::string problem = output_path_problem(final_path, option);
+    if (!problem.empty())
+        throw OutputError(problem);
     const fs::path p(final_path);
     m_temp = temp_name_for(p);
     remove_with_side_files(m_temp);

@@ -33,10 +33,12 @@ private:
 };
 
 /// Checks, before any long work, that @p path can be written as an output: its folder exists and
-/// is writable and it is not a folder itself. Throws OutputError naming @p option.
+/// is writable and it is not a folder itself. Throws InputError naming @p option: found before
+/// the work, a bad output path is the user's input (exit status 2). AtomicOutput runs the same
+/// checks when it starts writing, and throws OutputError then (exit status 3).
 void check_output_path(const std::string& path, const std::string& option);
 
-/// A GeoPackage output must be named *.gpkg: QGIS and GDAL go by the extension.
+/// A GeoPackage output must be named *.gpkg: QGIS and GDAL go by the extension. Throws InputError.
 void check_geopackage_name(const std::string& path, const std::string& option);
 
 /// Removes stale temporary outputs a killed run may have left beside @p final_path.

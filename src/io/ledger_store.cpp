@@ -301,6 +301,7 @@ LedgerStore::LedgerStore(const std::string& target, const std::string& option, M
                                        ".gpkg, or an existing datasource such as PG:\"dbname=... host=...\"");
         if (!srs_if_new)
             throw InputError(m_label + ": no such ledger");
+        check_output_path(target, option); // its folder, before writing: bad input (exit status 2)
         create_geopackage(*srs_if_new);
     }
     const OGRSpatialReference* srs = layer(ledger_patches_layer)->GetSpatialRef();

@@ -5,8 +5,12 @@
 #include "gdal_error.h"
 
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
+
+#include <atomic>
+#include <string>
 
 namespace redline {
 
@@ -14,12 +18,14 @@ void write_csv(const CsvTable& table, const std::string& path, const std::string
 {
     gdal_init();
     CplErrorCapture capture;
-    AtomicOutput out(path, option);
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("CSV");
     if (!driver)
         throw OutputError(option + " " + path + ": GDAL's CSV driver is missing");
-    // The CSV driver makes a folder of any name not ending in .csv: write as *.csv, then rename.
-    const std::string written = out.temp_path() + ".csv";
+    // GDAL's CSV driver does not report a failed write (a full disk left a truncated file and no
+    // error): it writes in memory, and the bytes go to disk through write_file_atomically, which
+    // checks every write. The driver makes a folder of any name not ending in .csv: *.csv it is.
+    static std::atomic<unsigned long> serial{ 0 };
+    const std::string written = "/vsimem/redline-report-" + std::to_string(++serial) + ".csv";
     struct Remove
     {
         std::string path;
@@ -49,9 +55,11 @@ void write_csv(const CsvTable& table, const std::string& path, const std::string
         }
         ds->FlushCache();
     }
-    if (VSIRename(written.c_str(), out.temp_path().c_str()) != 0)
+    vsi_l_offset size = 0;
+    const GByte* bytes = VSIGetMemFileBuffer(written.c_str(), &size, FALSE);
+    if (!bytes)
         throw OutputError(option + " " + path + ": cannot finish the file" + gdal_says(capture));
-    out.commit();
+    write_file_atomically(path, std::string(reinterpret_cast<const char*>(bytes), std::size_t(size)), option);
 }
 
 } // namespace redline

@@ -22,8 +22,10 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -47,7 +49,7 @@ def parse_cases(path):
                 continue
             if line.startswith("[") and line.rstrip().endswith("]"):
                 case = {"name": line.strip()[1:-1], "line": number, "exit": None, "args": None,
-                        "requires": [], "known": None, **{k: [] for k in multi}}
+                        "requires": [], "known": None, "file-size-limit": None, **{k: [] for k in multi}}
                 cases.append(case)
                 continue
             key, sep, value = line.partition(":")
@@ -60,6 +62,10 @@ def parse_cases(path):
                 case["requires"].append(value)
             elif key in ("args", "exit", "known"):
                 case[key] = value
+            elif key == "file-size-limit":
+                if not value.isdigit():
+                    raise SystemExit(f"{path}:{number}: file-size-limit takes a number of bytes")
+                case[key] = int(value)
             else:
                 raise SystemExit(f"{path}:{number}: unknown key '{key}'")
     for c in cases:
@@ -170,6 +176,16 @@ def matches(text, fragment):
     return any(alt.strip() in text for alt in fragment.split(" || "))
 
 
+def file_size_limit(limit):
+    """For subprocess's preexec_fn: no file written may grow beyond @p limit bytes; a write beyond
+    fails with EFBIG, as one fails with ENOSPC on a full disk (SIGXFSZ ignored, so the write returns
+    the error instead of killing the process). Root is bound by it too."""
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
 def run_case(case, redline, dirs, is_root):
     """Returns (status, exit code or '-', [problems])."""
     if "nonroot" in case["requires"] and is_root:
@@ -187,7 +203,9 @@ def run_case(case, redline, dirs, is_root):
     env = dict(os.environ, REDLINE_DATA_DIR=ROOT, LC_ALL="C.UTF-8")
     problems, fatal = [], False
     try:
-        done = subprocess.run([redline] + args, cwd=dirs["corpus"], capture_output=True, env=env, timeout=TIMEOUT)
+        limit = case["file-size-limit"]
+        done = subprocess.run([redline] + args, cwd=dirs["corpus"], capture_output=True, env=env, timeout=TIMEOUT,
+                              preexec_fn=file_size_limit(limit) if limit is not None else None)
         code, raw_out, raw_err = done.returncode, done.stdout, done.stderr
     except subprocess.TimeoutExpired as e:
         code, raw_out, raw_err = None, e.stdout or b"", e.stderr or b""

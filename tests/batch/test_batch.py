@@ -8,6 +8,7 @@ headless Chromium.
 import csv
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -84,6 +85,32 @@ class Batch(unittest.TestCase):
             rows = list(csv.DictReader(f))
         self.assertEqual({r["unit"] for r in rows}, set(units))
         self.assertIn("broken", done.stdout)
+
+    def test_the_worst_failure_class_wins(self):
+        # The disk "fills" at 200 kB a file (RLIMIT_FSIZE; SIGXFSZ ignored, so a write beyond fails
+        # with EFBIG as one fails with ENOSPC): every unit's GeoPackage fails (exit status 3 each),
+        # the broken unit stays bad input (2), the small summary files are written; the batch
+        # exits 3, the worst class.
+        def limit():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (200000, 200000))
+        done = run(["batch", "--config", self.job, "--out-dir", self.out, "--quiet"], preexec_fn=limit)
+        self.assertEqual(done.returncode, 3, done.stdout + done.stderr)
+        units = self.summary()
+        self.assertEqual(units["broken"]["status"], "failed")
+        self.assertEqual(units["broken"]["exit_status"], 2)
+        for name in ("qianjiang", "chengdong", "zhuoshui"):
+            self.assertEqual(units[name]["status"], "failed", units[name])
+            self.assertEqual(units[name]["exit_status"], 3, units[name])
+            self.assertIn("coverage.gpkg", units[name]["error"])
+        with open(os.path.join(self.out, "summary.json"), encoding="utf-8") as f:
+            self.assertEqual(json.load(f)["exit_status"], 3)
+        leftovers = [n for _, _, fs in os.walk(self.out) for n in fs if "redline-partial" in n]
+        self.assertEqual(leftovers, [])
+        # Without the limit, the batch redoes the failed units: only the broken one is left (2).
+        again = run(["batch", "--config", self.job, "--out-dir", self.out, "--quiet"])
+        self.assertEqual(again.returncode, 2, again.stdout + again.stderr)
+        self.assertEqual(self.summary()["qianjiang"]["exit_status"], 1)  # a target missed
 
     def test_figures_equal_the_single_unit_command(self):
         run(["batch", "--config", self.job, "--out-dir", self.out, "--quiet"])

@@ -727,7 +727,10 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
     // 5. Classify every cell in the red line and label connected patches.
     const std::string work_dir =
       st.work_parent + "/.redline-work-" + std::to_string(::getpid()) + "-" + std::to_string(out.row0);
-    fs::create_directories(work_dir);
+    std::error_code work_ec;
+    fs::create_directories(work_dir, work_ec);
+    if (work_ec)
+        throw OutputError("cannot create the temporary folder " + work_dir + " (" + work_ec.message() + ")");
     struct WorkDirGuard
     {
         std::string path;

@@ -100,7 +100,10 @@ void write_all_chips(ActivityResult& result, const std::string& gpkg, const Geos
     const fs::path temp_dir = dir / ("." + name + ".redline-partial-" + std::to_string(::getpid()));
     std::error_code ec;
     fs::remove_all(temp_dir, ec);
-    fs::create_directories(temp_dir);
+    fs::create_directories(temp_dir, ec);
+    if (ec)
+        throw OutputError("--out " + gpkg + ": cannot create the chips' folder " + temp_dir.string() + " (" +
+                          ec.message() + ")");
     struct Cleanup
     {
         fs::path path;
@@ -163,9 +166,19 @@ void write_all_chips(ActivityResult& result, const std::string& gpkg, const Geos
     });
     // Swap the finished folder in: the old one, if any, goes only once the new one is complete.
     const fs::path old_dir = dir / ("." + name + ".redline-old-" + std::to_string(::getpid()));
-    if (fs::exists(final_dir))
-        fs::rename(final_dir, old_dir);
-    fs::rename(temp_dir, final_dir);
+    if (fs::exists(final_dir, ec)) {
+        fs::rename(final_dir, old_dir, ec);
+        if (ec)
+            throw OutputError("--out " + gpkg + ": cannot move the old chips' folder " + final_dir.string() +
+                              " aside (" + ec.message() + ")");
+    }
+    fs::rename(temp_dir, final_dir, ec);
+    if (ec) {
+        const std::string why = ec.message();
+        fs::rename(old_dir, final_dir, ec); // the old chips back, if there were any
+        throw OutputError("--out " + gpkg + ": cannot move the finished chips' folder into place as " +
+                          final_dir.string() + " (" + why + ")");
+    }
     cleanup.keep = true;
     fs::remove_all(old_dir, ec);
     result.chips_dir = name;

@@ -29,15 +29,22 @@ bool UnitSummary::all_pass() const
     return true;
 }
 
+int UnitSummary::exit_status() const
+{
+    if (status == "failed")
+        return int(failure);
+    if (status == "interrupted")
+        return 2;
+    return all_pass() ? 0 : 1;
+}
+
 int BatchResult::exit_status() const
 {
-    bool missed = false;
-    for (const auto& u : units) {
-        if (u.status == "failed" || u.status == "interrupted")
-            return 2;
-        missed = missed || !u.all_pass();
-    }
-    return missed ? 1 : 0;
+    // The statuses are ordered by how bad they are: the highest wins.
+    int worst = 0;
+    for (const auto& u : units)
+        worst = std::max(worst, u.exit_status());
+    return worst;
 }
 
 namespace {
@@ -106,8 +113,13 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
         observer.started(unit.name);
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec)
-        throw OutputError("--out-dir " + options.out_dir + ": cannot create " + dir.string() + " (" + ec.message() + ")");
+    if (ec) {
+        // Before the unit's work, as check_output_path: its output folder cannot be used (bad input).
+        summary.status = "failed";
+        summary.failure = FailureClass::input;
+        summary.error = "--out-dir " + options.out_dir + ": cannot create " + dir.string() + " (" + ec.message() + ")";
+        return summary;
+    }
     fs::remove(dir / stamp_name, ec); // the unit is being redone: its old stamp no longer holds
     place_outputs(unit, dir);
 
@@ -169,12 +181,22 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
     } catch (const Cancelled&) {
         summary.status = "interrupted";
         summary.error = "interrupted before the unit finished; its outputs were not replaced";
-    } catch (const Error& e) {
-        summary.status = "failed";
-        summary.error = e.what();
     } catch (const std::exception& e) {
+        // Classed as main() classes a single run's failure (exit_status.h).
         summary.status = "failed";
-        summary.error = std::string("internal failure: ") + e.what();
+        summary.failure = failure_class(e);
+        switch (summary.failure) {
+        case FailureClass::input:
+        case FailureClass::output:
+            summary.error = e.what();
+            break;
+        case FailureClass::out_of_memory:
+            summary.error = "out of memory";
+            break;
+        case FailureClass::internal:
+            summary.error = std::string("internal failure: ") + e.what();
+            break;
+        }
     }
     return summary;
 }
@@ -197,8 +219,8 @@ BatchResult run_batch_units(const BatchOptions& options, const BatchObserver& ob
     result.units.resize(end - first);
     std::error_code ec;
     fs::create_directories(options.out_dir, ec);
-    if (ec || !fs::is_directory(options.out_dir, ec))
-        throw OutputError("--out-dir " + options.out_dir + ": cannot create the folder (" + ec.message() + ")");
+    if (ec || !fs::is_directory(options.out_dir, ec)) // before any unit: the option cannot be used
+        throw InputError("--out-dir " + options.out_dir + ": cannot create the folder (" + ec.message() + ")");
 
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const int jobs = std::max(1, std::min(int(end - first), options.jobs));

@@ -2,6 +2,7 @@
 
 #include "activity/activity_job.h"
 #include "coverage/coverage_job.h"
+#include "error.h"
 
 #include <functional>
 #include <optional>
@@ -49,6 +50,9 @@ struct UnitSummary
     std::string name;
     std::string status; ///< done, skipped (unchanged since the last run), failed, interrupted
     std::string error;
+    /// When the unit failed: why, as the exit status a single run would give (2 bad input,
+    /// 3 an output could not be written, 4 out of memory, 5 internal error).
+    FailureClass failure = FailureClass::input;
     std::string district_name;
     double area_m2 = 0;
     std::optional<double> redline_pct, protected_pct, forest_pct;
@@ -58,6 +62,9 @@ struct UnitSummary
     double patch_area_m2 = 0;
     std::vector<std::string> outputs; ///< relative to the batch output folder
     bool all_pass() const;
+    /// The exit status of this unit alone: 0 or 1 by its targets, the failure's class when it
+    /// failed, 2 when it was interrupted (the batch itself then exits 130).
+    int exit_status() const;
 };
 
 /// @brief The outcome of a batch.
@@ -65,7 +72,9 @@ struct BatchResult
 {
     std::vector<UnitSummary> units;
     bool interrupted = false;
-    /// 0 every target of every unit met, 1 a target missed, 2 a unit could not be computed.
+    /// The worst of the units' exit statuses: 0 every target of every unit met, 1 a target
+    /// missed, 2 a unit could not be computed for bad input (or was interrupted), 3 a unit's output
+    /// could not be written, 4 out of memory, 5 internal error.
     int exit_status() const;
 };
 

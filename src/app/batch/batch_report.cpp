@@ -72,6 +72,7 @@ void unit_summary_json(JsonWriter& j, const UnitSummary& u)
     j.field("unit", u.name);
     j.field("status", u.status);
     j.field("error", u.error);
+    j.field("exit_status", u.exit_status());
     j.field("district_name", u.district_name);
     j.field("area_m2", u.area_m2, 2);
     optional_pct(j, "redline_pct", u.redline_pct);
@@ -115,6 +116,12 @@ bool unit_summary_from_json(const std::string& text, UnitSummary& u)
     u.name = root.GetString("unit");
     u.status = root.GetString("status");
     u.error = root.GetString("error");
+    // A failed unit's class, as its exit status (2 when a summary without it is read).
+    const int status = root.GetInteger("exit_status", 2);
+    u.failure = status == 3 ? FailureClass::output
+              : status == 4 ? FailureClass::out_of_memory
+              : status == 5 ? FailureClass::internal
+                            : FailureClass::input;
     u.district_name = root.GetString("district_name");
     u.area_m2 = root.GetDouble("area_m2");
     u.redline_pct = read_optional(root, "redline_pct");

@@ -458,6 +458,10 @@ LedgerSummary run_ledger_summary(const LedgerSummaryOptions& o)
 {
     if (o.ledger.empty())
         throw InputError("--ledger is required (see redline ledger summary --help)");
+    // The outputs' paths, before the work (bad input, exit status 2; see check_output_path).
+    for (const auto& out : { std::make_pair("--json", &o.json_path), std::make_pair("--csv", &o.csv_path) })
+        if (!out.second->empty())
+            check_output_path(*out.second, out.first);
     LedgerStore store(o.ledger, "--ledger", LedgerStore::Mode::read);
     LedgerSummary s;
     s.ledger_label = store.name();
@@ -554,6 +558,7 @@ std::size_t run_ledger_export(const LedgerExportOptions& o)
         throw InputError("--out " + o.out + ": give a .gpkg (with outlines) or a .csv (without) file name");
     if (canonical_path(o.out) == canonical_path(o.ledger))
         throw InputError("--out " + o.out + ": is the ledger itself; give another file name");
+    check_output_path(o.out, "--out"); // before the work: bad input (exit status 2)
     LedgerStore store(o.ledger, "--ledger", LedgerStore::Mode::read);
     const std::vector<LedgerPatch> patches = store.patches(nullptr);
     if (gpkg) {
