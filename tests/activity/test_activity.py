@@ -352,6 +352,13 @@ class CloudByParallax(unittest.TestCase):
         self.assertGreaterEqual(r["precision"], MIN_P, self.text)
         self.assertEqual(r["outside"], [], self.text)
 
+    def test_the_same_at_any_thread_count(self):
+        one = run_activity(self.scene, "cloud_parallax_1_thread", after_mask=None,
+                           extra=["--no-chips", "--threads", "1"])
+        for layer in ("activity_patches", "activity_candidates"):
+            ids = lambda run: sorted((a["patch_id"], a["withheld"]) for a, _ in self._layer(run, layer))
+            self.assertEqual(ids(one), ids(self.res), layer)
+
     def test_an_unknown_sensor_is_not_screened(self):
         meta = scene_meta(self.scene)
         bands = "blue=2,green=3,red=4,nir=8,swir1=11,swir2=12"

@@ -848,7 +848,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
     std::map<std::string, int> id_uses;
     // Weather is not activity: clouds and their shadows, where the sensor lets them be told.
     const std::map<std::int32_t, std::string> withheld =
-      CloudScreen(*st.images, st.images->srs(), st.before.bands.parallax, st.after.bands.parallax)
+      CloudScreen(*st.images, st.before, st.after, st.threads)
         .screen(kept, components.polygons, st.footprint.col0, ctx);
     for (const auto& kv : kept) {
         const PatchStats& s = *kv.second;

@@ -1,5 +1,7 @@
 #include "activity/cloud_screen.h"
 
+#include "common/stage_timeline.h"
+#include "parallel_for.h"
 #include "polygon_ops.h"
 
 #include <ogr_spatialref.h>
@@ -7,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
 
 namespace redline {
@@ -65,20 +68,23 @@ struct CloudScreen::Component
     }
 };
 
-CloudScreen::CloudScreen(const ImagePair& images, const OGRSpatialReference& srs, std::string before_parallax,
-                         std::string after_parallax)
+CloudScreen::CloudScreen(const ImagePair& images, const ImageSpec& before, const ImageSpec& after, int threads)
   : m_images(images)
-  , m_srs(srs)
-  , m_before(std::move(before_parallax))
-  , m_after(std::move(after_parallax))
+  , m_srs(images.srs())
+  , m_before_spec(before)
+  , m_after_spec(after)
+  , m_before(before.bands.parallax)
+  , m_after(after.bands.parallax)
+  , m_threads(std::max(1, threads))
 {
 }
 
-std::string CloudScreen::elevated(const Component& cp, const GeosContext& ctx, bool& in_after) const
+std::vector<Window> CloudScreen::windows_over(const Component& cp, const GeosContext& ctx) const
 {
     const Grid& grid = m_images.grid();
     const int n = m_parallax.window, quarter = n / 4;
-    if (grid.rows() < n || grid.cols() < n) return "";
+    std::vector<Window> out;
+    if (grid.rows() < n || grid.cols() < n) return out;
     // A window counts when its central half holds a cell of the patch.
     auto over_patch = [&](int row0, int col0) {
         const Window core = Window{ col0 + quarter, row0 + quarter, n / 2, n / 2 }.intersection(cp.box);
@@ -87,31 +93,51 @@ std::string CloudScreen::elevated(const Component& cp, const GeosContext& ctx, b
                 if (cp.contains(grid, ctx, r, c)) return true;
         return false;
     };
-    BandWindow before, after;
-    std::vector<float> blue, green, red;
     for (int y = cp.box.row0 - quarter; y < cp.box.row_end(); y += m_parallax.stride)
         for (int x = cp.box.col0 - quarter; x < cp.box.col_end(); x += m_parallax.stride) {
             const int row0 = std::clamp(y - quarter, 0, grid.rows() - n);
             const int col0 = std::clamp(x - quarter, 0, grid.cols() - n);
-            if (!over_patch(row0, col0)) continue;
-            m_images.read(Window{ col0, row0, n, n }, before, after);
-            for (const auto* date : { &before, &after }) {
-                const std::string& direction = date == &before ? m_before : m_after;
-                if (direction.empty()) continue;
-                if (!filled(date->bands[0], date->valid, blue) || !filled(date->bands[1], date->valid, green) ||
-                    !filled(date->bands[2], date->valid, red))
-                    continue;
-                const BandParallax p = band_parallax(blue, green, red, n, m_parallax);
-                if (!p.elevated) continue;
-                in_after = date == &after;
-                char why[220];
-                std::snprintf(why, sizeof why,
-                              "cloud: in the %s image red lies %.2f cell %s of blue and green %.2f (the order the "
-                              "bands were recorded): an elevated object, not the ground",
-                              in_after ? "after" : "before", -p.red_dy, direction.c_str(), -p.green_dy);
-                return why;
-            }
+            if (over_patch(row0, col0)) out.push_back(Window{ col0, row0, n, n });
         }
+    return out;
+}
+
+std::string CloudScreen::elevated(const ImagePair& images, const std::vector<Window>& windows, bool& in_after) const
+{
+    const int n = m_parallax.window;
+    BandWindow before, after;
+    std::vector<float> blue, green, red;
+    auto mean_blue = [](const BandWindow& d) {
+        double sum = 0;
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < d.valid.size(); ++i)
+            if (d.valid[i] && std::isfinite(d.bands[0][i])) {
+                sum += d.bands[0][i];
+                ++k;
+            }
+        return k ? sum / double(k) : 0.0;
+    };
+    for (const Window& w : windows) {
+        images.read(w, before, after);
+        // A cloud is white: the date it is in is the brighter in blue over the window (the other
+        // date, clear there, is not tested; a cloud in both dates still shows in the brighter one).
+        const bool after_brighter = mean_blue(after) > mean_blue(before);
+        const BandWindow& date = after_brighter ? after : before;
+        const std::string& direction = after_brighter ? m_after : m_before;
+        if (direction.empty()) continue;
+        if (!filled(date.bands[0], date.valid, blue) || !filled(date.bands[1], date.valid, green) ||
+            !filled(date.bands[2], date.valid, red))
+            continue;
+        const BandParallax p = band_parallax(blue, green, red, n, m_parallax);
+        if (!p.elevated) continue;
+        in_after = after_brighter;
+        char why[220];
+        std::snprintf(why, sizeof why,
+                      "cloud: in the %s image red lies %.2f cell %s of blue and green %.2f (the order the "
+                      "bands were recorded): an elevated object, not the ground",
+                      in_after ? "after" : "before", -p.red_dy, direction.c_str(), -p.green_dy);
+        return why;
+    }
     return "";
 }
 
@@ -197,6 +223,7 @@ CloudScreen::screen(const std::map<std::int32_t, const PatchStats*>& stats,
 {
     std::map<std::int32_t, std::string> withheld;
     if (!active()) return withheld;
+    std::optional<TimedStage> stage("activity: clouds: outlines of the patches");
     std::vector<Component> components;
     for (const auto& kv : stats) {
         const auto pieces = outlines.find(kv.first);
@@ -213,13 +240,39 @@ CloudScreen::screen(const std::map<std::int32_t, const PatchStats*>& stats,
         c.inside = prepare(ctx, c.outline.get());
         components.push_back(std::move(c));
     }
+    // The windows over each patch (GEOS, on this thread), then the bands compared in them, patches
+    // shared among the threads, each with its own reader of the images.
+    std::vector<std::vector<Window>> windows;
+    stage.emplace("activity: clouds: windows over the patches");
+    for (const Component& c : components)
+        windows.push_back(windows_over(c, ctx));
+    stage.emplace("activity: clouds: bands compared");
+    std::vector<std::string> why(components.size());
+    std::vector<char> in_after(components.size(), 0);
+    struct Reader
+    {
+        std::unique_ptr<ImagePair> own;
+        const ImagePair* images = nullptr;
+    };
+    parallel_for_with_state(
+      components.size(), m_threads,
+      [&](std::size_t t) {
+          Reader r;
+          if (t > 0) r.own = std::make_unique<ImagePair>(m_before_spec, m_after_spec);
+          r.images = t > 0 ? r.own.get() : &m_images;
+          return r;
+      },
+      [&](Reader& r, std::size_t i) {
+          bool after = false;
+          why[i] = elevated(*r.images, windows[i], after);
+          in_after[i] = after;
+      });
+    stage.emplace("activity: clouds: shadows");
     std::vector<std::pair<const Component*, bool>> clouds; // with the date they are in
-    for (const Component& c : components) {
-        bool in_after = false;
-        std::string why = elevated(c, ctx, in_after);
-        if (why.empty()) continue;
-        withheld[c.label] = std::move(why);
-        clouds.emplace_back(&c, in_after);
+    for (std::size_t i = 0; i < components.size(); ++i) {
+        if (why[i].empty()) continue;
+        withheld[components[i].label] = why[i];
+        clouds.emplace_back(&components[i], in_after[i] != 0);
     }
     for (const auto& cloud : clouds)
         find_shadows(*cloud.first, cloud.second, components, withheld, ctx);

@@ -30,9 +30,9 @@ namespace redline {
 class CloudScreen
 {
 public:
-    /// @param before_parallax, after_parallax each date's BandMapping::parallax ("" : not tested)
-    CloudScreen(const ImagePair& images, const OGRSpatialReference& srs, std::string before_parallax,
-                std::string after_parallax);
+    /// @p images is read on the calling thread; each other of @p threads opens its own pair from
+    /// @p before and @p after (whose BandMapping::parallax says which dates can be tested).
+    CloudScreen(const ImagePair& images, const ImageSpec& before, const ImageSpec& after, int threads);
 
     /// True when either date can be tested.
     bool active() const { return !m_before.empty() || !m_after.empty(); }
@@ -47,15 +47,20 @@ public:
 
 private:
     struct Component;
-    /// Whether one date shows the component elevated; the reason, or "".
-    std::string elevated(const Component& c, const GeosContext& ctx, bool& in_after) const;
+    /// The windows to compare over a component.
+    std::vector<Window> windows_over(const Component& c, const GeosContext& ctx) const;
+    /// Whether a window shows the component elevated, in the date it is brighter in; the reason, or "".
+    std::string elevated(const ImagePair& images, const std::vector<Window>& windows, bool& in_after) const;
     /// Withholds the patches that are @p cloud's shadow (cloud_shadow.h).
     void find_shadows(const Component& cloud, bool in_after, std::vector<Component>& others,
                       std::map<std::int32_t, std::string>& withheld, const GeosContext& ctx) const;
 
     const ImagePair& m_images;
     const OGRSpatialReference& m_srs;
+    const ImageSpec& m_before_spec;
+    const ImageSpec& m_after_spec;
     std::string m_before, m_after;
+    int m_threads = 1;
     ParallaxRule m_parallax;
     ShadowRule m_shadow;
 };
