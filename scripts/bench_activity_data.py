@@ -371,7 +371,11 @@ def cmd_ndvi(a):
 
 def cmd_copies(a):
     """Patches of the mosaic per copy (the -RrrCcc tag of their red-line id) against the patches
-    of the single scene: count, and area matched patch by patch."""
+    of the single scene (count, and area matched patch by patch, within --area-tol/--cell-tol), and
+    against the first copy (count, and area within --copy-area-tol: the copies share one
+    calibration, so they differ only by where they lie on the ellipsoid). The scene's tolerance is
+    wider because its calibration is its own: the normalisation, the strata's noise and the
+    threshold are fitted on each image's samples, which moves the cells at a patch's margin."""
     with open(os.path.join(a.data, "meta.json")) as f:
         meta = json.load(f)
     with open(a.scene_json, encoding="utf-8") as f:
@@ -390,8 +394,8 @@ def cmd_copies(a):
         else:
             untagged += 1
     tags = [copy_tag(r, c) for r in range(meta["rows"]) for c in range(meta["cols"])]
-    diffs = []
-    worst_area = worst_cells = 0.0
+    diffs, copy_diffs = [], []
+    worst_area = worst_cells = worst_copy = 0.0
     cell = meta["pixel_m"] ** 2
     for t in tags:
         ps = per_copy.get(t, [])
@@ -412,11 +416,30 @@ def cmd_copies(a):
                     problems.append("%s: patch of %.0f m² (scene: %.0f m²)" % (rid, y, x))
         if problems:
             diffs.append({"copy": t, "patches": len(ps), "problems": problems})
+        # against the first copy
+        first = {}
+        for p in per_copy.get(tags[0], []):
+            first.setdefault(p["redline_id"][:-7], []).append(p)
+        mismatch = []
+        for rid in sorted(set(first) | set(mine)):
+            fa = sorted(float(p["area_m2"]) for p in first.get(rid, []))
+            ma = sorted(float(p["area_m2"]) for p in mine.get(rid, []))
+            if len(fa) != len(ma):
+                mismatch.append("%s: %d patches (first copy: %d)" % (rid, len(ma), len(fa)))
+                continue
+            for x, y in zip(fa, ma):
+                worst_copy = max(worst_copy, abs(x - y) / max(x, 1.0))
+                if abs(x - y) > a.copy_area_tol * x:
+                    mismatch.append("%s: patch of %.0f m² (first copy: %.0f m²)" % (rid, y, x))
+        if mismatch:
+            copy_diffs.append({"copy": t, "patches": len(ps), "problems": mismatch})
     counts = [len(per_copy.get(t, [])) for t in tags]
     res = {"copies": len(tags), "scene_patches": len(ref), "mosaic_patches": len(mos),
            "expected_patches": len(ref) * len(tags), "per_copy_min": min(counts), "per_copy_max": max(counts),
            "untagged": untagged, "copies_differing": diffs, "worst_area_rel_diff": worst_area,
-           "worst_area_diff_cells": worst_cells, "area_tol": a.area_tol, "cell_tol": a.cell_tol}
+           "worst_area_diff_cells": worst_cells, "area_tol": a.area_tol, "cell_tol": a.cell_tol,
+           "copies_differing_from_the_first": copy_diffs, "worst_copy_area_rel_diff": worst_copy,
+           "copy_area_tol": a.copy_area_tol}
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1, ensure_ascii=False)
 
@@ -506,7 +529,13 @@ def cmd_report(a):
             print("    %s: %d patches; %s" % (d["copy"], d["patches"], "; ".join(d["problems"][:4])))
         if len(cp["copies_differing"]) > 8:
             print("    ... %d more copies" % (len(cp["copies_differing"]) - 8))
-        if cp["copies_differing"] or cp["untagged"]:
+        if "copies_differing_from_the_first" in cp:
+            print("  copies against the first copy: %d differing; largest patch-area difference %.3f %% (tolerance %g %%)" % (
+                len(cp["copies_differing_from_the_first"]), 100 * cp["worst_copy_area_rel_diff"],
+                100 * cp["copy_area_tol"]))
+            for d in cp["copies_differing_from_the_first"][:8]:
+                print("    %s: %d patches; %s" % (d["copy"], d["patches"], "; ".join(d["problems"][:4])))
+        if cp["copies_differing"] or cp["untagged"] or cp.get("copies_differing_from_the_first"):
             status = 3
     if t0 and t1:
         a0 = sorted(round(float(p["area_m2"]), 2) for p in t0.get("patches", []))
@@ -622,8 +651,12 @@ def main():
     c.add_argument("scene_json")
     c.add_argument("mosaic_json")
     c.add_argument("out")
-    c.add_argument("--area-tol", type=float, default=0.01, help="relative area tolerance (default 0.01)")
-    c.add_argument("--cell-tol", type=float, default=3, help="absolute area tolerance in cells (default 3)")
+    c.add_argument("--area-tol", type=float, default=0.1,
+                   help="relative area tolerance against the single scene (default 0.1)")
+    c.add_argument("--cell-tol", type=float, default=10,
+                   help="absolute area tolerance against the single scene, in cells (default 10)")
+    c.add_argument("--copy-area-tol", type=float, default=0.005,
+                   help="relative area tolerance between copies (default 0.005: the ellipsoid alone)")
     p = sp.add_parser("report")
     p.add_argument("results")
     p.add_argument("data")
