@@ -346,6 +346,39 @@ std::string patch_id(const std::string& redline_id, const Point& at, std::map<st
     return id;
 }
 
+/// The parts of @p patch in each polygon of @p polygons (with their @p boxes), as (polygon, part);
+/// where polygons overlap, the first one takes the cells. @p inside_area: their ellipsoidal area.
+std::vector<std::pair<std::size_t, GeomPtr>> split_by_polygon(const GeosContext& ctx,
+                                                              const AreaMeter& meter,
+                                                              const GEOSGeometry* patch,
+                                                              const std::vector<const GEOSGeometry*>& polygons,
+                                                              const std::vector<Box>& boxes,
+                                                              double& inside_area)
+{
+    std::vector<std::pair<std::size_t, GeomPtr>> pieces;
+    const Box pb = bounds(ctx, patch);
+    GeomPtr remaining = clone(ctx, patch);
+    for (std::size_t i = 0; i < polygons.size() && !GEOSisEmpty_r(ctx.handle(), remaining.get()); ++i) {
+        if (!pb.intersects(boxes[i])) continue;
+        GeomPtr piece = intersection(ctx, remaining.get(), polygons[i]);
+        if (GEOSisEmpty_r(ctx.handle(), piece.get())) continue;
+        remaining = difference(ctx, remaining.get(), polygons[i]);
+        inside_area += meter.geodesic(ctx, piece.get());
+        pieces.emplace_back(i, std::move(piece));
+    }
+    return pieces;
+}
+
+/// The zone that holds @p at, or null.
+const PolygonFeature* zone_at(const GeosContext& ctx, const PolygonLayer& zones,
+                              const std::vector<PreparedPtr>& prepared, const Point& at)
+{
+    GeomPtr pt = take(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), at.x, at.y), "point");
+    for (std::size_t z = 0; z < zones.features.size(); ++z)
+        if (GEOSPreparedContains_r(ctx.handle(), prepared[z].get(), pt.get()) == 1) return &zones.features[z];
+    return nullptr;
+}
+
 /// Patches and their area per red-line polygon.
 std::vector<RedlineSummary> redline_summaries(const PolygonLayer& redline, const std::vector<ActivityPatch>& patches,
                                               const AreaMeter& meter, const GeosContext& ctx)
@@ -847,9 +880,9 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
       kept.empty() ? 0.0 : kept.begin()->second->area() / double(kept.begin()->second->pixels);
     std::map<std::string, int> id_uses;
     // Weather is not activity: clouds and their shadows, where the sensor lets them be told.
-    const std::map<std::int32_t, std::string> withheld =
-      CloudScreen(*st.images, st.before, st.after, st.threads)
-        .screen(kept, components.polygons, st.footprint.col0, ctx);
+    std::map<std::int32_t, std::string> withheld;
+    if (!st.before.bands.parallax.empty() || !st.after.bands.parallax.empty())
+        withheld = CloudScreen(st.before, st.after, st.threads).screen(kept, components.polygons, st.footprint.col0, ctx);
     for (const auto& kv : kept) {
         const PatchStats& s = *kv.second;
         const auto pieces_it = components.polygons.find(kv.first);
@@ -863,20 +896,8 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
         GeomPtr patch(merged->exportToGEOS(ctx.handle()), GeomDeleter{ ctx.handle() });
         if (!patch) continue;
         patch = polygonal_part(ctx, patch.get());
-        const Box pb = bounds(ctx, patch.get());
-        // Split by red-line polygon; where red-line polygons overlap, the first one takes the cells.
-        std::vector<std::pair<std::size_t, GeomPtr>> pieces;
         double inside_area = 0;
-        GeomPtr remaining = clone(ctx, patch.get());
-        for (std::size_t i = 0; i < redline_geoms.size() && !GEOSisEmpty_r(ctx.handle(), remaining.get());
-             ++i) {
-            if (!pb.intersects(redline_boxes[i])) continue;
-            GeomPtr piece = intersection(ctx, remaining.get(), redline_geoms[i]);
-            if (GEOSisEmpty_r(ctx.handle(), piece.get())) continue;
-            remaining = difference(ctx, remaining.get(), redline_geoms[i]);
-            inside_area += meter.geodesic(ctx, piece.get());
-            pieces.emplace_back(i, std::move(piece));
-        }
+        auto pieces = split_by_polygon(ctx, meter, patch.get(), redline_geoms, redline_boxes, inside_area);
         if (inside_area < options.min_area_m2 || pieces.empty()) continue;
         for (auto& piece : pieces) {
             const double area = meter.geodesic(ctx, piece.second.get());
@@ -890,13 +911,10 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
             p.lon = at.x;
             p.lat = at.y;
             if (st.zones) {
-                GeomPtr pt = take(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), at.x, at.y), "point");
-                for (std::size_t z = 0; z < st.zones->features.size(); ++z)
-                    if (GEOSPreparedContains_r(ctx.handle(), zone_prepared[z].get(), pt.get()) == 1) {
-                        p.zone_id = st.zones->features[z].id;
-                        p.zone_name = st.zones->features[z].name;
-                        break;
-                    }
+                if (const PolygonFeature* zone = zone_at(ctx, *st.zones, zone_prepared, at)) {
+                    p.zone_id = zone->id;
+                    p.zone_name = zone->name;
+                }
             }
             describe_component(s, st.confidence, p);
             p.patch_id = patch_id(rl.id, at, id_uses);

@@ -68,9 +68,10 @@ struct CloudScreen::Component
     }
 };
 
-CloudScreen::CloudScreen(const ImagePair& images, const ImageSpec& before, const ImageSpec& after, int threads)
-  : m_images(images)
-  , m_srs(images.srs())
+CloudScreen::CloudScreen(const ImageSpec& before, const ImageSpec& after, int threads)
+  : m_reader(std::make_unique<ImagePair>(before, after))
+  , m_images(*m_reader)
+  , m_srs(m_images.srs())
   , m_before_spec(before)
   , m_after_spec(after)
   , m_before(before.bands.parallax)
@@ -259,7 +260,7 @@ CloudScreen::screen(const std::map<std::int32_t, const PatchStats*>& stats,
       [&](std::size_t t) {
           Reader r;
           if (t > 0) r.own = std::make_unique<ImagePair>(m_before_spec, m_after_spec);
-          r.images = t > 0 ? r.own.get() : &m_images;
+          r.images = t > 0 ? r.own.get() : &m_images; // every reader from the same specs: the same values
           return r;
       },
       [&](Reader& r, std::size_t i) {

@@ -30,9 +30,10 @@ namespace redline {
 class CloudScreen
 {
 public:
-    /// @p images is read on the calling thread; each other of @p threads opens its own pair from
-    /// @p before and @p after (whose BandMapping::parallax says which dates can be tested).
-    CloudScreen(const ImagePair& images, const ImageSpec& before, const ImageSpec& after, int threads);
+    /// Reads the images as @p before and @p after say (the after date with its misregistration
+    /// correction, whose BandMapping::parallax says which dates can be tested), one reader on
+    /// each of @p threads.
+    CloudScreen(const ImageSpec& before, const ImageSpec& after, int threads);
 
     /// True when either date can be tested.
     bool active() const { return !m_before.empty() || !m_after.empty(); }
@@ -55,6 +56,7 @@ private:
     void find_shadows(const Component& cloud, bool in_after, std::vector<Component>& others,
                       std::map<std::int32_t, std::string>& withheld, const GeosContext& ctx) const;
 
+    std::unique_ptr<ImagePair> m_reader; ///< the calling thread's
     const ImagePair& m_images;
     const OGRSpatialReference& m_srs;
     const ImageSpec& m_before_spec;

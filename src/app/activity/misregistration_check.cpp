@@ -158,36 +158,14 @@ std::optional<CellShift> correction_of(const MisregistrationCheck& check)
     return check.correction;
 }
 
-MisregistrationCheck check_misregistration(const ImageSpec& before, const ImageSpec& after_spec,
-                                           const CoverageRasterizer& redline, const Window& footprint,
-                                           MisregistrationCheck check)
-{
-    const auto start = std::chrono::steady_clock::now();
-    // The images as georeferenced, nir only: a warped after image then warps one band, not six.
-    auto nir_only = [](ImageSpec s) {
-        s.bands.blue = s.bands.green = s.bands.red = s.bands.nir;
-        s.bands.swir1.reset();
-        s.bands.swir2.reset();
-        s.shift.reset();
-        return s;
-    };
-    const ImageSpec after = nir_only(after_spec);
-    ImagePair images(nir_only(before), after);
-    const auto metres = metres_per_cell(images.grid(), images.srs(), footprint);
-    check.metres_x = metres.first;
-    check.metres_y = metres.second;
-    const std::string pair = after.option + " " + after.path + " and " + before.option + " " + before.path;
-    if (check.mode == "none") {
-        check.verdict = "not checked (--after-shift none)";
-        return check;
-    }
-    if (check.mode == "given") {
-        check.verdict = "corrected as given by --after-shift: " + described(check.correction, check.metres_x, check.metres_y);
-        return check;
-    }
+namespace {
 
-    // Windows inside the red line where it is large enough for five; else around it (the
-    // misregistration is the images', not the red line's, and a 64-cell window correlates weakly).
+/// The shifts measured in up to nine windows spread over the red line (inside it where it is
+/// large enough for five; else around it: the misregistration is the images', not the red
+/// line's, and a 64-cell window correlates weakly). Sets the check's window size and where.
+std::vector<PhaseCorrelation> measure_shifts(const ImagePair& images, const CoverageRasterizer& redline,
+                                             const Window& footprint, MisregistrationCheck& check)
+{
     std::vector<Window> windows;
     const struct
     {
@@ -226,6 +204,40 @@ MisregistrationCheck check_misregistration(const ImageSpec& before, const ImageS
             found.push_back(phase_correlate(vb, va, check.window_size));
         }
     }
+    return found;
+}
+
+} // namespace
+
+MisregistrationCheck check_misregistration(const ImageSpec& before, const ImageSpec& after_spec,
+                                           const CoverageRasterizer& redline, const Window& footprint,
+                                           MisregistrationCheck check)
+{
+    const auto start = std::chrono::steady_clock::now();
+    // The images as georeferenced, nir only: a warped after image then warps one band, not six.
+    auto nir_only = [](ImageSpec s) {
+        s.bands.blue = s.bands.green = s.bands.red = s.bands.nir;
+        s.bands.swir1.reset();
+        s.bands.swir2.reset();
+        s.shift.reset();
+        return s;
+    };
+    const ImageSpec after = nir_only(after_spec);
+    ImagePair images(nir_only(before), after);
+    const auto metres = metres_per_cell(images.grid(), images.srs(), footprint);
+    check.metres_x = metres.first;
+    check.metres_y = metres.second;
+    const std::string pair = after.option + " " + after.path + " and " + before.option + " " + before.path;
+    if (check.mode == "none") {
+        check.verdict = "not checked (--after-shift none)";
+        return check;
+    }
+    if (check.mode == "given") {
+        check.verdict = "corrected as given by --after-shift: " + described(check.correction, check.metres_x, check.metres_y);
+        return check;
+    }
+
+    const std::vector<PhaseCorrelation> found = measure_shifts(images, redline, footprint, check);
     check.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (found.empty()) {
         check.verdict = "not measured: no 64 × 64-cell window in or around the red line is valid in both dates for "
