@@ -359,6 +359,23 @@ class CloudByParallax(unittest.TestCase):
             ids = lambda run: sorted((a["patch_id"], a["withheld"]) for a, _ in self._layer(run, layer))
             self.assertEqual(ids(one), ids(self.res), layer)
 
+    def test_a_sharded_run_withholds_the_same(self):
+        # plan/run/merge: the merge screens the joined components with the plan's calibration.
+        plan = os.path.join(workdir(), "plan_cloud")
+        out = os.path.join(workdir(), "out_cloud_sharded")
+        os.makedirs(out, exist_ok=True)
+        args = ["plan", "--plan", plan, "--shards", "8", "activity", "--before", "before.tif", "--after", "after.tif",
+                "--redline", "redline.gpkg", "--zones", "townships.gpkg", "--no-chips", "--sensor", "sentinel2_l2a",
+                "--before-mask", "before_scl.tif", "--out", os.path.join(out, "patches.gpkg"), "-q"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "OMPI_", "PMI_"))}
+        for cmd in (args, ["run", "--plan", plan, "--all", "-q"], ["merge", "--plan", plan, "-q"]):
+            p = subprocess.run([REDLINE] + cmd, cwd=self.scene, capture_output=True, text=True, env=env, timeout=600)
+            self.assertEqual(p.returncode, 0, "%s: %s" % (cmd[0], p.stderr))
+        sharded = type("Sharded", (), {"gpkg": os.path.join(out, "patches.gpkg")})
+        for layer in ("activity_patches", "activity_candidates"):
+            ids = lambda run: sorted((a["patch_id"], a["withheld"]) for a, _ in self._layer(run, layer))
+            self.assertEqual(ids(sharded), ids(self.res), layer)
+
     def test_an_unknown_sensor_is_not_screened(self):
         meta = scene_meta(self.scene)
         bands = "blue=2,green=3,red=4,nir=8,swir1=11,swir2=12"
