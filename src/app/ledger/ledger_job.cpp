@@ -1,6 +1,7 @@
 #include "ledger/ledger_job.h"
 
 #include "atomic_file.h"
+#include "campaign_patches.h"
 #include "error.h"
 #include "ledger_store.h"
 #include "polygon_ops.h"
@@ -8,6 +9,7 @@
 #include "report_json.h"
 #include "text.h"
 #include "utc_timestamp.h"
+#include "verification_rows.h"
 
 #include <algorithm>
 #include <ctime>
