@@ -5,6 +5,7 @@
 #include "report_csv.h"
 #include "report_json.h"
 #include "text.h"
+#include "xml_escape.h"
 
 #include <cpl_json.h>
 
@@ -37,26 +38,7 @@ std::optional<double> read_optional(const CPLJSONObject& o, const char* key)
 
 std::string html(const std::string& s)
 {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return xml_escape(s, XmlPlace::html);
 }
 
 std::string pct(const std::optional<double>& v)

@@ -33,6 +33,15 @@ void step(const ProgressFn& progress, double fraction, const std::string& stage)
         throw Cancelled();
 }
 
+/// Commits the merge or import: the last moment an interruption can still undo everything.
+void commit(LedgerStore& store, const ProgressFn& progress, const std::string& stage)
+{
+    step(progress, 0.96, stage);
+    store.commit();
+    if (progress)
+        progress(1.0, "done");
+}
+
 void check_merge_options(const LedgerMergeOptions& o)
 {
     if (o.ledger.empty())
@@ -345,12 +354,7 @@ LedgerMergeResult run_ledger_merge(const LedgerMergeOptions& o, const GeosContex
         if (p.classification == change_name(PatchChange::vanished))
             ++result.ledger_vanished;
     store.add_campaign(campaign_record(o, input, result));
-
-    // The last moment an interruption can still undo everything.
-    step(progress, 0.96, "committing the merge");
-    store.commit();
-    if (progress)
-        progress(1.0, "done");
+    commit(store, progress, "committing the merge");
     return result;
 }
 
@@ -575,10 +579,7 @@ LedgerImportResult run_ledger_import(const LedgerImportOptions& o, const Progres
         if (++done % 32 == 0)
             step(progress, 0.6 + 0.35 * double(done) / double(updates.size()), "writing the verification");
     }
-    step(progress, 0.96, "committing the import");
-    store.commit();
-    if (progress)
-        progress(1.0, "done");
+    commit(store, progress, "committing the import");
     return result;
 }
 
