@@ -126,11 +126,11 @@ struct PlannedCommand
 
 PlannedCommand planned_command(const std::string& name)
 {
-    if (name == "coverage")
-        return { coverage_option_descriptions(),
-                 { "boundary", "zones", "redline", "protected", "landcover", "landuse", "shrub-mask", "out", "json",
-                   "csv" },
-                 true };
+    if (name == "coverage") {
+        std::vector<std::string> paths = coverage_input_options();
+        paths.insert(paths.end(), { "out", "json", "csv" });
+        return { coverage_option_descriptions(), paths, true };
+    }
     if (name == "activity")
         return { activity_option_descriptions(),
                  { "before", "after", "before-mask", "after-mask", "redline", "zones", "out", "csv", "json" },
@@ -242,11 +242,8 @@ void add_input(std::vector<std::pair<std::string, std::string>>& out, const std:
 
 void add_inputs(std::vector<std::pair<std::string, std::string>>& out, const CoverageOptions& o)
 {
-    add_input(out, "--boundary", o.boundary.path);
-    for (const auto* spec : { &o.zones, &o.redline, &o.protected_areas, &o.landuse, &o.shrub_mask })
-        if (*spec)
-            add_input(out, (*spec)->option, (*spec)->path);
-    add_input(out, "--landcover", o.landcover);
+    for (auto& in : coverage_input_paths(o))
+        out.push_back(std::move(in));
 }
 
 void add_inputs(std::vector<std::pair<std::string, std::string>>& out, const ActivityOptions& o)

@@ -5,6 +5,7 @@ namespace redline {
 std::string xml_escape(const std::string& s, XmlPlace place)
 {
     const bool attribute = place == XmlPlace::attribute;
+    const bool html = place == XmlPlace::html;
     std::string out;
     out.reserve(s.size());
     for (const char c : s) {
@@ -19,7 +20,7 @@ std::string xml_escape(const std::string& s, XmlPlace place)
             out += "&gt;";
             break;
         case '"':
-            out += attribute ? "&quot;" : "\"";
+            out += attribute || html ? "&quot;" : "\"";
             break;
         // A raw line break or tab in an attribute would be normalised to a space by the
         // parser (XML 1.0, 3.3.3); as a character reference it survives.
@@ -27,14 +28,14 @@ std::string xml_escape(const std::string& s, XmlPlace place)
             out += attribute ? "&#xa;" : "\n";
             break;
         case '\r':
-            out += "&#xd;";
+            out += html ? "\r" : "&#xd;";
             break;
         case '\t':
             out += attribute ? "&#x9;" : "\t";
             break;
         default:
             // Other control characters cannot appear in XML 1.0 at all.
-            if (static_cast<unsigned char>(c) >= 0x20)
+            if (html || static_cast<unsigned char>(c) >= 0x20)
                 out += c;
         }
     }

@@ -1,20 +1,17 @@
 #include "ledger_store.h"
 
-#include "area_meter.h"
 #include "error.h"
 #include "gdal_error.h"
 #include "geodesic_densify.h"
+#include "ogr_fields.h"
 #include "text.h"
 
 #include <cpl_string.h>
-#include <ogr_api.h>
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
-#include <map>
 
 namespace redline {
 
@@ -78,12 +75,6 @@ const std::vector<FieldSpec>& campaign_fields()
 const char* const count_fields[6] = { "count_new",       "count_expanded", "count_reduced",
                                       "count_unchanged", "count_vanished", "count_reappeared" };
 
-bool file_exists(const std::string& path)
-{
-    VSIStatBufL st;
-    return VSIStatL(path.c_str(), &st) == 0;
-}
-
 /// "PG:dbname=x", "MSSQL:..." and the like: a driver prefix, not a file path.
 bool looks_like_connection(const std::string& target)
 {
@@ -114,14 +105,6 @@ std::string mask_password(const std::string& target)
 }
 
 
-std::vector<std::string> layer_names(GDALDataset& ds)
-{
-    std::vector<std::string> names;
-    for (int i = 0; i < ds.GetLayerCount(); ++i)
-        names.push_back(ds.GetLayer(i)->GetName());
-    return names;
-}
-
 bool option_supported(GDALDriver* driver, const char* list_item, const char* option)
 {
     const char* list = driver ? driver->GetMetadataItem(list_item) : nullptr;
@@ -130,41 +113,6 @@ bool option_supported(GDALDriver* driver, const char* list_item, const char* opt
     const std::string text(list);
     return text.find(std::string("name='") + option + "'") != std::string::npos ||
            text.find(std::string("name=\"") + option + "\"") != std::string::npos;
-}
-
-/// Text of a field, whatever its type: "" when null; dates as YYYY-MM-DD (GDAL writes them with
-/// slashes), reals without trailing noise.
-std::string field_text(const OGRFeature& f, int index)
-{
-    if (index < 0 || !f.IsFieldSetAndNotNull(index))
-        return "";
-    const OGRFieldType type = f.GetFieldDefnRef(index)->GetType();
-    if (type == OFTDate || type == OFTDateTime) {
-        int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
-        float ss = 0;
-        f.GetFieldAsDateTime(index, &y, &m, &d, &hh, &mm, &ss, &tz);
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-        return buf;
-    }
-    if (type == OFTReal) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.10g", f.GetFieldAsDouble(index));
-        return buf;
-    }
-    return trim(f.GetFieldAsString(index));
-}
-
-double field_real(const OGRFeature& f, int index)
-{
-    return index >= 0 && f.IsFieldSetAndNotNull(index) ? f.GetFieldAsDouble(index) : 0.0;
-}
-
-std::optional<double> field_optional_real(const OGRFeature& f, int index)
-{
-    if (index < 0 || !f.IsFieldSetAndNotNull(index))
-        return std::nullopt;
-    return f.GetFieldAsDouble(index);
 }
 
 /// Empty text is written as NULL, the way QGIS stores a cleared cell, so that GeoPackage and
@@ -237,25 +185,6 @@ public:
 private:
     OGRLayer* m_layer;
 };
-
-/// Calls @p fn for each feature of @p l. GDAL ends the iteration early, with an error, on a
-/// truncated file or a lost connection: that is an InputError, not a short read.
-template<typename Fn>
-void for_each_feature(OGRLayer* l, const std::string& where, Fn fn)
-{
-    l->ResetReading();
-    for (;;) {
-        CPLErrorReset();
-        OGRFeatureUniquePtr f(l->GetNextFeature());
-        if (!f) {
-            if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-                throw InputError(where + ": cannot read it whole (GDAL: " + CPLGetLastErrorMsg() +
-                                 "); the file may be truncated or damaged");
-            return;
-        }
-        fn(f);
-    }
-}
 
 } // namespace
 
@@ -784,211 +713,6 @@ void LedgerStore::export_patches(const std::string& path, const std::string& opt
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
         throw OutputError(option + " " + path + ": cannot finish the GeoPackage" + gdal_says(capture));
     out.commit();
-}
-
-// ---- Inputs -------------------------------------------------------------------------------------
-
-namespace {
-
-/// Opens @p path read-only and picks a layer: @p layer when given, else the first of
-/// @p preferred present, else the only one.
-OGRLayer* open_layer(GDALDatasetUniquePtr& ds, const std::string& path, const std::string& layer,
-                     const std::vector<std::string>& preferred, const std::string& option)
-{
-    CplErrorCapture capture;
-    ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr,
-                               nullptr, nullptr));
-    if (!ds)
-        throw InputError(option + " " + path + ": " +
-                         (file_exists(path) ? "GDAL cannot read it as a vector layer" : "no such file") +
-                         gdal_says(capture));
-    const std::vector<std::string> names = layer_names(*ds);
-    if (!layer.empty()) {
-        OGRLayer* l = ds->GetLayerByName(layer.c_str());
-        if (!l)
-            throw InputError(option + " " + path + ": no layer named '" + layer + "'; its layers are: " +
-                             list_names(names));
-        return l;
-    }
-    for (const std::string& p : preferred)
-        if (std::find(names.begin(), names.end(), p) != names.end())
-            return ds->GetLayerByName(p.c_str());
-    if (names.size() == 1)
-        return ds->GetLayer(0);
-    if (names.empty())
-        throw InputError(option + " " + path + ": the source holds no layer");
-    throw InputError(option + " " + path + ": the source holds " + std::to_string(names.size()) + " layers (" +
-                     list_names(names) + "); pick one with " + option + "-layer NAME");
-}
-
-std::string field_list(OGRLayer* l)
-{
-    std::vector<std::string> names;
-    for (int i = 0; i < l->GetLayerDefn()->GetFieldCount(); ++i)
-        names.push_back(l->GetLayerDefn()->GetFieldDefn(i)->GetNameRef());
-    return list_names(names);
-}
-
-bool polygonal(const OGRGeometry& g)
-{
-    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
-    return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface;
-}
-
-/// Ellipsoidal area of a geometry in @p srs: on the datum's own longitude/latitude, edges
-/// densified along the geodesic, measured as `redline activity` measures its patches.
-double measure_area(const OGRGeometry& geometry, const OGRSpatialReference& srs, const std::string& where)
-{
-    SrsPtr geographic = geographic_of(srs);
-    const Ellipsoid ellipsoid = ellipsoid_of(srs);
-    std::unique_ptr<OGRGeometry> g(geometry.clone());
-    const Reprojection to_lonlat(srs, *geographic, densify_step_for(srs), where);
-    if (!to_lonlat.apply(*g))
-        throw InputError(where + ": cannot transform it to longitude/latitude to measure its area");
-    densify_geodesic(*g, ellipsoid);
-    const GeosContext ctx;
-    GEOSGeometry* geos = g->exportToGEOS(ctx.handle());
-    if (!geos)
-        throw InputError(where + ": cannot convert its geometry to measure its area");
-    const GeomPtr owned(geos, GeomDeleter{ ctx.handle() });
-    return AreaMeter(ellipsoid).geodesic(ctx, owned.get());
-}
-
-} // namespace
-
-CampaignInput read_campaign_patches(const std::string& path, const std::string& layer, const std::string& option)
-{
-    gdal_init();
-    CplErrorCapture capture;
-    CampaignInput in;
-    in.path = path;
-    GDALDatasetUniquePtr ds;
-    OGRLayer* l = open_layer(ds, path, layer, { "activity_patches" }, option);
-    in.layer_name = l->GetName();
-    in.label = option + " " + path + ", layer " + in.layer_name;
-    const OGRSpatialReference* srs = l->GetSpatialRef();
-    if (!srs)
-        throw InputError(in.label + ": the layer has no CRS; assign the one it was written in (ogr2ogr -a_srs)");
-    in.srs = clone_srs(*srs);
-    OGRFeatureDefn* d = l->GetLayerDefn();
-    auto ix = [d](const char* name) { return d->GetFieldIndex(name); };
-    const int i_pid = ix("patch_id");
-    if (i_pid < 0)
-        throw InputError(in.label + ": no field 'patch_id'; give the activity_patches layer written by redline "
-                         "activity (its fields are: " + field_list(l) + ")");
-    const int i_rid = ix("redline_id"), i_rname = ix("redline_name"), i_zid = ix("zone_id"),
-              i_zname = ix("zone_name"), i_area = ix("area_m2"), i_type = ix("change_type"), i_lon = ix("lon"),
-              i_lat = ix("lat"), i_score = ix("score"), i_conf = ix("confidence");
-    SrsPtr geographic = geographic_of(*in.srs);
-    const Reprojection to_lonlat(*in.srs, *geographic, 0.0, in.label);
-    std::map<std::string, std::int64_t> seen;
-    std::size_t measured = 0;
-    for_each_feature(l, in.label, [&](OGRFeatureUniquePtr& f) {
-        CampaignPatch p;
-        p.fid = f->GetFID();
-        p.patch_id = field_text(*f, i_pid);
-        const std::string where = in.label + ", feature FID " + std::to_string(p.fid) +
-                                  (p.patch_id.empty() ? "" : " (patch_id " + p.patch_id + ")");
-        if (p.patch_id.empty())
-            throw InputError(where + ": has no patch_id; every patch needs its id (fill it in or delete the feature)");
-        const auto [it, fresh] = seen.emplace(p.patch_id, p.fid);
-        if (!fresh)
-            throw InputError(where + ": patch_id " + p.patch_id + " is also the id of feature FID " +
-                             std::to_string(it->second) + "; patch ids must be unique within a campaign");
-        const OGRGeometry* g = f->GetGeometryRef();
-        if (!g || g->IsEmpty())
-            throw InputError(where + ": has no geometry; every patch needs its outline");
-        if (!polygonal(*g))
-            throw InputError(where + ": is a " + std::string(OGRGeometryTypeToName(g->getGeometryType())) +
-                             ", not a polygon");
-        p.geometry.reset(g->hasCurveGeometry() ? g->getLinearGeometry() : g->clone());
-        p.geometry->flattenTo2D();
-        OGREnvelope env;
-        p.geometry->getEnvelope(&env);
-        if (!std::isfinite(env.MinX) || !std::isfinite(env.MaxX) || !std::isfinite(env.MinY) || !std::isfinite(env.MaxY))
-            throw InputError(where + ": has NaN or infinite coordinates; fix or delete the feature");
-        p.redline_id = field_text(*f, i_rid);
-        p.redline_name = field_text(*f, i_rname);
-        p.zone_id = field_text(*f, i_zid);
-        p.zone_name = field_text(*f, i_zname);
-        p.change_type = field_text(*f, i_type);
-        p.score = field_optional_real(*f, i_score);
-        p.confidence = field_optional_real(*f, i_conf);
-        const std::optional<double> area = field_optional_real(*f, i_area);
-        if (area && std::isfinite(*area) && *area > 0) {
-            p.area_m2 = *area;
-        } else {
-            p.area_m2 = measure_area(*p.geometry, *in.srs, where);
-            ++measured;
-        }
-        const std::optional<double> lon = field_optional_real(*f, i_lon), lat = field_optional_real(*f, i_lat);
-        if (lon && lat) {
-            p.lon = *lon;
-            p.lat = *lat;
-        } else {
-            OGRGeometryH inside = OGR_G_PointOnSurface(OGRGeometry::ToHandle(p.geometry.get()));
-            if (inside) {
-                std::unique_ptr<OGRGeometry> point(OGRGeometry::FromHandle(inside));
-                if (to_lonlat.apply(*point) && wkbFlatten(point->getGeometryType()) == wkbPoint) {
-                    p.lon = point->toPoint()->getX();
-                    p.lat = point->toPoint()->getY();
-                }
-            }
-        }
-        in.patches.push_back(std::move(p));
-    });
-    if (measured)
-        in.warnings.push_back(in.label + ": " + std::to_string(measured) +
-                              " patch(es) have no area_m2; measured their outlines on the ellipsoid");
-    if (in.patches.empty())
-        in.warnings.push_back(in.label + ": holds no patch; every patch of the ledger still present is classified "
-                                         "vanished");
-    return in;
-}
-
-VerificationInput read_verification_rows(const std::string& path, const std::string& layer, const std::string& option)
-{
-    gdal_init();
-    CplErrorCapture capture;
-    VerificationInput in;
-    GDALDatasetUniquePtr ds;
-    OGRLayer* l = open_layer(ds, path, layer, { ledger_patches_layer, "activity_patches" }, option);
-    in.label = option + " " + path + (ds->GetLayerCount() > 1 ? ", layer " + std::string(l->GetName()) : "");
-    OGRFeatureDefn* d = l->GetLayerDefn();
-    auto ix = [d](const char* name) { return d->GetFieldIndex(name); };
-    const int i_lid = ix("ledger_id"), i_pid = ix("patch_id");
-    in.has_ledger_id = i_lid >= 0;
-    in.has_patch_id = i_pid >= 0;
-    if (!in.has_ledger_id && !in.has_patch_id)
-        throw InputError(in.label + ": has neither a ledger_id nor a patch_id column to say which patch a row is "
-                         "about (its columns are: " + field_list(l) + ")");
-    const char* names[] = { "status", "verdict", "reason_code", "verified_by", "verified_on", "activity_class" };
-    int index[6];
-    for (int i = 0; i < 6; ++i) {
-        index[i] = ix(names[i]);
-        if (index[i] >= 0)
-            in.columns.push_back(names[i]);
-    }
-    if (in.columns.empty())
-        throw InputError(in.label + ": has none of the verification columns (status, verdict, reason_code, "
-                         "verified_by, verified_on, activity_class); its columns are: " + field_list(l));
-    const bool csv = EQUAL(ds->GetDriver()->GetDescription(), "CSV");
-    std::size_t row = 0;
-    for_each_feature(l, in.label, [&](OGRFeatureUniquePtr& f) {
-        ++row;
-        VerificationRow r;
-        // A spreadsheet user counts lines, the header being line 1.
-        r.where = csv ? "row " + std::to_string(row) + " (line " + std::to_string(row + 1) + ")"
-                      : "feature FID " + std::to_string(f->GetFID());
-        r.ledger_id = field_text(*f, i_lid);
-        r.patch_id = field_text(*f, i_pid);
-        std::string* targets[] = { &r.values.status,      &r.values.verdict,     &r.values.reason_code,
-                                   &r.values.verified_by, &r.values.verified_on, &r.values.activity_class };
-        for (int i = 0; i < 6; ++i)
-            *targets[i] = field_text(*f, index[i]);
-        in.rows.push_back(std::move(r));
-    });
-    return in;
 }
 
 } // namespace redline

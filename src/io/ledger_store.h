@@ -1,7 +1,7 @@
 #pragma once
 // The patch ledger's storage: three layers in any OGR datasource with transactions (a GeoPackage
-// by default, PostGIS for a ledger edited by several people), and the readers of the campaigns'
-// patch layers and of the field teams' edited tables.
+// by default, PostGIS for a ledger edited by several people). Its inputs have readers of their
+// own: campaign_patches.h (a campaign to merge), verification_rows.h (the field teams' tables).
 
 #include "atomic_file.h"
 #include "crs.h"
@@ -152,52 +152,5 @@ private:
     GDALDatasetUniquePtr m_dataset;
     SrsPtr m_srs;
 };
-
-/// @brief A patch of a campaign to merge, as `redline activity` wrote it.
-struct CampaignPatch
-{
-    std::int64_t fid = 0;
-    std::string patch_id, redline_id, redline_name, zone_id, zone_name, change_type;
-    double area_m2 = 0; ///< the layer's area_m2, or measured on the ellipsoid when it has none
-    double lon = 0, lat = 0;
-    std::optional<double> score, confidence;
-    std::unique_ptr<OGRGeometry> geometry; ///< in the layer's CRS
-};
-
-/// @brief A campaign's patch layer, read whole and checked.
-struct CampaignInput
-{
-    std::string path, layer_name, label;
-    SrsPtr srs;
-    std::vector<CampaignPatch> patches;
-    std::vector<std::string> warnings;
-};
-
-/// Reads a campaign's patches: `redline activity`'s activity_patches layer (or any polygon layer
-/// with a patch_id field). Every problem (no such file or layer, no CRS, no patch_id field, a
-/// feature without a polygon or a patch_id, a patch_id twice) is an InputError naming it.
-/// @param layer empty: activity_patches when present, else the only layer
-CampaignInput read_campaign_patches(const std::string& path, const std::string& layer, const std::string& option);
-
-/// @brief One row of a field team's edited table.
-struct VerificationRow
-{
-    std::string where; ///< "row 3 (line 4)" in a CSV, "feature FID 3" elsewhere
-    std::string ledger_id, patch_id;
-    Verification values;
-};
-
-/// @brief A field team's edited table (the activity CSV/GeoPackage or the ledger's own export).
-struct VerificationInput
-{
-    std::string label;
-    bool has_ledger_id = false, has_patch_id = false;
-    std::vector<std::string> columns; ///< the verification columns present
-    std::vector<VerificationRow> rows;
-};
-
-/// Reads the key columns (ledger_id and/or patch_id) and the verification columns of every row.
-/// @param layer empty: the only layer, else ledger_patches, else activity_patches
-VerificationInput read_verification_rows(const std::string& path, const std::string& layer, const std::string& option);
 
 } // namespace redline

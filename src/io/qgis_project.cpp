@@ -1,16 +1,16 @@
 #include "qgis_project.h"
 
 #include "fnv1a.h"
-#include "xml_escape.h"
 
 #include "atomic_file.h"
 #include "crs.h"
 #include "error.h"
 #include "gdal_error.h"
+#include "qml_style.h"
 #include "text.h"
+#include "xml_writer.h"
 
 #include <cpl_conv.h>
-#include <cpl_minixml.h>
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
 
@@ -19,12 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <locale>
-#include <memory>
 #include <set>
-#include <sstream>
-#include <stdexcept>
-#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -37,102 +32,6 @@ const std::string what_we_write = "QGIS project";
 // The version QGIS writes into the files it saves; QGIS 3.22 and later read such a project
 // without the "saved with a newer version" warning.
 const char* const qgis_version = "3.22.16-Białowieża";
-
-using Attributes = std::vector<std::pair<std::string, std::string>>;
-
-/// @brief Releases a tree from CPLParseXMLString.
-struct XmlTreeDeleter
-{
-    void operator()(CPLXMLNode* node) const { CPLDestroyXMLNode(node); }
-};
-using XmlTree = std::unique_ptr<CPLXMLNode, XmlTreeDeleter>;
-
-
-/// Text that is valid UTF-8: titles may come from user data, and one bad byte would make
-/// QGIS reject the whole project.
-std::string as_utf8(const std::string& s)
-{
-    if (is_utf8(s))
-        return s;
-    char* ascii = CPLForceToASCII(s.c_str(), int(s.size()), '?');
-    std::string out = ascii;
-    CPLFree(ascii);
-    return out;
-}
-
-/// @brief Appends indented XML to a string; escapes every attribute value and text.
-class XmlWriter
-{
-public:
-    void open(const std::string& tag, const Attributes& attributes = {})
-    {
-        start_tag(tag, attributes);
-        m_out += ">\n";
-        m_open.push_back(tag);
-    }
-    void close()
-    {
-        indent(m_open.size() - 1);
-        m_out += "</" + m_open.back() + ">\n";
-        m_open.pop_back();
-    }
-    void empty(const std::string& tag, const Attributes& attributes = {})
-    {
-        start_tag(tag, attributes);
-        m_out += "/>\n";
-    }
-    void text(const std::string& tag, const std::string& value, const Attributes& attributes = {})
-    {
-        if (value.empty()) {
-            empty(tag, attributes);
-            return;
-        }
-        start_tag(tag, attributes);
-        m_out += ">" + xml_escape(as_utf8(value), XmlPlace::text) + "</" + tag + ">\n";
-    }
-    /// Already well-formed XML (checked by the caller), copied as it is.
-    void verbatim(const std::string& xml)
-    {
-        m_out += xml;
-        if (!xml.empty() && xml.back() != '\n')
-            m_out += '\n';
-    }
-    void raw(const std::string& s) { m_out += s; }
-    const std::string& str() const { return m_out; }
-
-private:
-    void indent(std::size_t depth) { m_out.append(2 * depth, ' '); }
-    void start_tag(const std::string& tag, const Attributes& attributes)
-    {
-        indent(m_open.size());
-        m_out += "<" + tag;
-        for (const auto& [name, value] : attributes)
-            m_out += " " + name + "=\"" + xml_escape(as_utf8(value), XmlPlace::attribute) + "\"";
-    }
-
-    std::string m_out;
-    std::vector<std::string> m_open;
-};
-
-/// Numbers the way QGIS reads them whatever the process locale: '.' decimals, the shortest
-/// form that reads back as the same double (567000, not 567000.00000000000).
-std::string number(double v)
-{
-    std::string text;
-    for (int precision = 15; precision <= 17; ++precision) {
-        std::ostringstream s;
-        s.imbue(std::locale::classic());
-        s.precision(precision);
-        s << v;
-        text = s.str();
-        std::istringstream back(text);
-        back.imbue(std::locale::classic());
-        double read = 0;
-        if (back >> read && read == v)
-            break;
-    }
-    return text;
-}
 
 /// @brief A CRS as QGIS stores it in a <spatialrefsys> element.
 struct QgisCrs
@@ -226,101 +125,6 @@ void write_spatialrefsys(XmlWriter& xml, const QgisCrs& crs, const Attributes& a
     xml.close();
 }
 
-/// @brief A QML style taken apart: the root's attributes and the root's content as written.
-struct Style
-{
-    Attributes root_attributes;
-    std::string content; ///< the XML between <qgis ...> and </qgis>, verbatim
-};
-
-/// Index just past the '>' closing the tag that starts at @p at, skipping quoted values (an
-/// attribute may hold a '>').
-std::size_t end_of_tag(const std::string& s, std::size_t at)
-{
-    char quote = 0;
-    for (std::size_t i = at; i < s.size(); ++i) {
-        const char c = s[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '>') {
-            return i + 1;
-        }
-    }
-    return std::string::npos;
-}
-
-Style parse_style(const std::string& qml_text, const std::string& layer)
-{
-    const std::string where = what_we_write + ": the style of layer " + layer;
-    std::string qml = qml_text;
-    if (qml.compare(0, 3, "\xEF\xBB\xBF") == 0)
-        qml.erase(0, 3);
-
-    // GDAL's parser checks that the style is well-formed and unescapes the root's attributes;
-    // the content itself is copied as QGIS wrote it, byte for byte, so nothing in it (entity
-    // references, line breaks inside attributes, CDATA) can be altered by a re-serialisation.
-    CplErrorCapture capture;
-    XmlTree tree(CPLParseXMLString(qml.c_str()));
-    if (!tree)
-        throw OutputError(where + " is not well-formed XML" + gdal_says(capture));
-    const CPLXMLNode* root = tree.get();
-    while (root && !(root->eType == CXT_Element && EQUAL(root->pszValue, "qgis")))
-        root = root->psNext;
-    if (!root)
-        throw OutputError(where + " is not a QGIS style: its root element is not <qgis>");
-
-    Style style;
-    for (const CPLXMLNode* a = root->psChild; a; a = a->psNext) {
-        if (a->eType != CXT_Attribute)
-            continue;
-        const std::string name = a->pszValue;
-        // version and styleCategories describe the QML file, not the layer.
-        if (name == "version" || name == "styleCategories")
-            continue;
-        const char* text = a->psChild && a->psChild->pszValue ? a->psChild->pszValue : "";
-        style.root_attributes.emplace_back(name, text);
-    }
-
-    // Find the root's start tag: skip the XML declaration, the DOCTYPE and comments.
-    std::size_t at = 0;
-    for (;;) {
-        at = qml.find('<', at);
-        if (at == std::string::npos)
-            throw OutputError(where + ": no <qgis> element");
-        if (qml.compare(at, 4, "<!--") == 0) {
-            const std::size_t end = qml.find("-->", at);
-            at = end == std::string::npos ? end : end + 3;
-        } else if (qml.compare(at, 2, "<?") == 0) {
-            const std::size_t end = qml.find("?>", at);
-            at = end == std::string::npos ? end : end + 2;
-        } else if (qml.compare(at, 2, "<!") == 0) {
-            at = end_of_tag(qml, at);
-        } else {
-            break;
-        }
-        if (at == std::string::npos)
-            throw OutputError(where + " is truncated");
-    }
-    const std::size_t content_begin = end_of_tag(qml, at);
-    if (content_begin == std::string::npos)
-        throw OutputError(where + " is truncated");
-    if (qml[content_begin - 2] == '/') // <qgis .../>: a style with nothing in it
-        return style;
-    const std::size_t content_end = qml.rfind("</qgis");
-    if (content_end == std::string::npos || content_end < content_begin)
-        throw OutputError(where + ": no </qgis>");
-    style.content = qml.substr(content_begin, content_end - content_begin);
-    // Drop the line break after the start tag and the indentation before the end tag.
-    const std::size_t first = style.content.find_first_not_of("\r\n");
-    style.content.erase(0, first == std::string::npos ? style.content.size() : first);
-    const std::size_t last = style.content.find_last_not_of(" \t");
-    style.content.erase(last == std::string::npos ? 0 : last + 1);
-    return style;
-}
-
 /// A layer id that stays the same between runs (so projects diff cleanly) and differs between
 /// GeoPackages (so two redline projects can be merged into one without clashes).
 std::string layer_id(const std::string& gpkg, const std::string& name)
@@ -367,10 +171,10 @@ void check_spec(const ProjectSpec& spec)
 void write_extent(XmlWriter& xml, double xmin, double ymin, double xmax, double ymax)
 {
     xml.open("extent");
-    xml.text("xmin", number(xmin));
-    xml.text("ymin", number(ymin));
-    xml.text("xmax", number(xmax));
-    xml.text("ymax", number(ymax));
+    xml.text("xmin", xml_number(xmin));
+    xml.text("ymin", xml_number(ymin));
+    xml.text("xmax", xml_number(xmax));
+    xml.text("ymax", xml_number(ymax));
     xml.close();
 }
 
@@ -384,7 +188,7 @@ void write_custom_properties(XmlWriter& xml)
 void write_map_layer(XmlWriter& xml, const Entry& e, const QgisCrs& layer_crs)
 {
     const ProjectLayer& l = *e.layer;
-    const Style style = l.qml.empty() ? Style{} : parse_style(l.qml, l.name);
+    const QmlStyle style = l.qml.empty() ? QmlStyle{} : parse_qml_style(l.qml, l.name);
 
     // What QGIS writes on a polygon layer; a style's root attributes (labelsEnabled, scale
     // range, simplification) override the defaults, as they would when QGIS loads the QML.
@@ -594,10 +398,10 @@ std::string qgis_project_xml(const ProjectSpec& spec)
     // Desktop also falls back to it when <mapcanvas> is missing.
     xml.open("ProjectViewSettings", { { "UseProjectScales", "0" }, { "rotation", "0" } });
     xml.empty("Scales");
-    xml.open("DefaultViewExtent", { { "xmin", number(spec.xmin) },
-                                    { "ymin", number(spec.ymin) },
-                                    { "xmax", number(spec.xmax) },
-                                    { "ymax", number(spec.ymax) } });
+    xml.open("DefaultViewExtent", { { "xmin", xml_number(spec.xmin) },
+                                    { "ymin", xml_number(spec.ymin) },
+                                    { "xmax", xml_number(spec.xmax) },
+                                    { "ymax", xml_number(spec.ymax) } });
     write_spatialrefsys(xml, project_crs);
     xml.close();
     xml.close();

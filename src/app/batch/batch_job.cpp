@@ -94,6 +94,38 @@ void place_outputs(BatchUnit& unit, const fs::path& dir)
     }
 }
 
+/// The stamp says the unit's last run completed, with which fingerprint and summary; a re-run
+/// with the same fingerprint skips the unit.
+void write_stamp(const fs::path& dir, const std::string& fingerprint, const UnitSummary& summary)
+{
+    JsonWriter j;
+    j.begin_object();
+    j.field("fingerprint", fingerprint);
+    j.key("summary");
+    unit_summary_json(j, summary);
+    j.end_object();
+    write_file_atomically((dir / stamp_name).string(), j.str(), "--out-dir");
+}
+
+/// A unit's failure, classed as main() classes a single run's failure (exit_status.h).
+void record_failure(UnitSummary& summary, const std::exception& e)
+{
+    summary.status = "failed";
+    summary.failure = failure_class(e);
+    switch (summary.failure) {
+    case FailureClass::input:
+    case FailureClass::output:
+        summary.error = e.what();
+        break;
+    case FailureClass::out_of_memory:
+        summary.error = "out of memory";
+        break;
+    case FailureClass::internal:
+        summary.error = std::string("internal failure: ") + e.what();
+        break;
+    }
+}
+
 UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObserver& observer, int threads)
 {
     UnitSummary summary;
@@ -171,32 +203,12 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
                               "--out-dir");
         summary.outputs.push_back(fs::relative(dir / "map.svg", out_dir).string());
         // The stamp comes last: a unit killed before this line runs again next time.
-        JsonWriter j;
-        j.begin_object();
-        j.field("fingerprint", unit.fingerprint);
-        j.key("summary");
-        unit_summary_json(j, summary);
-        j.end_object();
-        write_file_atomically((dir / stamp_name).string(), j.str(), "--out-dir");
+        write_stamp(dir, unit.fingerprint, summary);
     } catch (const Cancelled&) {
         summary.status = "interrupted";
         summary.error = "interrupted before the unit finished; its outputs were not replaced";
     } catch (const std::exception& e) {
-        // Classed as main() classes a single run's failure (exit_status.h).
-        summary.status = "failed";
-        summary.failure = failure_class(e);
-        switch (summary.failure) {
-        case FailureClass::input:
-        case FailureClass::output:
-            summary.error = e.what();
-            break;
-        case FailureClass::out_of_memory:
-            summary.error = "out of memory";
-            break;
-        case FailureClass::internal:
-            summary.error = std::string("internal failure: ") + e.what();
-            break;
-        }
+        record_failure(summary, e);
     }
     return summary;
 }

@@ -1,5 +1,6 @@
 #include "batch/unit_fingerprint.h"
 
+#include "coverage/coverage_job.h"
 #include "fnv1a.h"
 #include "relative_path.h"
 #include "text.h"
@@ -14,9 +15,12 @@ namespace redline {
 
 const std::vector<std::string>& job_path_options()
 {
-    static const std::vector<std::string> paths{ "boundary", "zones", "redline", "protected", "landcover",
-                                                 "landuse", "shrub-mask", "before", "after", "before-mask",
-                                                 "after-mask" };
+    static const std::vector<std::string> paths = [] {
+        std::vector<std::string> names = coverage_input_options();
+        for (const char* activity_only : { "before", "after", "before-mask", "after-mask" })
+            names.push_back(activity_only); // activity's redline and zones are coverage's too
+        return names;
+    }();
     return paths;
 }
 

@@ -31,6 +31,31 @@ int CoverageResult::exit_status() const
     return district.status() == "fail" ? 1 : 0;
 }
 
+const std::vector<std::string>& coverage_input_options()
+{
+    static const std::vector<std::string> names{ "boundary", "zones",   "redline",   "protected",
+                                                 "landcover", "landuse", "shrub-mask" };
+    return names;
+}
+
+std::vector<std::pair<std::string, std::string>> coverage_input_paths(const CoverageOptions& o)
+{
+    std::vector<std::pair<std::string, std::string>> paths;
+    auto add = [&](const std::string& option, const std::string& text) {
+        if (text.empty())
+            return;
+        std::string path, layer;
+        split_layer_suffix(text, path, layer);
+        paths.emplace_back(option, path);
+    };
+    add(o.boundary.option, o.boundary.path);
+    for (const auto* spec : { &o.zones, &o.redline, &o.protected_areas, &o.landuse, &o.shrub_mask })
+        if (*spec)
+            add((*spec)->option, (*spec)->path);
+    add("--landcover", o.landcover);
+    return paths;
+}
+
 CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress)
 {
     CoverageRun run(options, ctx, progress);

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace redline {
@@ -136,5 +137,14 @@ struct CoverageResult
 /// InputError for bad input, Cancelled when progress says so. @p ctx is the GEOS context the
 /// result's geometries belong to.
 CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress);
+
+/// The long names of the options whose values are the files a coverage run reads (boundary,
+/// zones, redline, protected, landcover, landuse, shrub-mask): the one list by which plans and
+/// job files resolve relative paths and a batch unit's fingerprint stats its inputs.
+const std::vector<std::string>& coverage_input_options();
+
+/// Every input file of @p options as (option, path), any "|layername=..." suffix dropped, in the
+/// order of coverage_input_options; inputs not given are left out.
+std::vector<std::pair<std::string, std::string>> coverage_input_paths(const CoverageOptions& options);
 
 } // namespace redline

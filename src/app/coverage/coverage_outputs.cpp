@@ -205,6 +205,90 @@ void layer_json(JsonWriter& j, const LayerReport& r, const GeosContext& ctx, con
     j.end_object();
 }
 
+/// The red line's and the protected areas' totals, the ways of counting that explain a mismatch:
+/// overlaps, parts outside, the sum of the parts, dissolved, and the area attributes' sum.
+void layer_totals_json(JsonWriter& j, const CoverageResult& r)
+{
+    for (const char* role : { "redline", "protected" }) {
+        const auto it = r.layers.find(role);
+        if (it == r.layers.end() || !it->second.figures)
+            continue;
+        const LayerFigures& f = *it->second.figures;
+        const std::string k = role;
+        j.field(k + "_overlap_m2", f.overlap_m2, area_decimals);
+        j.field(k + "_outside_m2", f.outside_m2, area_decimals);
+        j.field(k + "_sum_of_parts_m2", f.sum_of_parts_m2, area_decimals);
+        j.field(k + "_dissolved_m2", f.dissolved_m2, area_decimals);
+        if (it->second.area_check) {
+            j.field(k + "_attribute_sum_m2", it->second.area_check->attribute_sum_m2, area_decimals);
+            j.field(k + "_area_mismatches", it->second.area_check->mismatches.size());
+        }
+    }
+}
+
+void landcover_json(JsonWriter& j, const RasterReport& rr)
+{
+    j.key("landcover").begin_object();
+    j.field("path", rr.path);
+    j.field("band", rr.band);
+    j.field("crs", rr.crs);
+    j.field("data_type", rr.data_type);
+    j.field("cols", rr.cols);
+    j.field("rows", rr.rows);
+    j.field("cell_dx", rr.cell_dx, 9);
+    j.field("cell_dy", rr.cell_dy, 9);
+    if (rr.nodata)
+        j.field("nodata", std::int64_t(*rr.nodata));
+    else
+        j.key("nodata").null();
+    j.field("class_table", rr.table);
+    j.field("cell_area_method", rr.cell_area_method);
+    j.field("coverage_method", std::string("exact fraction of each cell inside each unit"));
+    j.field("windows_read", rr.windows_read);
+    j.end_object();
+}
+
+/// The "qa" object: everything that says how far the inputs can be trusted and how they were read.
+void qa_json(JsonWriter& j, const CoverageResult& r, const GeosContext& ctx, const AreaMeter& meter)
+{
+    j.key("qa").begin_object();
+    std::size_t repaired = 0;
+    for (const auto& kv : r.layers)
+        repaired += kv.second.repaired;
+    layer_totals_json(j, r);
+    j.field("invalid_repaired", repaired);
+    if (r.zones_qa) {
+        j.key("zones").begin_object();
+        j.field("gap_m2", r.zones_qa->gap_m2, area_decimals);
+        j.field("overlap_m2", r.zones_qa->overlap_m2, area_decimals);
+        j.field("outside_m2", r.zones_qa->outside_m2, area_decimals);
+        j.end_object();
+    }
+    j.key("layers").begin_object();
+    for (const auto& kv : r.layers)
+        layer_json(j, kv.second, ctx, meter);
+    j.end_object();
+    if (r.raster)
+        landcover_json(j, *r.raster);
+    if (!r.forest_codes.empty()) {
+        j.key("forest_classes").begin_object();
+        j.key("counted").begin_array();
+        for (const auto& c : r.forest_codes.full)
+            j.value(c);
+        j.end_array();
+        j.key("shrub_masked").begin_array();
+        for (const auto& c : r.forest_codes.masked)
+            j.value(c);
+        j.end_array();
+        j.end_object();
+    }
+    j.key("warnings").begin_array();
+    for (const auto& w : r.warnings)
+        j.value(w);
+    j.end_array();
+    j.end_object();
+}
+
 } // namespace
 
 std::string coverage_json(const CoverageResult& r, const GeosContext& ctx)
@@ -244,75 +328,7 @@ std::string coverage_json(const CoverageResult& r, const GeosContext& ctx)
         j.end_object();
     }
 
-    j.key("qa").begin_object();
-    std::size_t repaired = 0;
-    for (const auto& kv : r.layers)
-        repaired += kv.second.repaired;
-    for (const char* role : { "redline", "protected" }) {
-        const auto it = r.layers.find(role);
-        if (it == r.layers.end() || !it->second.figures)
-            continue;
-        const LayerFigures& f = *it->second.figures;
-        const std::string k = role;
-        j.field(k + "_overlap_m2", f.overlap_m2, area_decimals);
-        j.field(k + "_outside_m2", f.outside_m2, area_decimals);
-        j.field(k + "_sum_of_parts_m2", f.sum_of_parts_m2, area_decimals);
-        j.field(k + "_dissolved_m2", f.dissolved_m2, area_decimals);
-        if (it->second.area_check) {
-            j.field(k + "_attribute_sum_m2", it->second.area_check->attribute_sum_m2, area_decimals);
-            j.field(k + "_area_mismatches", it->second.area_check->mismatches.size());
-        }
-    }
-    j.field("invalid_repaired", repaired);
-    if (r.zones_qa) {
-        j.key("zones").begin_object();
-        j.field("gap_m2", r.zones_qa->gap_m2, area_decimals);
-        j.field("overlap_m2", r.zones_qa->overlap_m2, area_decimals);
-        j.field("outside_m2", r.zones_qa->outside_m2, area_decimals);
-        j.end_object();
-    }
-    j.key("layers").begin_object();
-    for (const auto& kv : r.layers)
-        layer_json(j, kv.second, ctx, meter);
-    j.end_object();
-    if (r.raster) {
-        const RasterReport& rr = *r.raster;
-        j.key("landcover").begin_object();
-        j.field("path", rr.path);
-        j.field("band", rr.band);
-        j.field("crs", rr.crs);
-        j.field("data_type", rr.data_type);
-        j.field("cols", rr.cols);
-        j.field("rows", rr.rows);
-        j.field("cell_dx", rr.cell_dx, 9);
-        j.field("cell_dy", rr.cell_dy, 9);
-        if (rr.nodata)
-            j.field("nodata", std::int64_t(*rr.nodata));
-        else
-            j.key("nodata").null();
-        j.field("class_table", rr.table);
-        j.field("cell_area_method", rr.cell_area_method);
-        j.field("coverage_method", std::string("exact fraction of each cell inside each unit"));
-        j.field("windows_read", rr.windows_read);
-        j.end_object();
-    }
-    if (!r.forest_codes.empty()) {
-        j.key("forest_classes").begin_object();
-        j.key("counted").begin_array();
-        for (const auto& c : r.forest_codes.full)
-            j.value(c);
-        j.end_array();
-        j.key("shrub_masked").begin_array();
-        for (const auto& c : r.forest_codes.masked)
-            j.value(c);
-        j.end_array();
-        j.end_object();
-    }
-    j.key("warnings").begin_array();
-    for (const auto& w : r.warnings)
-        j.value(w);
-    j.end_array();
-    j.end_object();
+    qa_json(j, r, ctx, meter);
 
     const std::string status = r.district.status();
     j.field("status", status.empty() ? "no targets" : status);
@@ -412,27 +428,15 @@ void write_parts(GeoPackageWriter& gpkg, const Catalogue& catalogue, const GeosC
                      features, catalogue.style(name));
 }
 
-} // namespace
-
-void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& options, const GeosContext& ctx)
+const LayerFigures* layer_figures(const CoverageResult& r, const char* role)
 {
-    if (!options.json_path.empty()) {
-        TimedStage stage("output: JSON");
-        write_file_atomically(options.json_path, coverage_json(r, ctx), "--json");
-    }
-    if (!options.csv_path.empty()) {
-        TimedStage stage("output: CSV");
-        write_csv(coverage_csv(r), options.csv_path, "--csv");
-    }
-    if (options.out_gpkg.empty())
-        return;
-    TimedStage stage("output: GeoPackage, QGIS project, styles");
+    const auto it = r.layers.find(role);
+    return it == r.layers.end() || !it->second.figures ? nullptr : &*it->second.figures;
+}
 
-    using T = OutputField::Type;
-    const Catalogue catalogue;
-    const AreaMeter meter(r.ellipsoid);
-    GeoPackageWriter gpkg(options.out_gpkg, "--out", ctx, *r.working_srs, *r.output_srs);
-
+/// The district and its zones, each with its shares.
+void write_units(GeoPackageWriter& gpkg, const Catalogue& catalogue, const CoverageResult& r)
+{
     gpkg.write_layer("district", "The district (union of the boundary layer) and its shares", unit_fields(),
                      { unit_feature(r.district) }, catalogue.style("district"));
     std::vector<OutputFeature> zones;
@@ -440,13 +444,14 @@ void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& opti
         zones.push_back(unit_feature(z));
     gpkg.write_layer("zones", "Zones clipped to the district, with their shares", unit_fields(), zones,
                      catalogue.style("zones"));
+}
 
-    auto layer_figures = [&](const char* role) -> const LayerFigures* {
-        const auto it = r.layers.find(role);
-        return it == r.layers.end() || !it->second.figures ? nullptr : &*it->second.figures;
-    };
-    const LayerFigures* red = layer_figures("redline");
-    const LayerFigures* pro = layer_figures("protected");
+/// The red line, the protected areas and the land-use forest as measured: dissolved, inside the district.
+void write_measured_layers(GeoPackageWriter& gpkg, const Catalogue& catalogue, const GeosContext& ctx,
+                           const AreaMeter& meter, const CoverageResult& r)
+{
+    const LayerFigures* red = layer_figures(r, "redline");
+    const LayerFigures* pro = layer_figures(r, "protected");
     const GeomPtr red_inside = red ? red->inside_parts.collect(ctx) : nullptr;
     const GeomPtr pro_inside = pro ? pro->inside_parts.collect(ctx) : nullptr;
     write_parts(gpkg, catalogue, ctx, meter, "redline", "Ecological protection red line, dissolved, inside the district",
@@ -455,58 +460,80 @@ void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& opti
                 pro_inside.get());
     write_parts(gpkg, catalogue, ctx, meter, "forest", "Forest land from the land-use layer, inside the district",
                 r.forest_geometry.get());
+}
 
+/// @brief The features of the input-QA layers: what explains a published figure that does not hold.
+struct QaFeatures
+{
     std::vector<OutputFeature> outside, overlaps, repaired, mismatches;
-    std::vector<GeomPtr> outside_geometries;
+    std::vector<GeomPtr> outside_geometries; ///< owns what `outside` points to
+};
+
+QaFeatures qa_features(const CoverageResult& r, const GeosContext& ctx, const AreaMeter& meter)
+{
+    QaFeatures qa;
     for (const char* role : { "redline", "protected" }) {
-        const LayerFigures* f = layer_figures(role);
+        const LayerFigures* f = layer_figures(r, role);
         if (!f)
             continue;
         const LayerReport& lr = r.layers.at(role);
-        outside_geometries.push_back(f->outside_parts.collect(ctx));
-        const GEOSGeometry* out = outside_geometries.back().get();
+        qa.outside_geometries.push_back(f->outside_parts.collect(ctx));
+        const GEOSGeometry* out = qa.outside_geometries.back().get();
         if (!GEOSisEmpty_r(ctx.handle(), out))
-            outside.push_back(OutputFeature{ out, { std::string(role), meter.geodesic(ctx, out) } });
+            qa.outside.push_back(OutputFeature{ out, { std::string(role), meter.geodesic(ctx, out) } });
         for (const auto& o : f->overlaps) {
             const PolygonFeature& a = lr.layer.features[o.a];
             const PolygonFeature& b = lr.layer.features[o.b];
-            overlaps.push_back(OutputFeature{ o.geometry.get(),
-                                              { std::string(role), std::int64_t(a.fid), std::int64_t(b.fid), a.id, b.id,
-                                                meter.geodesic(ctx, o.geometry.get()) } });
+            qa.overlaps.push_back(OutputFeature{ o.geometry.get(),
+                                                 { std::string(role), std::int64_t(a.fid), std::int64_t(b.fid), a.id,
+                                                   b.id, meter.geodesic(ctx, o.geometry.get()) } });
         }
     }
     for (const auto& kv : r.layers) {
         const LayerReport& lr = kv.second;
         for (const auto& f : lr.layer.features)
             if (f.repaired)
-                repaired.push_back(OutputFeature{ f.geometry.get(),
-                                                  { lr.role, std::int64_t(f.fid), f.id, f.invalid_reason,
-                                                    f.area_as_drawn_m2, meter.geodesic(ctx, f.geometry.get()) } });
+                qa.repaired.push_back(OutputFeature{ f.geometry.get(),
+                                                     { lr.role, std::int64_t(f.fid), f.id, f.invalid_reason,
+                                                       f.area_as_drawn_m2, meter.geodesic(ctx, f.geometry.get()) } });
         if (lr.area_check)
             for (const auto& m : lr.area_check->mismatches) {
                 const PolygonFeature& f = lr.layer.features[m.feature];
-                mismatches.push_back(OutputFeature{ f.geometry.get(),
-                                                    { lr.role, std::int64_t(f.fid), f.id, m.attribute_m2, m.measured_m2,
-                                                      m.attribute_m2 - m.measured_m2,
-                                                      m.measured_m2 > 0 ? m.attribute_m2 / m.measured_m2 : 0.0,
-                                                      m.likely_cause } });
+                qa.mismatches.push_back(OutputFeature{ f.geometry.get(),
+                                                       { lr.role, std::int64_t(f.fid), f.id, m.attribute_m2,
+                                                         m.measured_m2, m.attribute_m2 - m.measured_m2,
+                                                         m.measured_m2 > 0 ? m.attribute_m2 / m.measured_m2 : 0.0,
+                                                         m.likely_cause } });
             }
     }
+    return qa;
+}
+
+void write_qa_layers(GeoPackageWriter& gpkg, const Catalogue& catalogue, const QaFeatures& qa)
+{
+    using T = OutputField::Type;
     gpkg.write_layer("qa_outside", "Parts of the red line / protected areas outside the district",
-                     { { "layer", T::text }, { "area_m2", T::real } }, outside, catalogue.style("qa_outside"));
+                     { { "layer", T::text }, { "area_m2", T::real } }, qa.outside, catalogue.style("qa_outside"));
     gpkg.write_layer("qa_overlap", "Overlapping input polygons: area counted twice when not dissolved",
                      { { "layer", T::text }, { "fid_a", T::integer }, { "fid_b", T::integer }, { "id_a", T::text },
                        { "id_b", T::text }, { "area_m2", T::real } },
-                     overlaps, catalogue.style("qa_overlap"));
+                     qa.overlaps, catalogue.style("qa_overlap"));
     gpkg.write_layer("qa_repaired", "Invalid input geometries repaired with GEOS MakeValid",
                      { { "layer", T::text }, { "src_fid", T::integer }, { "feature_id", T::text }, { "reason", T::text },
                        { "area_before_m2", T::real }, { "area_after_m2", T::real } },
-                     repaired, catalogue.style("qa_repaired"));
+                     qa.repaired, catalogue.style("qa_repaired"));
     gpkg.write_layer("qa_area_mismatch", "Features whose area attribute disagrees with the measured area",
                      { { "layer", T::text }, { "src_fid", T::integer }, { "feature_id", T::text },
                        { "attribute_m2", T::real }, { "measured_m2", T::real }, { "difference_m2", T::real },
                        { "ratio", T::real }, { "likely_cause", T::text } },
-                     mismatches, catalogue.style("qa_area_mismatch"));
+                     qa.mismatches, catalogue.style("qa_area_mismatch"));
+}
+
+/// Where the zones fail to tile the district: gaps, overlaps, parts outside.
+void write_zone_qa_layer(GeoPackageWriter& gpkg, const Catalogue& catalogue, const GeosContext& ctx,
+                         const CoverageResult& r)
+{
+    using T = OutputField::Type;
     std::vector<OutputFeature> zone_qa;
     if (r.zones_qa) {
         const ZonesQa& q = *r.zones_qa;
@@ -524,29 +551,65 @@ void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& opti
     }
     gpkg.write_layer("qa_zones", "Where the zones fail to tile the district", { { "kind", T::text }, { "area_m2", T::real } },
                      zone_qa, catalogue.style("qa_zones"));
-    gpkg.commit();
+}
 
-    // The project opens on the results; the QA layers sit on top, hidden until ticked, except
-    // those that hold something to look at.
+/// The project opens on the results; the QA layers sit on top, hidden until ticked, except
+/// those that hold something to look at.
+void write_coverage_project(const CoverageResult& r, const CoverageOptions& options, const GeosContext& ctx,
+                            const Catalogue& catalogue, const QaFeatures& qa)
+{
     auto layer = [&](const char* name, const char* title, const char* group, bool visible) {
         return ProjectLayer{ name, title, group, catalogue.style(name), visible };
     };
-    const std::string qa = "质检 (QA)", results = "结果 (results)";
+    const std::string group_qa = "质检 (QA)", results = "结果 (results)";
     std::vector<ProjectLayer> layers{
-        layer("qa_repaired", "质检：已修复几何 (qa_repaired)", qa.c_str(), !repaired.empty()),
-        layer("qa_area_mismatch", "质检：面积属性不符 (qa_area_mismatch)", qa.c_str(), !mismatches.empty()),
-        layer("qa_overlap", "质检：要素重叠 (qa_overlap)", qa.c_str(), false),
-        layer("qa_outside", "质检：区界外部分 (qa_outside)", qa.c_str(), false),
-        layer("qa_zones", "质检：乡镇缝隙/重叠/出界 (qa_zones)", qa.c_str(), false),
+        layer("qa_repaired", "质检：已修复几何 (qa_repaired)", group_qa.c_str(), !qa.repaired.empty()),
+        layer("qa_area_mismatch", "质检：面积属性不符 (qa_area_mismatch)", group_qa.c_str(), !qa.mismatches.empty()),
+        layer("qa_overlap", "质检：要素重叠 (qa_overlap)", group_qa.c_str(), false),
+        layer("qa_outside", "质检：区界外部分 (qa_outside)", group_qa.c_str(), false),
+        layer("qa_zones", "质检：乡镇缝隙/重叠/出界 (qa_zones)", group_qa.c_str(), false),
         layer("district", "区界 (district)", results.c_str(), true),
-        layer("protected", "自然保护地 (protected)", results.c_str(), pro != nullptr),
-        layer("redline", "生态保护红线 (redline)", results.c_str(), red != nullptr),
+        layer("protected", "自然保护地 (protected)", results.c_str(), layer_figures(r, "protected") != nullptr),
+        layer("redline", "生态保护红线 (redline)", results.c_str(), layer_figures(r, "redline") != nullptr),
         layer("forest", "森林 (forest)", results.c_str(), r.forest_geometry != nullptr),
         layer("zones", "乡镇：生态保护红线占比 (zones)", results.c_str(), !r.zones.empty()),
     };
     const std::string name = r.district.name.empty() ? r.district.id : r.district.name;
     write_output_project(options.out_gpkg, name + " 生态保护红线与森林覆盖核算 (redline coverage)", layers,
                          *r.output_srs, *r.working_srs, bounds(ctx, r.district.geometry.get()));
+}
+
+/// The GeoPackage, layer by layer in a fixed order, then the QGIS project beside it.
+void write_coverage_geopackage(const CoverageResult& r, const CoverageOptions& options, const GeosContext& ctx)
+{
+    const Catalogue catalogue;
+    const AreaMeter meter(r.ellipsoid);
+    GeoPackageWriter gpkg(options.out_gpkg, "--out", ctx, *r.working_srs, *r.output_srs);
+    write_units(gpkg, catalogue, r);
+    write_measured_layers(gpkg, catalogue, ctx, meter, r);
+    const QaFeatures qa = qa_features(r, ctx, meter);
+    write_qa_layers(gpkg, catalogue, qa);
+    write_zone_qa_layer(gpkg, catalogue, ctx, r);
+    gpkg.commit();
+    write_coverage_project(r, options, ctx, catalogue, qa);
+}
+
+} // namespace
+
+void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& options, const GeosContext& ctx)
+{
+    if (!options.json_path.empty()) {
+        TimedStage stage("output: JSON");
+        write_file_atomically(options.json_path, coverage_json(r, ctx), "--json");
+    }
+    if (!options.csv_path.empty()) {
+        TimedStage stage("output: CSV");
+        write_csv(coverage_csv(r), options.csv_path, "--csv");
+    }
+    if (options.out_gpkg.empty())
+        return;
+    TimedStage stage("output: GeoPackage, QGIS project, styles");
+    write_coverage_geopackage(r, options, ctx);
 }
 
 } // namespace redline

@@ -34,28 +34,6 @@ VectorSpec with_schema(VectorSpec spec, const Catalogue& catalogue, const std::s
     return spec;
 }
 
-/// Every input path, for refusing an output that would overwrite one.
-std::vector<std::pair<std::string, std::string>> input_paths(const CoverageOptions& o)
-{
-    std::vector<std::pair<std::string, std::string>> paths;
-    auto add = [&](const std::optional<VectorSpec>& s) {
-        if (s) {
-            std::string path, layer;
-            split_layer_suffix(s->path, path, layer);
-            paths.emplace_back(s->option, path);
-        }
-    };
-    add(o.boundary);
-    add(o.zones);
-    add(o.redline);
-    add(o.protected_areas);
-    add(o.landuse);
-    add(o.shrub_mask);
-    if (!o.landcover.empty())
-        paths.emplace_back("--landcover", o.landcover);
-    return paths;
-}
-
 void refuse_outputs_over_inputs(const CoverageOptions& o)
 {
     const std::vector<std::pair<std::string, std::string>> outputs{ { "--out", o.out_gpkg },
@@ -66,7 +44,7 @@ void refuse_outputs_over_inputs(const CoverageOptions& o)
         if (out.second.empty())
             continue;
         const std::string canonical = canonical_path(out.second);
-        for (const auto& in : input_paths(o))
+        for (const auto& in : coverage_input_paths(o))
             if (canonical_path(in.second) == canonical)
                 throw InputError(out.first + " " + out.second + " is also the input of " + in.first +
                                  "; redline never overwrites an input: choose another output name");

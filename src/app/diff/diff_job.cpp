@@ -67,6 +67,78 @@ MeasuredParts as_parts(const GeosContext& ctx, const AreaMeter& meter, const GEO
     return parts;
 }
 
+/// Output paths checked before the work: a bad one is the user's input (exit status 2).
+void check_diff_outputs(const DiffOptions& options)
+{
+    for (const auto* out : { &options.out_gpkg, &options.json_path, &options.csv_path })
+        if (!out->empty()) {
+            check_output_path(*out, out == &options.out_gpkg ? "--out" : out == &options.json_path ? "--json" : "--csv");
+            remove_stale_temporaries(*out);
+        }
+    if (!options.out_gpkg.empty())
+        check_geopackage_name(options.out_gpkg, "--out");
+}
+
+/// The comparison's figures within each zone.
+std::vector<DiffFigures> zone_figures(const Loaded& zones, const GeosContext& ctx, const AreaMeter& meter,
+                                      const GEOSGeometry* old_u, const GEOSGeometry* new_u, const DiffResult& r)
+{
+    const MeasuredParts old_parts = as_parts(ctx, meter, old_u);
+    const MeasuredParts new_parts = as_parts(ctx, meter, new_u);
+    std::vector<DiffFigures> out;
+    for (const auto& f : zones.layer.features) {
+        DiffFigures d;
+        d.id = f.id;
+        d.name = f.name;
+        d.old_m2 = area_within(ctx, meter, old_parts, f.geometry.get());
+        d.new_m2 = area_within(ctx, meter, new_parts, f.geometry.get());
+        d.gained_m2 = area_within(ctx, meter, r.gained, f.geometry.get());
+        d.lost_m2 = area_within(ctx, meter, r.lost, f.geometry.get());
+        d.unchanged_m2 = area_within(ctx, meter, r.unchanged, f.geometry.get());
+        out.push_back(d);
+    }
+    return out;
+}
+
+/// A version dissolved by red-line type (within the area of interest when there is one).
+std::map<std::string, GeomPtr> dissolved_by_type(const PolygonLayer& layer, const GeosContext& ctx,
+                                                 const GEOSGeometry* area_of_interest)
+{
+    std::map<std::string, std::vector<const GEOSGeometry*>> groups;
+    for (const auto& f : layer.features)
+        groups[f.code].push_back(f.geometry.get());
+    std::map<std::string, GeomPtr> out;
+    for (auto& kv : groups) {
+        GeomPtr g = union_all(ctx, kv.second);
+        if (area_of_interest)
+            g = intersection(ctx, g.get(), area_of_interest);
+        out.emplace(kv.first, std::move(g));
+    }
+    return out;
+}
+
+/// Each version's area by type, and every old type intersected with every other new one
+/// ("性质不改变": the area whose type changed).
+void compare_types(const PolygonLayer& old_layer, const PolygonLayer& new_layer, const GeosContext& ctx,
+                   const AreaMeter& meter, const GEOSGeometry* area_of_interest, DiffResult& r)
+{
+    const auto old_types = dissolved_by_type(old_layer, ctx, area_of_interest);
+    const auto new_types = dissolved_by_type(new_layer, ctx, area_of_interest);
+    for (const auto& kv : old_types)
+        r.area_by_type[kv.first].first = meter.geodesic(ctx, kv.second.get());
+    for (const auto& kv : new_types)
+        r.area_by_type[kv.first].second = meter.geodesic(ctx, kv.second.get());
+    for (const auto& o : old_types)
+        for (const auto& n : new_types) {
+            if (o.first == n.first)
+                continue;
+            GeomPtr changed = intersection(ctx, o.second.get(), n.second.get());
+            const double a = meter.geodesic(ctx, changed.get());
+            if (a > 1.0) // shared boundaries of neighbouring types are not a change
+                r.type_changes.push_back(TypeChange{ o.first, n.first, a, std::move(changed) });
+        }
+}
+
 } // namespace
 
 DiffResult run_diff(const DiffOptions& options, const GeosContext& ctx, const ProgressFn& progress)
@@ -78,13 +150,7 @@ DiffResult run_diff(const DiffOptions& options, const GeosContext& ctx, const Pr
     };
     DiffResult r;
     r.version = REDLINE_VERSION;
-    for (const auto* out : { &options.out_gpkg, &options.json_path, &options.csv_path })
-        if (!out->empty()) {
-            check_output_path(*out, out == &options.out_gpkg ? "--out" : out == &options.json_path ? "--json" : "--csv");
-            remove_stale_temporaries(*out);
-        }
-    if (!options.out_gpkg.empty())
-        check_geopackage_name(options.out_gpkg, "--out");
+    check_diff_outputs(options);
 
     step(0.02, "reading the two versions");
     // The working CRS: longitude/latitude on the old version's datum.
@@ -129,53 +195,12 @@ DiffResult run_diff(const DiffOptions& options, const GeosContext& ctx, const Pr
     r.total.unchanged_m2 = r.unchanged.total();
 
     if (options.zones) {
-        Loaded z = load(*options.zones, "zones", working.get(), ctx, &meter, "", r.warnings);
-        const MeasuredParts old_parts = as_parts(ctx, meter, old_u.get());
-        const MeasuredParts new_parts = as_parts(ctx, meter, new_u.get());
-        for (const auto& f : z.layer.features) {
-            DiffFigures d;
-            d.id = f.id;
-            d.name = f.name;
-            d.old_m2 = area_within(ctx, meter, old_parts, f.geometry.get());
-            d.new_m2 = area_within(ctx, meter, new_parts, f.geometry.get());
-            d.gained_m2 = area_within(ctx, meter, r.gained, f.geometry.get());
-            d.lost_m2 = area_within(ctx, meter, r.lost, f.geometry.get());
-            d.unchanged_m2 = area_within(ctx, meter, r.unchanged, f.geometry.get());
-            r.zones.push_back(d);
-        }
+        const Loaded z = load(*options.zones, "zones", working.get(), ctx, &meter, "", r.warnings);
+        r.zones = zone_figures(z, ctx, meter, old_u.get(), new_u.get(), r);
     }
-
     if (!options.type_field.empty()) {
         step(0.7, "comparing red-line types");
-        // Dissolve each version by type, then intersect every old type with every other new one.
-        auto by_type = [&](const PolygonLayer& layer) {
-            std::map<std::string, std::vector<const GEOSGeometry*>> groups;
-            for (const auto& f : layer.features)
-                groups[f.code].push_back(f.geometry.get());
-            std::map<std::string, GeomPtr> out;
-            for (auto& kv : groups) {
-                GeomPtr g = union_all(ctx, kv.second);
-                if (area_of_interest)
-                    g = intersection(ctx, g.get(), area_of_interest.get());
-                out.emplace(kv.first, std::move(g));
-            }
-            return out;
-        };
-        const auto old_types = by_type(old_v.layer);
-        const auto new_types = by_type(new_v.layer);
-        for (const auto& kv : old_types)
-            r.area_by_type[kv.first].first = meter.geodesic(ctx, kv.second.get());
-        for (const auto& kv : new_types)
-            r.area_by_type[kv.first].second = meter.geodesic(ctx, kv.second.get());
-        for (const auto& o : old_types)
-            for (const auto& n : new_types) {
-                if (o.first == n.first)
-                    continue;
-                GeomPtr changed = intersection(ctx, o.second.get(), n.second.get());
-                const double a = meter.geodesic(ctx, changed.get());
-                if (a > 1.0) // shared boundaries of neighbouring types are not a change
-                    r.type_changes.push_back(TypeChange{ o.first, n.first, a, std::move(changed) });
-            }
+        compare_types(old_v.layer, new_v.layer, ctx, meter, area_of_interest.get(), r);
     }
     if (r.total.net_m2() < -1.0)
         r.warnings.push_back("the red line lost " + fixed(-r.total.net_m2() / 1e6, 4) +

@@ -1,6 +1,7 @@
 #include "ledger/ledger_job.h"
 
 #include "atomic_file.h"
+#include "campaign_patches.h"
 #include "error.h"
 #include "ledger_store.h"
 #include "polygon_ops.h"
@@ -8,11 +9,13 @@
 #include "report_json.h"
 #include "text.h"
 #include "utc_timestamp.h"
+#include "verification_rows.h"
 
 #include <algorithm>
 #include <ctime>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 
 namespace redline {
@@ -28,6 +31,15 @@ void step(const ProgressFn& progress, double fraction, const std::string& stage)
 {
     if (progress && !progress(fraction, stage))
         throw Cancelled();
+}
+
+/// Commits the merge or import: the last moment an interruption can still undo everything.
+void commit(LedgerStore& store, const ProgressFn& progress, const std::string& stage)
+{
+    step(progress, 0.96, stage);
+    store.commit();
+    if (progress)
+        progress(1.0, "done");
 }
 
 void check_merge_options(const LedgerMergeOptions& o)
@@ -51,27 +63,11 @@ void check_merge_options(const LedgerMergeOptions& o)
                          ": give a relative change above 0 and below 1 (default 0.2, i.e. 20 %)");
 }
 
-} // namespace
-
-LedgerMergeResult run_ledger_merge(const LedgerMergeOptions& o, const GeosContext& ctx, const ProgressFn& progress)
+/// A merge refuses a campaign the ledger already holds, and one dated before a campaign it holds:
+/// each campaign is compared with the latest outlines, so campaigns go in in date order.
+void check_campaign_is_next(const LedgerMergeOptions& o, const std::vector<LedgerCampaign>& campaigns,
+                            const LedgerStore& store)
 {
-    check_merge_options(o);
-    LedgerMergeResult result;
-    result.campaign = o.campaign;
-
-    // The campaign is read and checked whole before the ledger is opened: bad input never
-    // touches the ledger, not even its file's bytes.
-    step(progress, 0.0, "reading the campaign's patches");
-    CampaignInput input = read_campaign_patches(o.patches, o.patches_layer, "--patches");
-    result.warnings = input.warnings;
-
-    step(progress, 0.15, "opening the ledger");
-    LedgerStore store(o.ledger, "--ledger", LedgerStore::Mode::create_if_missing, input.srs.get());
-    result.ledger_label = store.name();
-    result.created = store.created();
-    store.begin();
-
-    const std::vector<LedgerCampaign> campaigns = store.campaigns();
     for (const LedgerCampaign& c : campaigns) {
         if (c.campaign == o.campaign)
             throw InputError("--campaign " + o.campaign + ": " + store.label() + " already holds campaign " +
@@ -83,102 +79,130 @@ LedgerMergeResult run_ledger_merge(const LedgerMergeOptions& o, const GeosContex
                              c.campaign_date + "; campaigns are merged in date order, each compared with the latest "
                                                "outlines, so a later campaign cannot be merged before an earlier one");
     }
+}
 
-    step(progress, 0.2, "reading the ledger");
-    std::vector<LedgerPatch> ledger = store.patches(&ctx);
-    std::set<std::string> ids;
-    for (const LedgerPatch& p : ledger)
-        ids.insert(p.ledger_id);
+/// @brief The campaign's patches ready to match: in patch_id order, outlines in the ledger's CRS.
+struct CampaignOutlines
+{
+    std::vector<std::size_t> order;     ///< indices into CampaignInput::patches, by patch_id
+    std::vector<GeomPtr> outlines;      ///< in that order, valid, in the ledger's CRS
+    std::vector<ObservedShape> observed; ///< the same outlines (not owned) with their areas
+    std::size_t repaired = 0;           ///< invalid outlines repaired
+};
 
-    // The campaign's patches in patch_id order, in the ledger's CRS: the order decides ties in the
-    // matching and the sequence of new ids, so equal inputs give equal ledgers in any datasource.
-    std::vector<std::size_t> order(input.patches.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+/// The order decides ties in the matching and the sequence of new ids, so equal inputs give
+/// equal ledgers in any datasource.
+CampaignOutlines outlines_in_ledger_crs(const CampaignInput& input, const LedgerStore& store, const GeosContext& ctx)
+{
+    CampaignOutlines c;
+    c.order.resize(input.patches.size());
+    std::iota(c.order.begin(), c.order.end(), std::size_t(0));
+    std::sort(c.order.begin(), c.order.end(), [&](std::size_t a, std::size_t b) {
         return input.patches[a].patch_id < input.patches[b].patch_id;
     });
-    std::vector<GeomPtr> outlines;
-    std::vector<ObservedShape> observed;
-    for (std::size_t k : order) {
+    for (std::size_t k : c.order) {
         const CampaignPatch& p = input.patches[k];
         const std::string where = input.label + ", patch_id " + p.patch_id;
         GeomPtr g = store.to_ledger_crs(*p.geometry, *input.srs, ctx, where);
         std::string reason;
         if (!is_valid(ctx, g.get(), reason)) {
             g = repair_polygon(ctx, g.get());
-            ++result.repaired;
+            ++c.repaired;
             if (GEOSisEmpty_r(ctx.handle(), g.get()))
                 throw InputError(where + ": its outline is invalid (" + reason +
                                  ") and encloses no area once repaired; fix or delete the feature");
         } else {
             g = polygonal_part(ctx, g.get());
         }
-        observed.push_back(ObservedShape{ g.get(), p.area_m2 });
-        outlines.push_back(std::move(g));
+        c.observed.push_back(ObservedShape{ g.get(), p.area_m2 });
+        c.outlines.push_back(std::move(g));
     }
-    if (result.repaired)
-        result.warnings.push_back(input.label + ": " + std::to_string(result.repaired) +
-                                  " invalid outline(s) repaired (GEOS MakeValid) before matching");
+    return c;
+}
 
-    step(progress, 0.3, "matching the patches to the ledger");
+std::vector<LedgerShape> ledger_shapes(const std::vector<LedgerPatch>& ledger)
+{
     std::vector<LedgerShape> shapes;
     for (const LedgerPatch& p : ledger)
         shapes.push_back(LedgerShape{ p.geometry.get(), p.area_m2, p.classification == change_name(PatchChange::vanished) });
-    const CampaignMatch match = match_campaign(ctx, shapes, observed, o.rules);
+    return shapes;
+}
 
-    // A copy of the previous campaign merged again under a new name would make every patch
-    // "unchanged": say so, since the ledger cannot tell.
-    if (!campaigns.empty() && !input.patches.empty()) {
-        std::set<std::string> latest;
+/// A copy of the previous campaign merged again under a new name would make every patch
+/// "unchanged", and the ledger cannot tell: a warning when every patch_id is the latest
+/// campaign's and no other.
+std::optional<std::string> same_campaign_again(const CampaignInput& input, const std::vector<LedgerPatch>& ledger,
+                                               const std::vector<LedgerCampaign>& campaigns)
+{
+    if (campaigns.empty() || input.patches.empty())
+        return std::nullopt;
+    std::set<std::string> latest;
+    for (const LedgerPatch& p : ledger)
+        if (p.last_seen == campaigns.back().campaign)
+            latest.insert(p.patch_id);
+    std::set<std::string> now;
+    for (const CampaignPatch& p : input.patches)
+        now.insert(p.patch_id);
+    if (latest != now)
+        return std::nullopt;
+    return "every patch_id of " + input.label + " is one of campaign " + campaigns.back().campaign +
+           ", and no other: is it the same campaign again?";
+}
+
+/// Where a patch is: the red-line polygon and zone it lies in and its navigation point, handed on
+/// from a campaign's patch or a ledger patch to an observation or a ledger patch.
+template<typename To, typename From>
+void copy_place(To& to, const From& from)
+{
+    to.redline_id = from.redline_id;
+    to.redline_name = from.redline_name;
+    to.zone_id = from.zone_id;
+    to.zone_name = from.zone_name;
+    to.lon = from.lon;
+    to.lat = from.lat;
+}
+
+/// The attributes of a campaign's patch that its observation and its ledger patch both take.
+template<typename To>
+void copy_patch_attributes(To& to, const CampaignPatch& from)
+{
+    copy_place(to, from);
+    to.patch_id = from.patch_id;
+    to.area_m2 = from.area_m2;
+    to.change_type = from.change_type;
+}
+
+/// @brief Writes a matched campaign into the ledger, patch by patch, inside the store's
+/// transaction: new ids, observations, updated ledger patches, and the merge's tallies.
+class MergeWriter
+{
+public:
+    MergeWriter(const LedgerMergeOptions& o, LedgerStore& store, const GeosContext& ctx, const ProgressFn& progress,
+                const std::vector<LedgerPatch>& ledger, std::size_t total_writes, LedgerMergeResult& result)
+      : m_o(o)
+      , m_store(store)
+      , m_ctx(ctx)
+      , m_progress(progress)
+      , m_total_writes(total_writes)
+      , m_result(result)
+    {
         for (const LedgerPatch& p : ledger)
-            if (p.last_seen == campaigns.back().campaign)
-                latest.insert(p.patch_id);
-        std::set<std::string> now;
-        for (const CampaignPatch& p : input.patches)
-            now.insert(p.patch_id);
-        if (latest == now)
-            result.warnings.push_back("every patch_id of " + input.label + " is one of campaign " +
-                                      campaigns.back().campaign + ", and no other: is it the same campaign again?");
+            m_ids.insert(p.ledger_id);
     }
 
-    step(progress, 0.4, "writing the ledger");
-    std::size_t sequence = 0;
-    auto next_id = [&]() {
-        std::string id;
-        do
-            id = make_ledger_id(o.campaign, ++sequence);
-        while (ids.count(id));
-        ids.insert(id);
-        return id;
-    };
-    const std::size_t total_writes = order.size() + match.vanished.size();
-    std::size_t written = 0;
-    auto written_one = [&]() {
-        ++written;
-        if (written % 32 == 0)
-            step(progress, 0.4 + 0.55 * double(written) / double(std::max<std::size_t>(total_writes, 1)),
-                 "writing the ledger");
-    };
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        const CampaignPatch& p = input.patches[order[k]];
-        const ObservationMatch& m = match.observed[k];
+    /// A campaign's patch: a new ledger patch, or the matched one followed to its latest outline.
+    void write_observed(const CampaignPatch& p, const ObservationMatch& m, GeomPtr outline,
+                        std::vector<LedgerPatch>& ledger)
+    {
         LedgerObservation obs;
-        obs.campaign = o.campaign;
-        obs.campaign_date = o.date;
-        obs.patch_id = p.patch_id;
-        obs.redline_id = p.redline_id;
-        obs.redline_name = p.redline_name;
-        obs.zone_id = p.zone_id;
-        obs.zone_name = p.zone_name;
+        obs.campaign = m_o.campaign;
+        obs.campaign_date = m_o.date;
+        copy_patch_attributes(obs, p);
         obs.classification = change_name(m.change);
-        obs.area_m2 = p.area_m2;
         obs.overlap = m.overlap;
-        obs.change_type = p.change_type;
-        obs.lon = p.lon;
-        obs.lat = p.lat;
         obs.score = p.score;
         obs.confidence = p.confidence;
-        obs.geometry = outlines[k].get();
+        obs.geometry = outline.get();
 
         LedgerPatch fresh;
         LedgerPatch& lp = m.ledger ? ledger[*m.ledger] : fresh;
@@ -187,67 +211,86 @@ LedgerMergeResult run_ledger_merge(const LedgerMergeOptions& o, const GeosContex
             ++lp.observations;
         } else {
             lp.ledger_id = next_id();
-            lp.first_campaign = o.campaign;
+            lp.first_campaign = m_o.campaign;
             lp.observations = 1;
             lp.verification.status = "to_verify";
         }
         obs.ledger_id = lp.ledger_id;
         obs.previous_area_m2 = lp.previous_area_m2;
-        store.add_observation(obs, ctx);
+        m_store.add_observation(obs, m_ctx);
 
         // The outline and the attributes follow the latest observation; the verification stays.
-        lp.redline_id = p.redline_id;
-        lp.redline_name = p.redline_name;
-        lp.zone_id = p.zone_id;
-        lp.zone_name = p.zone_name;
+        copy_patch_attributes(lp, p);
         lp.classification = change_name(m.change);
-        lp.last_campaign = o.campaign;
-        lp.last_seen = o.campaign;
-        lp.patch_id = p.patch_id;
-        lp.area_m2 = p.area_m2;
-        lp.change_type = p.change_type;
-        lp.lon = p.lon;
-        lp.lat = p.lat;
-        lp.geometry = std::move(outlines[k]);
+        lp.last_campaign = m_o.campaign;
+        lp.last_seen = m_o.campaign;
+        lp.geometry = std::move(outline);
         if (m.ledger)
-            store.update_patch(lp, ctx);
+            m_store.update_patch(lp, m_ctx);
         else
-            store.add_patch(lp, ctx);
-        result.by_change[index_of(m.change)].add(p.area_m2);
-        ++result.patches;
-        result.area_m2 += p.area_m2;
+            m_store.add_patch(lp, m_ctx);
+        m_result.by_change[index_of(m.change)].add(p.area_m2);
+        ++m_result.patches;
+        m_result.area_m2 += p.area_m2;
         if (!m.ledger)
-            ++result.ledger_patches; // counted with the old ones below
+            ++m_result.ledger_patches; // counted with the old ones at the end of the merge
         written_one();
     }
-    for (std::size_t j : match.vanished) {
-        LedgerPatch& lp = ledger[j];
-        // A vanished patch keeps its last outline and area: where to check the restoration on the ground.
+
+    /// A ledger patch the campaign did not see. It keeps its last outline and area: where to check
+    /// the restoration on the ground.
+    void write_vanished(LedgerPatch& lp)
+    {
         lp.classification = change_name(PatchChange::vanished);
-        lp.last_campaign = o.campaign;
+        lp.last_campaign = m_o.campaign;
         lp.previous_area_m2 = lp.area_m2;
         LedgerObservation obs;
         obs.ledger_id = lp.ledger_id;
-        obs.campaign = o.campaign;
-        obs.campaign_date = o.date;
-        obs.redline_id = lp.redline_id;
-        obs.redline_name = lp.redline_name;
-        obs.zone_id = lp.zone_id;
-        obs.zone_name = lp.zone_name;
+        obs.campaign = m_o.campaign;
+        obs.campaign_date = m_o.date;
+        copy_place(obs, lp);
         obs.classification = lp.classification;
         obs.previous_area_m2 = lp.area_m2;
-        obs.lon = lp.lon;
-        obs.lat = lp.lat;
-        store.add_observation(obs, ctx);
-        store.update_patch(lp, ctx);
-        result.by_change[index_of(PatchChange::vanished)].add(lp.area_m2);
+        m_store.add_observation(obs, m_ctx);
+        m_store.update_patch(lp, m_ctx);
+        m_result.by_change[index_of(PatchChange::vanished)].add(lp.area_m2);
         written_one();
     }
-    result.ledger_patches += ledger.size();
-    for (const LedgerPatch& p : ledger)
-        if (p.classification == change_name(PatchChange::vanished))
-            ++result.ledger_vanished;
 
+private:
+    /// The campaign's next ledger id not yet taken (ids of an earlier, deleted patch are not reused).
+    std::string next_id()
+    {
+        std::string id;
+        do
+            id = make_ledger_id(m_o.campaign, ++m_sequence);
+        while (m_ids.count(id));
+        m_ids.insert(id);
+        return id;
+    }
+
+    void written_one()
+    {
+        ++m_written;
+        if (m_written % 32 == 0)
+            step(m_progress, 0.4 + 0.55 * double(m_written) / double(std::max<std::size_t>(m_total_writes, 1)),
+                 "writing the ledger");
+    }
+
+    const LedgerMergeOptions& m_o;
+    LedgerStore& m_store;
+    const GeosContext& m_ctx;
+    const ProgressFn& m_progress;
+    const std::size_t m_total_writes;
+    LedgerMergeResult& m_result;
+    std::set<std::string> m_ids;
+    std::size_t m_sequence = 0;
+    std::size_t m_written = 0;
+};
+
+/// The campaign's row in ledger_campaigns: what was merged, from where, with which rules.
+LedgerCampaign campaign_record(const LedgerMergeOptions& o, const CampaignInput& input, const LedgerMergeResult& result)
+{
     LedgerCampaign record;
     record.campaign = o.campaign;
     record.campaign_date = o.date;
@@ -261,13 +304,57 @@ LedgerMergeResult run_ledger_merge(const LedgerMergeOptions& o, const GeosContex
     record.area_m2 = result.area_m2;
     record.min_overlap = o.rules.min_overlap;
     record.area_change = o.rules.area_change;
-    store.add_campaign(record);
+    return record;
+}
 
-    // The last moment an interruption can still undo everything.
-    step(progress, 0.96, "committing the merge");
-    store.commit();
-    if (progress)
-        progress(1.0, "done");
+} // namespace
+
+LedgerMergeResult run_ledger_merge(const LedgerMergeOptions& o, const GeosContext& ctx, const ProgressFn& progress)
+{
+    check_merge_options(o);
+    LedgerMergeResult result;
+    result.campaign = o.campaign;
+
+    // The campaign is read and checked whole before the ledger is opened: bad input never
+    // touches the ledger, not even its file's bytes.
+    step(progress, 0.0, "reading the campaign's patches");
+    const CampaignInput input = read_campaign_patches(o.patches, o.patches_layer, "--patches");
+    result.warnings = input.warnings;
+
+    step(progress, 0.15, "opening the ledger");
+    LedgerStore store(o.ledger, "--ledger", LedgerStore::Mode::create_if_missing, input.srs.get());
+    result.ledger_label = store.name();
+    result.created = store.created();
+    store.begin();
+    const std::vector<LedgerCampaign> campaigns = store.campaigns();
+    check_campaign_is_next(o, campaigns, store);
+
+    step(progress, 0.2, "reading the ledger");
+    std::vector<LedgerPatch> ledger = store.patches(&ctx);
+    CampaignOutlines campaign = outlines_in_ledger_crs(input, store, ctx);
+    result.repaired = campaign.repaired;
+    if (result.repaired)
+        result.warnings.push_back(input.label + ": " + std::to_string(result.repaired) +
+                                  " invalid outline(s) repaired (GEOS MakeValid) before matching");
+
+    step(progress, 0.3, "matching the patches to the ledger");
+    const CampaignMatch match = match_campaign(ctx, ledger_shapes(ledger), campaign.observed, o.rules);
+    if (const std::optional<std::string> warning = same_campaign_again(input, ledger, campaigns))
+        result.warnings.push_back(*warning);
+
+    step(progress, 0.4, "writing the ledger");
+    MergeWriter writer(o, store, ctx, progress, ledger, campaign.order.size() + match.vanished.size(), result);
+    for (std::size_t k = 0; k < campaign.order.size(); ++k)
+        writer.write_observed(input.patches[campaign.order[k]], match.observed[k], std::move(campaign.outlines[k]),
+                              ledger);
+    for (std::size_t j : match.vanished)
+        writer.write_vanished(ledger[j]);
+    result.ledger_patches += ledger.size();
+    for (const LedgerPatch& p : ledger)
+        if (p.classification == change_name(PatchChange::vanished))
+            ++result.ledger_vanished;
+    store.add_campaign(campaign_record(o, input, result));
+    commit(store, progress, "committing the merge");
     return result;
 }
 
@@ -309,6 +396,147 @@ bool says_nothing(const Verification& v)
     throw InputError(message);
 }
 
+/// Every row's values checked on their own (a known status, verdict and reason code) before the
+/// ledger is opened; check_verification also normalises them (trimmed, codes lowered), in place.
+void check_row_values(VerificationInput& in)
+{
+    std::vector<std::string> problems;
+    for (VerificationRow& r : in.rows)
+        for (const std::string& p : check_verification(r.values))
+            problems.push_back(row_label(in, r) + ": " + p);
+    if (!problems.empty())
+        refuse(problems, "imported");
+}
+
+/// @brief Which ledger patch each row is about: the ledger's ids, and patch_id → ledger ids
+/// through every campaign's observations, so that an activity table of any merged campaign can
+/// be imported as it is.
+class RowResolver
+{
+public:
+    RowResolver(LedgerStore& store, const std::vector<LedgerPatch>& patches, bool by_patch_id)
+      : m_ledger_label(store.label())
+    {
+        for (std::size_t i = 0; i < patches.size(); ++i)
+            m_by_id[patches[i].ledger_id] = i;
+        if (by_patch_id)
+            for (const LedgerObservation& obs : store.observations())
+                if (!obs.patch_id.empty())
+                    m_by_patch_id[obs.patch_id].insert(obs.ledger_id);
+    }
+
+    /// The index of the row's ledger patch, or nothing with the reason in @p problem.
+    /// @param through_patch_id set when the patch was found through the row's patch_id
+    std::optional<std::size_t> find(const VerificationRow& r, std::string& problem, bool& through_patch_id) const
+    {
+        std::string id = r.ledger_id;
+        if (id.empty() && !r.patch_id.empty()) {
+            const auto found = m_by_patch_id.find(r.patch_id);
+            if (found == m_by_patch_id.end()) {
+                problem = "patch_id " + r.patch_id +
+                          " is in no campaign of the ledger; merge its campaign first (redline ledger merge)";
+                return std::nullopt;
+            }
+            if (found->second.size() > 1) {
+                problem = "patch_id " + r.patch_id + " belongs to several ledger patches (" +
+                          join_values(std::vector<std::string>(found->second.begin(), found->second.end())) +
+                          "); give the ledger_id instead";
+                return std::nullopt;
+            }
+            id = *found->second.begin();
+            through_patch_id = true;
+        }
+        if (id.empty()) {
+            problem = "has neither a ledger_id nor a patch_id; say which patch it is about";
+            return std::nullopt;
+        }
+        const auto it = m_by_id.find(id);
+        if (it == m_by_id.end()) {
+            problem = "ledger_id " + id + " is not in " + m_ledger_label + " (is the table from another ledger?)";
+            return std::nullopt;
+        }
+        return it->second;
+    }
+
+private:
+    std::string m_ledger_label;
+    std::map<std::string, std::size_t> m_by_id;
+    std::map<std::string, std::set<std::string>> m_by_patch_id;
+};
+
+/// @brief A row that says something about a ledger patch.
+struct Assignment
+{
+    const VerificationRow* row;
+    Verification values;
+};
+
+/// Each row that says something, given to its ledger patch (by index); two rows that say
+/// different things about one patch are a problem, rows that repeat each other are not.
+std::map<std::size_t, Assignment> assign_rows(const VerificationInput& in, const RowResolver& resolver,
+                                              const std::vector<LedgerPatch>& patches, LedgerImportResult& result,
+                                              std::vector<std::string>& problems)
+{
+    std::map<std::size_t, Assignment> assignments;
+    for (const VerificationRow& r : in.rows) {
+        if (says_nothing(r.values)) {
+            ++result.skipped;
+            continue;
+        }
+        std::string problem;
+        bool through_patch_id = false;
+        const std::optional<std::size_t> index = resolver.find(r, problem, through_patch_id);
+        if (through_patch_id)
+            ++result.by_patch_id;
+        if (!index) {
+            problems.push_back(row_label(in, r) + ": " + problem);
+            continue;
+        }
+        const auto [slot, fresh] = assignments.emplace(*index, Assignment{ &r, r.values });
+        if (!fresh && slot->second.values != r.values)
+            problems.push_back(row_label(in, r) + ": says something else about " + patches[*index].ledger_id +
+                               " than " + slot->second.row->where + "; keep one of the two rows");
+    }
+    return assignments;
+}
+
+/// The row laid over the ledger's values: empty cells leave the ledger's value, so a partly
+/// filled table never erases a verdict.
+Verification laid_over(const Verification& ledger, const Verification& row)
+{
+    Verification merged = ledger;
+    for (auto [to, from] : { std::pair{ &merged.status, &row.status }, std::pair{ &merged.verdict, &row.verdict },
+                             std::pair{ &merged.reason_code, &row.reason_code },
+                             std::pair{ &merged.verified_by, &row.verified_by },
+                             std::pair{ &merged.verified_on, &row.verified_on },
+                             std::pair{ &merged.activity_class, &row.activity_class } })
+        if (!from->empty())
+            *to = *from;
+    // A new verdict other than permitted drops a reason code left from an earlier one.
+    if (!row.verdict.empty() && row.verdict != "permitted" && row.reason_code.empty())
+        merged.reason_code.clear();
+    return merged;
+}
+
+/// The verifications that change, by patch index; each checked whole once laid over the ledger's
+/// (a verdict and its reason code may come from different rows and tables).
+std::vector<std::pair<std::size_t, Verification>> changed_verifications(
+    const VerificationInput& in, const std::map<std::size_t, Assignment>& assignments,
+    const std::vector<LedgerPatch>& patches, LedgerImportResult& result, std::vector<std::string>& problems)
+{
+    std::vector<std::pair<std::size_t, Verification>> updates;
+    for (const auto& [index, a] : assignments) {
+        const Verification merged = laid_over(patches[index].verification, a.values);
+        for (const std::string& problem : check_verdict_consistency(merged))
+            problems.push_back(row_label(in, *a.row) + ": " + problem);
+        if (merged == patches[index].verification)
+            ++result.unchanged;
+        else
+            updates.emplace_back(index, merged);
+    }
+    return updates;
+}
+
 } // namespace
 
 LedgerImportResult run_ledger_import(const LedgerImportOptions& o, const ProgressFn& progress)
@@ -323,101 +551,23 @@ LedgerImportResult run_ledger_import(const LedgerImportOptions& o, const Progres
     result.source_label = in.label;
     result.columns = in.columns;
     result.rows = in.rows.size();
-
-    std::vector<std::string> problems;
-    for (VerificationRow& r : in.rows)
-        for (const std::string& p : check_verification(r.values))
-            problems.push_back(row_label(in, r) + ": " + p);
-    if (!problems.empty())
-        refuse(problems, "imported");
+    check_row_values(in);
 
     step(progress, 0.2, "opening the ledger");
     LedgerStore store(o.ledger, "--ledger", LedgerStore::Mode::update);
     result.ledger_label = store.name();
     store.begin();
     const std::vector<LedgerPatch> patches = store.patches(nullptr);
-    std::map<std::string, std::size_t> by_id;
-    for (std::size_t i = 0; i < patches.size(); ++i)
-        by_id[patches[i].ledger_id] = i;
-    // patch_id → ledger ids, through every campaign's observations: an activity table of any
-    // merged campaign can be imported as it is.
-    std::map<std::string, std::set<std::string>> by_patch_id;
-    if (in.has_patch_id)
-        for (const LedgerObservation& obs : store.observations())
-            if (!obs.patch_id.empty())
-                by_patch_id[obs.patch_id].insert(obs.ledger_id);
+    const RowResolver resolver(store, patches, in.has_patch_id);
 
+    // Any problem refuses the whole import, after every row was looked at, so that one run lists them all.
     step(progress, 0.5, "checking the rows against the ledger");
-    struct Assignment
-    {
-        const VerificationRow* row;
-        Verification values;
-    };
-    std::map<std::size_t, Assignment> assignments;
-    for (const VerificationRow& r : in.rows) {
-        if (says_nothing(r.values)) {
-            ++result.skipped;
-            continue;
-        }
-        std::string id = r.ledger_id;
-        if (id.empty() && !r.patch_id.empty()) {
-            const auto found = by_patch_id.find(r.patch_id);
-            if (found == by_patch_id.end()) {
-                problems.push_back(row_label(in, r) + ": patch_id " + r.patch_id +
-                                   " is in no campaign of the ledger; merge its campaign first (redline ledger merge)");
-                continue;
-            }
-            if (found->second.size() > 1) {
-                problems.push_back(row_label(in, r) + ": patch_id " + r.patch_id + " belongs to several ledger patches (" +
-                                   join_values(std::vector<std::string>(found->second.begin(), found->second.end())) +
-                                   "); give the ledger_id instead");
-                continue;
-            }
-            id = *found->second.begin();
-            ++result.by_patch_id;
-        }
-        if (id.empty()) {
-            problems.push_back(row_label(in, r) + ": has neither a ledger_id nor a patch_id; say which patch it is about");
-            continue;
-        }
-        const auto it = by_id.find(id);
-        if (it == by_id.end()) {
-            problems.push_back(row_label(in, r) + ": ledger_id " + id + " is not in " + store.label() +
-                               " (is the table from another ledger?)");
-            continue;
-        }
-        const auto [slot, fresh] = assignments.emplace(it->second, Assignment{ &r, r.values });
-        if (!fresh && slot->second.values != r.values)
-            problems.push_back(row_label(in, r) + ": says something else about " + id + " than " +
-                               slot->second.row->where + "; keep one of the two rows");
-    }
+    std::vector<std::string> problems;
+    const std::map<std::size_t, Assignment> assignments = assign_rows(in, resolver, patches, result, problems);
     if (!problems.empty())
         refuse(problems, "imported");
-
-    // Each row laid over the ledger's values: empty cells leave the ledger's value, so a partly
-    // filled table never erases a verdict.
-    std::vector<std::pair<std::size_t, Verification>> updates;
-    for (const auto& [index, a] : assignments) {
-        const LedgerPatch& p = patches[index];
-        Verification merged = p.verification;
-        const Verification& v = a.values;
-        for (auto [to, from] : { std::pair{ &merged.status, &v.status }, std::pair{ &merged.verdict, &v.verdict },
-                                 std::pair{ &merged.reason_code, &v.reason_code },
-                                 std::pair{ &merged.verified_by, &v.verified_by },
-                                 std::pair{ &merged.verified_on, &v.verified_on },
-                                 std::pair{ &merged.activity_class, &v.activity_class } })
-            if (!from->empty())
-                *to = *from;
-        // A new verdict other than permitted drops a reason code left from an earlier one.
-        if (!v.verdict.empty() && v.verdict != "permitted" && v.reason_code.empty())
-            merged.reason_code.clear();
-        for (const std::string& problem : check_verdict_consistency(merged))
-            problems.push_back(row_label(in, *a.row) + ": " + problem);
-        if (merged == p.verification)
-            ++result.unchanged;
-        else
-            updates.emplace_back(index, merged);
-    }
+    const std::vector<std::pair<std::size_t, Verification>> updates =
+        changed_verifications(in, assignments, patches, result, problems);
     if (!problems.empty())
         refuse(problems, "imported");
 
@@ -429,10 +579,7 @@ LedgerImportResult run_ledger_import(const LedgerImportOptions& o, const Progres
         if (++done % 32 == 0)
             step(progress, 0.6 + 0.35 * double(done) / double(updates.size()), "writing the verification");
     }
-    step(progress, 0.96, "committing the import");
-    store.commit();
-    if (progress)
-        progress(1.0, "done");
+    commit(store, progress, "committing the import");
     return result;
 }
 
