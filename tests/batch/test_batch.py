@@ -133,6 +133,36 @@ class Batch(unittest.TestCase):
         with open(os.path.join(self.out, "qianjiang", "coverage.json"), encoding="utf-8") as f:
             self.assertEqual(json.load(f)["district"], s["district"])
 
+    def test_a_planned_batch_equals_the_batch(self):
+        # redline plan/run/merge of a batch (a cluster's tiles are the units) gives the batch's
+        # summary: every unit's status, class, figures and targets; the merge exits with the worst
+        # class. (The plan checks every input first, so the job leaves out the broken unit.)
+        with open(self.job, "w", encoding="utf-8") as f:
+            f.write(JOB.format(sample=SAMPLE).replace("[unit.broken]\nboundary = %s/no_such_boundary.gpkg\n" % SAMPLE, ""))
+        done = run(["batch", "--config", self.job, "--out-dir", self.out, "--quiet"])
+        self.assertEqual(done.returncode, 1, done.stderr)  # a target missed
+        single = self.summary()
+        self.assertEqual(set(single), {"qianjiang", "chengdong", "zhuoshui"})
+        plan = os.path.join(self.tmp, "plan")
+        self.out = os.path.join(self.tmp, "out_planned")
+        env = {k: v for k, v in ENV.items() if not k.startswith(("SLURM_", "OMPI_", "PMI_"))}
+        planned = subprocess.run([REDLINE, "plan", "--plan", plan, "--shards", "2", "-q", "batch", "--config",
+                                  self.job, "--out-dir", self.out], capture_output=True, text=True, env=env)
+        self.assertEqual(planned.returncode, 0, planned.stderr)
+        self.assertEqual(planned.stdout.strip().splitlines()[-1], "2")
+        ran = subprocess.run([REDLINE, "run", "--plan", plan, "--all", "-q"], capture_output=True, text=True, env=env)
+        self.assertEqual(ran.returncode, 0, ran.stderr)
+        merged = subprocess.run([REDLINE, "merge", "--plan", plan, "-q"], capture_output=True, text=True, env=env)
+        self.assertEqual(merged.returncode, 1, merged.stderr)
+        units = self.summary()
+        self.assertEqual(list(units), list(single))
+        keys = ("status", "exit_status", "area_m2", "redline_pct", "forest_pct", "targets")
+        for name, u in units.items():
+            self.assertEqual({k: u.get(k) for k in keys}, {k: single[name].get(k) for k in keys}, name)
+            for output in u["outputs"]:
+                self.assertTrue(os.path.exists(os.path.join(self.out, output)), output)
+        self.assertTrue(os.path.exists(os.path.join(self.out, "report.html")))
+
     def test_rerun_skips_unchanged_units_and_force_redoes_them(self):
         run(["batch", "--config", self.job, "--out-dir", self.out, "--quiet"])
         again = run(["batch", "--config", self.job, "--out-dir", self.out, "--quiet"])
