@@ -23,10 +23,10 @@ namespace redline {
 /// clouds (BandMapping::parallax); masks, where given, remain the first defence.
 ///
 /// A change patch's cells are covered with windows of `rule.window` cells at `rule.stride`, each
-/// over part of the patch (its central half holds a cell of the patch); each date whose bands have
-/// a known parallax is compared band against band in each window. One elevated window in either
-/// date withholds the whole patch: a cloud's edge is where its displacement shows, and a patch
-/// that is part cloud is not a site for a field visit.
+/// over part of the patch (its central half holds a cell of the patch); in each window the date
+/// brighter in blue (a cloud is white), when its bands have a known parallax, is compared band
+/// against band. One elevated window withholds the whole patch: a cloud's edge is where its
+/// displacement shows, and a patch that is part cloud is not a site for a field visit.
 class CloudScreen
 {
 public:
