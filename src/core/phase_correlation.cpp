@@ -38,6 +38,23 @@ int signed_index(int k, int n)
 
 } // namespace
 
+double fill_invalid_with_mean(const std::vector<float>& band, const std::vector<std::uint8_t>& valid,
+                              std::vector<float>& out)
+{
+    double sum = 0;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < band.size(); ++i)
+        if (valid[i] && std::isfinite(band[i])) {
+            sum += band[i];
+            ++n;
+        }
+    const float mean = n ? float(sum / double(n)) : 0.0f;
+    out.resize(band.size());
+    for (std::size_t i = 0; i < band.size(); ++i)
+        out[i] = valid[i] && std::isfinite(band[i]) ? band[i] : mean;
+    return band.empty() ? 0.0 : double(n) / double(band.size());
+}
+
 bool PhaseCorrelation::clear() const
 {
     return size > 0 && noise > 0 && peak >= 12.0 * noise && peak >= 2.0 * second;

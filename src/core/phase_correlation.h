@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 namespace redline {
@@ -59,6 +60,12 @@ constexpr double max_correlated_frequency = 0.25;
 /// @p max_frequency (cycles per cell) overrides that limit: 1 or more keeps every frequency, as
 /// the comparison of a date's own bands does (cloud_parallax.h: they are not resampled against each
 /// other, and the fine detail of a cloud's edge is what moves).
+/// A window made ready for phase_correlate(): @p out is @p band with every cell that is not
+/// valid (or not finite) set to the mean of the others, which adds no structure. Returns the
+/// share of the cells that were valid (0 for an empty band).
+double fill_invalid_with_mean(const std::vector<float>& band, const std::vector<std::uint8_t>& valid,
+                              std::vector<float>& out);
+
 PhaseCorrelation phase_correlate(const std::vector<float>& a,
                                  const std::vector<float>& b,
                                  int size,

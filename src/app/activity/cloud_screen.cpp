@@ -2,6 +2,7 @@
 
 #include "common/stage_timeline.h"
 #include "parallel_for.h"
+#include "phase_correlation.h"
 #include "polygon_ops.h"
 
 #include <ogr_spatialref.h>
@@ -15,26 +16,6 @@
 namespace redline {
 
 namespace {
-
-/// One band of a window with the cells that have no data set to the mean of the others (the
-/// phase correlation needs finite values, and the mean adds no structure); false when fewer
-/// than three quarters of the cells have data.
-bool filled(const std::vector<float>& band, const std::vector<std::uint8_t>& valid, std::vector<float>& out)
-{
-    double sum = 0;
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < band.size(); ++i)
-        if (valid[i] && std::isfinite(band[i])) {
-            sum += band[i];
-            ++n;
-        }
-    if (4 * n < 3 * band.size()) return false;
-    const float mean = float(sum / double(n));
-    out.resize(band.size());
-    for (std::size_t i = 0; i < band.size(); ++i)
-        out[i] = valid[i] && std::isfinite(band[i]) ? band[i] : mean;
-    return true;
-}
 
 struct CtDeleter
 {
@@ -126,8 +107,10 @@ std::string CloudScreen::elevated(const ImagePair& images, const std::vector<Win
         const BandWindow& date = after_brighter ? after : before;
         const std::string& direction = after_brighter ? m_after : m_before;
         if (direction.empty()) continue;
-        if (!filled(date.bands[0], date.valid, blue) || !filled(date.bands[1], date.valid, green) ||
-            !filled(date.bands[2], date.valid, red))
+        // Three quarters of the window with data, or too little to compare.
+        if (fill_invalid_with_mean(date.bands[0], date.valid, blue) < 0.75 ||
+            fill_invalid_with_mean(date.bands[1], date.valid, green) < 0.75 ||
+            fill_invalid_with_mean(date.bands[2], date.valid, red) < 0.75)
             continue;
         const BandParallax p = band_parallax(blue, green, red, n, m_parallax);
         if (!p.elevated) continue;

@@ -71,25 +71,6 @@ std::vector<Window> spread_order(const std::vector<Window>& all, std::size_t wan
     return out;
 }
 
-/// The band of @p w with its invalid cells set to the mean of the valid ones (a flat patch
-/// correlates with nothing); the share of valid cells.
-double filled(const BandWindow& w, const std::vector<std::uint8_t>& valid, std::vector<float>& out)
-{
-    const std::vector<float>& v = w.bands[3];
-    double sum = 0;
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < v.size(); ++i)
-        if (valid[i]) {
-            sum += v[i];
-            ++n;
-        }
-    const float mean = n ? float(sum / double(n)) : 0.0f;
-    out.resize(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i)
-        out[i] = valid[i] ? v[i] : mean;
-    return v.empty() ? 0.0 : double(n) / double(v.size());
-}
-
 /// Metres per cell east and north at the middle of @p w.
 std::pair<double, double> metres_per_cell(const Grid& grid, const OGRSpatialReference& srs, const Window& w)
 {
@@ -198,9 +179,9 @@ std::vector<PhaseCorrelation> measure_shifts(const ImagePair& images, const Cove
             valid.resize(w.size());
             for (std::size_t i = 0; i < valid.size(); ++i)
                 valid[i] = std::uint8_t(b.valid[i] & a.valid[i]);
-            if (filled(b, valid, vb) < 0.75)
+            if (fill_invalid_with_mean(b.bands[3], valid, vb) < 0.75)
                 continue; // clouds, nodata: too little to compare
-            filled(a, valid, va);
+            fill_invalid_with_mean(a.bands[3], valid, va);
             found.push_back(phase_correlate(vb, va, check.window_size));
         }
     }
