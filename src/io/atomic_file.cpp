@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <signal.h>
 #include <unistd.h>
 
@@ -88,9 +89,10 @@ void check_geopackage_name(const std::string& path, const std::string& option)
                          fs::path(path).replace_extension(".gpkg").string() + ")");
 }
 
-AtomicOutput::AtomicOutput(const std::string& final_path, const std::string& option)
+AtomicOutput::AtomicOutput(const std::string& final_path, const std::string& option, Join join)
   : m_final(final_path)
   , m_option(option)
+  , m_join(join)
 {
     // The same checks as check_output_path, which the commands ran before the work; failing now,
     // while writing, the folder was removed or made read-only during the run: an OutputError.
@@ -108,13 +110,78 @@ AtomicOutput::~AtomicOutput()
         remove_with_side_files(m_temp);
 }
 
+namespace {
+
+void rename_into_place(const std::string& temp, const std::string& final_path, const std::string& option)
+{
+    if (std::rename(temp.c_str(), final_path.c_str()) != 0)
+        throw OutputError(option + " " + final_path + ": cannot move the finished file into place (" +
+                          std::strerror(errno) + ")");
+    remove_with_side_files(temp); // -wal/-shm of the temporary name, if SQLite left any
+}
+
+std::mutex output_set_mutex;
+OutputSet* open_output_set = nullptr; // the innermost open set, guarded by output_set_mutex
+
+} // namespace
+
 void AtomicOutput::commit()
 {
-    if (std::rename(m_temp.c_str(), m_final.c_str()) != 0)
-        throw OutputError(m_option + " " + m_final + ": cannot move the finished file into place (" +
-                          std::strerror(errno) + ")");
+    if (m_join == Join::output_set) {
+        const std::string temp = m_temp, final_path = m_final, option = m_option;
+        if (OutputSet::defer([temp, final_path, option] { rename_into_place(temp, final_path, option); },
+                             [temp] { remove_with_side_files(temp); })) {
+            m_committed = true; // the set owns the temporary file now
+            return;
+        }
+    }
+    rename_into_place(m_temp, m_final, m_option);
     m_committed = true;
-    remove_with_side_files(m_temp); // -wal/-shm of the temporary name, if SQLite left any
+}
+
+OutputSet::OutputSet()
+{
+    std::lock_guard<std::mutex> lock(output_set_mutex);
+    m_outer = open_output_set;
+    open_output_set = this;
+}
+
+OutputSet::~OutputSet()
+{
+    {
+        std::lock_guard<std::mutex> lock(output_set_mutex);
+        open_output_set = m_outer;
+    }
+    for (auto& p : m_pending)
+        if (p.discard) p.discard();
+}
+
+bool OutputSet::defer(std::function<void()> put_in_place, std::function<void()> discard)
+{
+    std::lock_guard<std::mutex> lock(output_set_mutex);
+    if (!open_output_set)
+        return false;
+    open_output_set->m_pending.push_back(Pending{ std::move(put_in_place), std::move(discard) });
+    return true;
+}
+
+void OutputSet::commit()
+{
+    std::vector<Pending> pending;
+    {
+        std::lock_guard<std::mutex> lock(output_set_mutex);
+        pending.swap(m_pending);
+    }
+    // Each output is renamed in one step; what is left after a failure is discarded.
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        try {
+            pending[i].put_in_place();
+        } catch (...) {
+            for (std::size_t k = i; k < pending.size(); ++k)
+                if (pending[k].discard) pending[k].discard();
+            throw;
+        }
+    }
 }
 
 void remove_stale_temporaries(const std::string& final_path)

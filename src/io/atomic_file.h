@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace redline {
 
@@ -13,8 +15,14 @@ namespace redline {
 class AtomicOutput
 {
 public:
+    /// Whether commit() joins the run's OutputSet, when one is open, or renames at once.
+    enum class Join
+    {
+        output_set, ///< an output of the run: renamed with the others (the default)
+        alone,      ///< a file inside a folder that is itself put in place as a whole (chips)
+    };
     /// @param option the option naming the output, for messages
-    AtomicOutput(const std::string& final_path, const std::string& option);
+    AtomicOutput(const std::string& final_path, const std::string& option, Join join = Join::output_set);
     ~AtomicOutput();
     AtomicOutput(const AtomicOutput&) = delete;
     AtomicOutput& operator=(const AtomicOutput&) = delete;
@@ -22,14 +30,50 @@ public:
     const std::string& temp_path() const { return m_temp; }
     const std::string& final_path() const { return m_final; }
 
-    /// Renames the temporary file over the final path.
+    /// Renames the temporary file over the final path; while an OutputSet is open, hands the
+    /// complete file to it instead, to be renamed with the run's other outputs.
     void commit();
 
 private:
     std::string m_final;
     std::string m_temp;
     std::string m_option;
+    Join m_join;
     bool m_committed = false;
+};
+
+/// @brief The outputs of one run, put in place together: all of them or none.
+///
+/// While an OutputSet is open, every AtomicOutput that completes hands its temporary file to it;
+/// commit() renames them all, in the order they completed. A set destroyed without commit() (an
+/// exception on the way: a later output failed, the run was interrupted) removes them, so a
+/// failed run leaves the previous outputs as they were, never a new JSON beside an old
+/// GeoPackage. Sets nest: the innermost open one collects (a batch opens one per district).
+/// Outputs completed on worker threads join the set open when they complete.
+class OutputSet
+{
+public:
+    OutputSet();
+    ~OutputSet();
+    OutputSet(const OutputSet&) = delete;
+    OutputSet& operator=(const OutputSet&) = delete;
+
+    /// Puts every output in place (throws OutputError when one cannot be moved; the rest are
+    /// then removed).
+    void commit();
+
+    /// Adds an output that is put in place by @p put_in_place and, if the set is never
+    /// committed, thrown away by @p discard (a folder, for example). Returns false when no set
+    /// is open: the caller puts it in place itself.
+    static bool defer(std::function<void()> put_in_place, std::function<void()> discard);
+
+private:
+    struct Pending
+    {
+        std::function<void()> put_in_place, discard;
+    };
+    std::vector<Pending> m_pending;
+    OutputSet* m_outer = nullptr;
 };
 
 /// Checks, before any long work, that @p path can be written as an output: its folder exists and

@@ -96,7 +96,8 @@ struct ActivityResult
 /// Runs the detection. @p ctx owns the result's geometries.
 ActivityResult run_activity(const ActivityOptions& options, const GeosContext& ctx, const ProgressFn& progress);
 
-/// Writes the GeoPackage (with chips), CSV and JSON the options ask for, each atomically.
+/// Writes the GeoPackage (with chips), CSV and JSON the options ask for, each under a temporary
+/// name, and puts them in place together when all are complete (OutputSet).
 void write_activity_outputs(ActivityResult& result, const ActivityOptions& options, const GeosContext& ctx,
                             const ProgressFn& progress);
 

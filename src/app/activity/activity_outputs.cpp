@@ -164,23 +164,32 @@ void write_all_chips(ActivityResult& result, const std::string& gpkg, const Geos
         ++done;
         return !progress || progress(0.86 + 0.1 * double(done) / double(result.patches.size()), "writing evidence chips");
     });
-    // Swap the finished folder in: the old one, if any, goes only once the new one is complete.
+    // Swap the finished folder in: the old one, if any, goes only once the new one is complete;
+    // with the run's other outputs when they are put in place together (OutputSet).
     const fs::path old_dir = dir / ("." + name + ".redline-old-" + std::to_string(::getpid()));
-    if (fs::exists(final_dir, ec)) {
-        fs::rename(final_dir, old_dir, ec);
-        if (ec)
-            throw OutputError("--out " + gpkg + ": cannot move the old chips' folder " + final_dir.string() +
-                              " aside (" + ec.message() + ")");
-    }
-    fs::rename(temp_dir, final_dir, ec);
-    if (ec) {
-        const std::string why = ec.message();
-        fs::rename(old_dir, final_dir, ec); // the old chips back, if there were any
-        throw OutputError("--out " + gpkg + ": cannot move the finished chips' folder into place as " +
-                          final_dir.string() + " (" + why + ")");
-    }
+    auto put_in_place = [gpkg, final_dir, temp_dir, old_dir] {
+        std::error_code e;
+        if (fs::exists(final_dir, e)) {
+            fs::rename(final_dir, old_dir, e);
+            if (e)
+                throw OutputError("--out " + gpkg + ": cannot move the old chips' folder " + final_dir.string() +
+                                  " aside (" + e.message() + ")");
+        }
+        fs::rename(temp_dir, final_dir, e);
+        if (e) {
+            const std::string why = e.message();
+            fs::rename(old_dir, final_dir, e); // the old chips back, if there were any
+            throw OutputError("--out " + gpkg + ": cannot move the finished chips' folder into place as " +
+                              final_dir.string() + " (" + why + ")");
+        }
+        fs::remove_all(old_dir, e);
+    };
+    if (!OutputSet::defer(put_in_place, [temp_dir] {
+            std::error_code e;
+            fs::remove_all(temp_dir, e);
+        }))
+        put_in_place();
     cleanup.keep = true;
-    fs::remove_all(old_dir, ec);
     result.chips_dir = name;
 }
 
@@ -355,6 +364,7 @@ std::string activity_json(const ActivityResult& r)
 void write_activity_outputs(ActivityResult& result, const ActivityOptions& options, const GeosContext& ctx,
                             const ProgressFn& progress)
 {
+    OutputSet outputs; // the chips, GeoPackage, project, CSV and JSON are put in place together
     if (!options.out_gpkg.empty() && options.chips && !result.patches.empty())
         write_all_chips(result, options.out_gpkg, ctx,
                         options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency())),
@@ -398,6 +408,7 @@ void write_activity_outputs(ActivityResult& result, const ActivityOptions& optio
     }
     if (!options.json_path.empty())
         write_file_atomically(options.json_path, activity_json(result), "--json");
+    outputs.commit();
 }
 
 } // namespace redline

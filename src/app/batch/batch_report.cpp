@@ -379,9 +379,11 @@ std::string report_html(const BatchResult& result, const BatchOptions& options)
 void write_batch_summary(const BatchResult& result, const BatchOptions& options)
 {
     const fs::path dir(options.out_dir);
+    OutputSet outputs; // the summary's three files are put in place together
     write_file_atomically((dir / "summary.json").string(), summary_json(result, options), "--out-dir");
     write_csv(summary_csv(result), (dir / "summary.csv").string(), "--out-dir");
     write_file_atomically((dir / "report.html").string(), report_html(result, options), "--out-dir");
+    outputs.commit();
 }
 
 } // namespace redline

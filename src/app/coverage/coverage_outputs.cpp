@@ -598,6 +598,7 @@ void write_coverage_geopackage(const CoverageResult& r, const CoverageOptions& o
 
 void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& options, const GeosContext& ctx)
 {
+    OutputSet outputs; // JSON, CSV, GeoPackage and project are put in place together
     if (!options.json_path.empty()) {
         TimedStage stage("output: JSON");
         write_file_atomically(options.json_path, coverage_json(r, ctx), "--json");
@@ -606,10 +607,11 @@ void write_coverage_outputs(const CoverageResult& r, const CoverageOptions& opti
         TimedStage stage("output: CSV");
         write_csv(coverage_csv(r), options.csv_path, "--csv");
     }
-    if (options.out_gpkg.empty())
-        return;
-    TimedStage stage("output: GeoPackage, QGIS project, styles");
-    write_coverage_geopackage(r, options, ctx);
+    if (!options.out_gpkg.empty()) {
+        TimedStage stage("output: GeoPackage, QGIS project, styles");
+        write_coverage_geopackage(r, options, ctx);
+    }
+    outputs.commit();
 }
 
 } // namespace redline

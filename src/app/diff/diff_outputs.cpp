@@ -130,12 +130,14 @@ void write_diff_geopackage(const DiffResult& r, const DiffOptions& options, cons
 
 void write_diff_outputs(const DiffResult& r, const DiffOptions& options, const GeosContext& ctx)
 {
+    OutputSet outputs; // JSON, CSV, GeoPackage and project are put in place together
     if (!options.json_path.empty())
         write_file_atomically(options.json_path, diff_json(r), "--json");
     if (!options.csv_path.empty())
         write_csv(diff_csv(r), options.csv_path, "--csv");
     if (!options.out_gpkg.empty())
         write_diff_geopackage(r, options, ctx);
+    outputs.commit();
 }
 
 } // namespace redline

@@ -1,0 +1,180 @@
+// The outputs of a run are put in place together (io/atomic_file.h: AtomicOutput, OutputSet).
+#include "atomic_file.h"
+
+#include "error.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace redline;
+
+namespace {
+
+/// A fresh folder per test, removed afterwards.
+struct Folder
+{
+    fs::path path;
+    Folder()
+    {
+        path = fs::temp_directory_path() /
+               ("redline-output-set-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~Folder() { fs::remove_all(path); }
+    std::string file(const std::string& name) const { return (path / name).string(); }
+    /// Every name in the folder, hidden temporaries included, sorted.
+    std::string listing() const
+    {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(path))
+            names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        std::string out;
+        for (const auto& n : names)
+            out += n + ";";
+        return out;
+    }
+};
+
+std::string read(const std::string& path)
+{
+    std::ifstream f(path);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+TEST(OutputSet, WithoutASetEachOutputIsInPlaceWhenComplete)
+{
+    Folder d;
+    write_file_atomically(d.file("a.json"), "new", "--json");
+    EXPECT_EQ(read(d.file("a.json")), "new");
+    EXPECT_EQ(d.listing(), "a.json;");
+}
+
+TEST(OutputSet, NothingIsInPlaceBeforeCommitAndEverythingAfter)
+{
+    Folder d;
+    OutputSet outputs;
+    write_file_atomically(d.file("a.json"), "A", "--json");
+    write_file_atomically(d.file("b.csv"), "B", "--csv");
+    EXPECT_FALSE(fs::exists(d.file("a.json")));
+    EXPECT_FALSE(fs::exists(d.file("b.csv")));
+    outputs.commit();
+    EXPECT_EQ(read(d.file("a.json")), "A");
+    EXPECT_EQ(read(d.file("b.csv")), "B");
+    EXPECT_EQ(d.listing(), "a.json;b.csv;"); // no temporary left
+}
+
+TEST(OutputSet, AFailureBeforeCommitLeavesThePreviousOutputsAsTheyWere)
+{
+    Folder d;
+    write_file_atomically(d.file("a.json"), "old A", "--json");
+    write_file_atomically(d.file("b.gpkg"), "old B", "--out");
+    try {
+        OutputSet outputs;
+        write_file_atomically(d.file("a.json"), "new A", "--json"); // complete
+        throw OutputError("--out b.gpkg: write failed");            // the next one fails
+    } catch (const OutputError&) {
+    }
+    EXPECT_EQ(read(d.file("a.json")), "old A");
+    EXPECT_EQ(read(d.file("b.gpkg")), "old B");
+    EXPECT_EQ(d.listing(), "a.json;b.gpkg;"); // the new JSON's temporary is gone too
+}
+
+TEST(OutputSet, AnOutputThatIsNotCompleteIsNeverHandedOver)
+{
+    Folder d;
+    OutputSet outputs;
+    {
+        AtomicOutput out(d.file("c.json"), "--json");
+        std::ofstream(out.temp_path()) << "half";
+        // no commit: destroyed half-written
+    }
+    outputs.commit();
+    EXPECT_EQ(d.listing(), "");
+}
+
+TEST(OutputSet, SetsNestAndTheInnermostCollects)
+{
+    Folder d;
+    OutputSet outer;
+    {
+        OutputSet inner;
+        write_file_atomically(d.file("unit.json"), "U", "--json");
+        inner.commit();
+    }
+    EXPECT_EQ(read(d.file("unit.json")), "U"); // the inner set put it in place
+    write_file_atomically(d.file("summary.json"), "S", "--out-dir");
+    EXPECT_FALSE(fs::exists(d.file("summary.json")));
+    outer.commit();
+    EXPECT_EQ(read(d.file("summary.json")), "S");
+}
+
+TEST(OutputSet, OutputsCompletedOnWorkerThreadsJoinTheSet)
+{
+    Folder d;
+    OutputSet outputs;
+    std::thread worker([&] { write_file_atomically(d.file("w.json"), "W", "--json"); });
+    worker.join();
+    EXPECT_FALSE(fs::exists(d.file("w.json")));
+    outputs.commit();
+    EXPECT_EQ(read(d.file("w.json")), "W");
+}
+
+TEST(OutputSet, AnOutputThatStandsAloneIsInPlaceAtOnce)
+{
+    Folder d;
+    OutputSet outputs;
+    AtomicOutput out(d.file("chip.png"), "chip", AtomicOutput::Join::alone);
+    std::ofstream(out.temp_path()) << "png";
+    out.commit();
+    EXPECT_EQ(read(d.file("chip.png")), "png");
+}
+
+TEST(OutputSet, DeferredFoldersArePutInPlaceOrDiscarded)
+{
+    Folder d;
+    int put = 0, discarded = 0;
+    {
+        OutputSet outputs;
+        EXPECT_TRUE(OutputSet::defer([&] { ++put; }, [&] { ++discarded; }));
+        outputs.commit();
+    }
+    EXPECT_EQ(put, 1);
+    EXPECT_EQ(discarded, 0);
+    {
+        OutputSet outputs;
+        EXPECT_TRUE(OutputSet::defer([&] { ++put; }, [&] { ++discarded; }));
+    }
+    EXPECT_EQ(put, 1);
+    EXPECT_EQ(discarded, 1);
+    EXPECT_FALSE(OutputSet::defer([] {}, [] {})); // no set open
+}
+
+TEST(OutputSet, WhenOneCannotBePutInPlaceTheRestAreDiscarded)
+{
+    Folder d;
+    int put = 0, discarded = 0;
+    OutputSet outputs;
+    OutputSet::defer([&] { ++put; }, [&] { ++discarded; });
+    OutputSet::defer([] { throw OutputError("--out x.gpkg: cannot move the finished file into place"); },
+                     [&] { ++discarded; });
+    OutputSet::defer([&] { ++put; }, [&] { ++discarded; });
+    EXPECT_THROW(outputs.commit(), OutputError);
+    EXPECT_EQ(put, 1);
+    EXPECT_EQ(discarded, 2); // the failed one's temporary and the one after it
+}
