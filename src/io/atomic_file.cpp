@@ -8,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <signal.h>
 #include <unistd.h>
 
@@ -120,8 +119,9 @@ void rename_into_place(const std::string& temp, const std::string& final_path, c
     remove_with_side_files(temp); // -wal/-shm of the temporary name, if SQLite left any
 }
 
-std::mutex output_set_mutex;
-OutputSet* open_output_set = nullptr; // the innermost open set, guarded by output_set_mutex
+// The innermost open set of this thread: units that run side by side (a batch's districts on
+// several threads) each put their own outputs in place, and one's failure discards none of another's.
+thread_local OutputSet* open_output_set = nullptr;
 
 } // namespace
 
@@ -140,25 +140,20 @@ void AtomicOutput::commit()
 }
 
 OutputSet::OutputSet()
+  : m_outer(open_output_set)
 {
-    std::lock_guard<std::mutex> lock(output_set_mutex);
-    m_outer = open_output_set;
     open_output_set = this;
 }
 
 OutputSet::~OutputSet()
 {
-    {
-        std::lock_guard<std::mutex> lock(output_set_mutex);
-        open_output_set = m_outer;
-    }
+    open_output_set = m_outer;
     for (auto& p : m_pending)
         if (p.discard) p.discard();
 }
 
 bool OutputSet::defer(std::function<void()> put_in_place, std::function<void()> discard)
 {
-    std::lock_guard<std::mutex> lock(output_set_mutex);
     if (!open_output_set)
         return false;
     open_output_set->m_pending.push_back(Pending{ std::move(put_in_place), std::move(discard) });
@@ -168,10 +163,7 @@ bool OutputSet::defer(std::function<void()> put_in_place, std::function<void()> 
 void OutputSet::commit()
 {
     std::vector<Pending> pending;
-    {
-        std::lock_guard<std::mutex> lock(output_set_mutex);
-        pending.swap(m_pending);
-    }
+    pending.swap(m_pending);
     // Each output is renamed in one step; what is left after a failure is discarded.
     for (std::size_t i = 0; i < pending.size(); ++i) {
         try {

@@ -48,8 +48,9 @@ private:
 /// commit() renames them all, in the order they completed. A set destroyed without commit() (an
 /// exception on the way: a later output failed, the run was interrupted) removes them, so a
 /// failed run leaves the previous outputs as they were, never a new JSON beside an old
-/// GeoPackage. Sets nest: the innermost open one collects (a batch opens one per district).
-/// Outputs completed on worker threads join the set open when they complete.
+/// GeoPackage. Sets nest: the innermost open one collects. A set collects the outputs completed
+/// on the thread that opened it: districts of a batch running side by side each put their own
+/// outputs in place, and one's failure discards nothing of another's.
 class OutputSet
 {
 public:
@@ -62,9 +63,9 @@ public:
     /// then removed).
     void commit();
 
-    /// Adds an output that is put in place by @p put_in_place and, if the set is never
-    /// committed, thrown away by @p discard (a folder, for example). Returns false when no set
-    /// is open: the caller puts it in place itself.
+    /// Adds to this thread's innermost open set an output that is put in place by @p put_in_place
+    /// and, if the set is never committed, thrown away by @p discard (a folder, for example).
+    /// Returns false when no set is open: the caller puts it in place itself.
     static bool defer(std::function<void()> put_in_place, std::function<void()> discard);
 
 private:

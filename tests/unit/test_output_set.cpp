@@ -124,15 +124,28 @@ TEST(OutputSet, SetsNestAndTheInnermostCollects)
     EXPECT_EQ(read(d.file("summary.json")), "S");
 }
 
-TEST(OutputSet, OutputsCompletedOnWorkerThreadsJoinTheSet)
+TEST(OutputSet, EachThreadHasItsOwnSets)
 {
+    // A batch runs districts side by side: a district's outputs must not join, and fail with,
+    // the set another district's thread opened.
     Folder d;
     OutputSet outputs;
-    std::thread worker([&] { write_file_atomically(d.file("w.json"), "W", "--json"); });
-    worker.join();
-    EXPECT_FALSE(fs::exists(d.file("w.json")));
+    std::thread other_unit([&] {
+        write_file_atomically(d.file("w.json"), "W", "--json"); // no set on this thread
+        try {
+            OutputSet failing;
+            write_file_atomically(d.file("f.json"), "F", "--json");
+            throw OutputError("--out f.gpkg: write failed");
+        } catch (const OutputError&) {
+        }
+    });
+    other_unit.join();
+    EXPECT_EQ(read(d.file("w.json")), "W"); // in place at once
+    EXPECT_FALSE(fs::exists(d.file("f.json")));
+    write_file_atomically(d.file("mine.json"), "M", "--json");
     outputs.commit();
-    EXPECT_EQ(read(d.file("w.json")), "W");
+    EXPECT_EQ(read(d.file("mine.json")), "M"); // this thread's set was not disturbed
+    EXPECT_EQ(d.listing(), "mine.json;w.json;");
 }
 
 TEST(OutputSet, AnOutputThatStandsAloneIsInPlaceAtOnce)
