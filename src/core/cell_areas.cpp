@@ -27,9 +27,24 @@ void GeographicCellAreas::fill(const Window& window, std::vector<double>& out) c
     }
 }
 
+double GeographicCellAreas::cached_row_area(int row)
+{
+    if (row != m_cached_row) {
+        m_cached_area = row_area(row);
+        m_cached_row = row;
+    }
+    return m_cached_area;
+}
+
 void GeographicCellAreas::run(int row, int, int count, double* out)
 {
-    std::fill_n(out, count, row_area(row));
+    std::fill_n(out, count, cached_row_area(row));
+}
+
+bool GeographicCellAreas::uniform_row(int row, double& area)
+{
+    area = cached_row_area(row);
+    return true;
 }
 
 LatticeCellAreas::LatticeCellAreas(const Grid& grid, AreaAt cell_area_at, double max_node_distance,

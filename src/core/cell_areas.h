@@ -27,6 +27,16 @@ public:
     /// Writes the areas of the cells [col, col + count) of grid row @p row, a row of the window
     /// given to prepare(), to @p out: the same values, to the bit, as fill() of that window.
     virtual void run(int row, int col, int count, double* out) = 0;
+    /// When every cell of grid row @p row has the same area (a grid in longitude/latitude), sets
+    /// @p area to it (the value run() writes for each, to the bit) and returns true: a consumer
+    /// then weighs the row's cells by one number instead of an array of copies (perf: writing and
+    /// reading those copies took a fifth of a municipality-size pass).
+    virtual bool uniform_row(int row, double& area)
+    {
+        (void)row;
+        (void)area;
+        return false;
+    }
 };
 
 /// @brief Cells of a grid in longitude/latitude degrees: each row's area in closed form
@@ -38,11 +48,18 @@ public:
     void fill(const Window& window, std::vector<double>& out) const override;
     void prepare(const Window&) override {}
     void run(int row, int col, int count, double* out) override;
+    bool uniform_row(int row, double& area) override;
     double row_area(int row) const;
 
 private:
+    /// row_area(@p row), computed once for consecutive requests of the same row (a row is asked
+    /// for once per zone that covers part of it).
+    double cached_row_area(int row);
+
     Grid m_grid;
     Ellipsoid m_ellipsoid;
+    int m_cached_row = -1;
+    double m_cached_area = 0.0;
 };
 
 /// @brief Cells of a projected grid: the ellipsoidal area of a cell varies smoothly with its

@@ -45,12 +45,87 @@ void ZonalAccumulator::add_coverage(const ValueWindow& cells, ClassHistogram& ou
 
 namespace {
 
+/// The areas of a row whose cells all have the same area: areas[c] is that area for every c.
+struct UniformRowAreas
+{
+    double area;
+    double operator[](std::size_t) const { return area; }
+    double operator[](int) const { return area; }
+};
+
+/// One row of for_each_weighted_cell: the cells [begin, cols) of row @p r, whose deltas are
+/// @p row (zeroed on the way, the sink at cols too), weighed by @p areas; @p areas_past_last(from)
+/// readies the areas of the cells [from, cols) before they are weighed (only when they are: past
+/// the last delta a row is often outside the zone).
+template<typename Areas, typename AreasPastLast, typename Visit, typename VisitRun>
+void weigh_row(CoverageDeltas& d, double* row, int r, int begin, int last, const Areas& areas,
+               AreasPastLast&& areas_past_last, Visit& visit, VisitRun& visit_run)
+{
+    const int cols = d.window.cols;
+    // Rounding leaves ±1e-16 where the true value is 0 or 1.
+    auto clamp = [](double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); };
+    double running = 0.0;
+    int c = begin;
+    while (c <= last) {
+        // Deltas sit where edges cross a row; between them the coverage stays what it is
+        // (inside a zone, 1). Blocks of 64 columns that received no delta are skipped without
+        // reading them (the deltas are 8 bytes a cell: reading them all was the pass's main
+        // memory traffic, and two threads shared it); within the others, runs without deltas
+        // are found four cells at a time. Either way a run's cells are weighed without the
+        // running sum; adding 0 changed no sum, so the figures are the same bits.
+        if (!d.touched_block(r, c)) {
+            int e = ((c >> 6) + 1) << 6;
+            while (e <= last && !d.touched_block(r, e))
+                e += 64;
+            e = std::min(e, last + 1);
+            const double f = clamp(running);
+            if (f > 1e-14)
+                visit_run(r, c, e, f, areas);
+            c = e;
+            continue;
+        }
+        const int block_end = std::min(((c >> 6) + 1) << 6, last + 1);
+        while (c < block_end) {
+            if (row[c] != 0.0) {
+                running += row[c];
+                row[c] = 0.0;
+                const double f = clamp(running);
+                if (f > 1e-14)
+                    visit(r, c, f, areas);
+                ++c;
+                continue;
+            }
+            int e = c + 1;
+            for (std::uint64_t bits[4]; e + 4 <= block_end; e += 4) {
+                std::memcpy(bits, row + e, sizeof bits);
+                if (((bits[0] | bits[1] | bits[2] | bits[3]) << 1) != 0) // << 1: -0.0 is a zero delta too
+                    break;
+            }
+            while (e < block_end && row[e] == 0.0)
+                ++e;
+            const double f = clamp(running);
+            if (f > 1e-14)
+                visit_run(r, c, e, f, areas);
+            c = e;
+        }
+    }
+    row[cols] = 0.0; // the sink
+    // Past the last delta the coverage stays as it is: 1 inside a polygon wider than the window.
+    const double rest = clamp(running);
+    if (rest > 1e-14 && last + 1 < cols) {
+        areas_past_last(last + 1);
+        visit_run(r, last + 1, cols, rest, areas);
+    }
+}
+
 /// Calls @p visit(r, c, fraction, areas) for every cell of @p d with a non-zero fraction, row by
 /// row, where areas[c] is the cell's area, and leaves the deltas zeroed (as for_each_covered_cell);
 /// a run of cells [c, end) of one row with the same fraction goes to @p visit_run(r, c, end,
 /// fraction, areas) instead, which must do what visit would do for each, in order.
 /// With the window's areas given row by row (ValueWindow::area_rows), only the covered cells'
-/// areas are computed, into @p row_areas.
+/// areas are computed, into @p row_areas; for a row whose cells share one area (a geographic
+/// grid) `areas` is that one number (UniformRowAreas): the same values, without writing and
+/// reading a copy per cell. The visitors take either kind.
 template<typename Visit, typename VisitRun>
 void for_each_weighted_cell(CoverageDeltas& d, const ValueWindow& cells, std::vector<double>& row_areas, Visit&& visit,
                             VisitRun&& visit_run)
@@ -67,68 +142,19 @@ void for_each_weighted_cell(CoverageDeltas& d, const ValueWindow& cells, std::ve
         if (begin > end)
             continue;
         const int last = std::min(end, w.cols - 1);
-        const double* areas;
-        if (cells.area_rows) {
+        double uniform = 0.0;
+        if (cells.area_rows && cells.area_rows->uniform_row(w.row0 + r, uniform)) {
+            weigh_row(d, row, r, begin, last, UniformRowAreas{ uniform }, [](int) {}, visit, visit_run);
+        } else if (cells.area_rows) {
             cells.area_rows->run(w.row0 + r, w.col0 + begin, last - begin + 1, row_areas.data() + begin);
-            areas = row_areas.data();
+            weigh_row(
+              d, row, r, begin, last, row_areas.data(),
+              [&](int from) { cells.area_rows->run(w.row0 + r, w.col0 + from, w.cols - from, row_areas.data() + from); },
+              visit, visit_run);
         } else {
-            areas = cells.cell_areas + std::size_t(w.row0 - win.row0 + r) * std::size_t(win.cols) +
-                    std::size_t(w.col0 - win.col0);
-        }
-        // Rounding leaves ±1e-16 where the true value is 0 or 1.
-        auto clamp = [](double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); };
-        double running = 0.0;
-        int c = begin;
-        while (c <= last) {
-            // Deltas sit where edges cross a row; between them the coverage stays what it is
-            // (inside a zone, 1). Blocks of 64 columns that received no delta are skipped without
-            // reading them (the deltas are 8 bytes a cell: reading them all was the pass's main
-            // memory traffic, and two threads shared it); within the others, runs without deltas
-            // are found four cells at a time. Either way a run's cells are weighed without the
-            // running sum; adding 0 changed no sum, so the figures are the same bits.
-            if (!d.touched_block(r, c)) {
-                int e = ((c >> 6) + 1) << 6;
-                while (e <= last && !d.touched_block(r, e))
-                    e += 64;
-                e = std::min(e, last + 1);
-                const double f = clamp(running);
-                if (f > 1e-14)
-                    visit_run(r, c, e, f, areas);
-                c = e;
-                continue;
-            }
-            const int block_end = std::min(((c >> 6) + 1) << 6, last + 1);
-            while (c < block_end) {
-                if (row[c] != 0.0) {
-                    running += row[c];
-                    row[c] = 0.0;
-                    const double f = clamp(running);
-                    if (f > 1e-14)
-                        visit(r, c, f, areas);
-                    ++c;
-                    continue;
-                }
-                int e = c + 1;
-                for (std::uint64_t bits[4]; e + 4 <= block_end; e += 4) {
-                    std::memcpy(bits, row + e, sizeof bits);
-                    if (((bits[0] | bits[1] | bits[2] | bits[3]) << 1) != 0) // << 1: -0.0 is a zero delta too
-                        break;
-                }
-                while (e < block_end && row[e] == 0.0)
-                    ++e;
-                const double f = clamp(running);
-                if (f > 1e-14)
-                    visit_run(r, c, e, f, areas);
-                c = e;
-            }
-        }
-        row[w.cols] = 0.0; // the sink
-        // Past the last delta the coverage stays as it is: 1 inside a polygon wider than the window.
-        const double rest = clamp(running);
-        if (rest > 1e-14 && last + 1 < w.cols) {
-            if (cells.area_rows)
-                cells.area_rows->run(w.row0 + r, w.col0 + last + 1, w.cols - last - 1, row_areas.data() + last + 1);
-            visit_run(r, last + 1, w.cols, rest, areas);
+            const double* areas = cells.cell_areas + std::size_t(w.row0 - win.row0 + r) * std::size_t(win.cols) +
+                                  std::size_t(w.col0 - win.col0);
+            weigh_row(d, row, r, begin, last, areas, [](int) {}, visit, visit_run);
         }
     }
 }
@@ -158,11 +184,11 @@ void ZonalAccumulator::add_byte_cells(const std::uint8_t* values, const ValueWin
     // no test per cell.
     double* const bank[8] = { sums[0].data(), sums[1].data(), sums[2].data(), sums[3].data(),
                               sums[4].data(), sums[5].data(), sums[6].data(), sums[7].data() };
-    auto visit = [&](int r, int c, double fraction, const double* areas) {
+    auto visit = [&](int r, int c, double fraction, const auto& areas) {
         const std::uint8_t v = values[origin + std::size_t(r) * stride + std::size_t(c)];
         bank[std::size_t(c) & 7][v] += fraction * areas[c];
     };
-    auto visit_run = [&](int r, int c, int end, double fraction, const double* areas) {
+    auto visit_run = [&](int r, int c, int end, double fraction, const auto& areas) {
         // The cells of a run in eights, cell c always to sum c mod 8: the same additions in the
         // same order as cell by cell. Inside a zone the fraction is 1, and 1 × area is the area.
         const std::uint8_t* row = values + origin + std::size_t(r) * stride;
@@ -202,7 +228,7 @@ void ZonalAccumulator::add_cells(const T* values, const ValueWindow& cells, Clas
     const std::size_t origin = std::size_t(sub.row0 - win.row0) * stride + std::size_t(sub.col0 - win.col0);
     const bool has_nodata = cells.nodata.has_value();
     const std::int32_t nodata = has_nodata ? *cells.nodata : 0;
-    auto visit = [&](int r, int c, double fraction, const double* areas) {
+    auto visit = [&](int r, int c, double fraction, const auto& areas) {
         const std::size_t i = origin + std::size_t(r) * stride + std::size_t(c);
         const double weighted = fraction * areas[c];
         const std::int32_t v = std::int32_t(values[i]);
@@ -211,7 +237,7 @@ void ZonalAccumulator::add_cells(const T* values, const ValueWindow& cells, Clas
         else
             out.add(v, weighted);
     };
-    for_each_weighted_cell(m_coverage, cells, m_row_areas, visit, [&](int r, int c, int end, double fraction, const double* areas) {
+    for_each_weighted_cell(m_coverage, cells, m_row_areas, visit, [&](int r, int c, int end, double fraction, const auto& areas) {
         for (; c < end; ++c)
             visit(r, c, fraction, areas);
     });
