@@ -98,4 +98,20 @@ TEST(GeographicCellAreas, RowRunsAreTheClosedForm)
     const double expected = e.quadrangle_area(30.0 - 0.25 * 6, 30.0 - 0.25 * 5, 0.25);
     for (double a : out)
         EXPECT_DOUBLE_EQ(a, expected);
+    // The row's one area, for consumers that weigh a row by one number: what run() writes, to the bit.
+    double uniform = 0.0;
+    EXPECT_TRUE(areas.uniform_row(5, uniform));
+    EXPECT_EQ(uniform, out[0]);
+    EXPECT_TRUE(areas.uniform_row(6, uniform));
+    EXPECT_EQ(uniform, e.quadrangle_area(30.0 - 0.25 * 7, 30.0 - 0.25 * 6, 0.25));
+}
+
+TEST(LatticeCellAreas, RowsAreNotUniform)
+{
+    // A projected grid's cells change area along a row: it never claims one area per row.
+    const Grid g(0, 64, 1, 1, 16, 16);
+    LatticeCellAreas lattice(g, [](double x, double) { return 100.0 + x; }, 8.0, 8);
+    lattice.prepare(g.full_window());
+    double uniform = -1.0;
+    EXPECT_FALSE(lattice.uniform_row(3, uniform));
 }

@@ -158,3 +158,52 @@ TEST(ZonalAccumulator, AreasByRowGiveTheSameBitsAsAreasOfTheWindow)
         ASSERT_EQ(by_row[0].all.nodata_area(), by_window[0].all.nodata_area());
     }
 }
+
+TEST(ZonalAccumulator, UniformRowsOfAGeographicGridGiveTheSameBitsAsAreasOfTheWindow)
+{
+    // A grid in degrees: every cell of a row has the same area, and the accumulator weighs a row
+    // by that one number (CellAreas::uniform_row). The sums must be those of the window's array of
+    // areas, to the bit, for Byte and for integer values, for cells cut by edges and inside.
+    const Grid g(108.0, 30.0, 0.001, 0.001, 96, 64);
+    const Rings poly{ { Ring{ { { 108.0033, 29.9978 }, { 108.095, 29.9901 }, { 108.0702, 29.9369 }, { 108.0055, 29.9499 } },
+                              false } } };
+    RasterZone zone;
+    zone.zone = std::make_shared<CoverageRasterizer>(g, poly, 16);
+    std::vector<std::uint8_t> values(96 * 64);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = std::uint8_t((i / 7) % 5 == 0 ? 255 : 10 * ((i / 13) % 4));
+    GeographicCellAreas geographic(g, Ellipsoid::cgcs2000());
+    int windows = 0;
+    for (const Window& w : g.block_windows(32, 16, 32 * 16, 16)) { // 12 windows of 32 x 16
+        std::vector<std::uint8_t> v;
+        std::vector<std::int32_t> v32;
+        for (int r = w.row0; r < w.row_end(); ++r)
+            for (int c = w.col0; c < w.col_end(); ++c) {
+                v.push_back(values[std::size_t(r) * 96 + c]);
+                v32.push_back(values[std::size_t(r) * 96 + c]);
+            }
+        std::vector<double> a;
+        geographic.fill(w, a);
+        for (bool bytes : { true, false }) {
+            ZonalAccumulator acc;
+            std::vector<ZoneClassAreas> by_window, by_row;
+            ValueWindow cells;
+            cells.window = w;
+            cells.bytes = bytes ? v.data() : nullptr;
+            cells.values = bytes ? nullptr : v32.data();
+            cells.nodata = 255;
+            cells.cell_areas = a.data();
+            acc.add(cells, { zone }, by_window);
+            cells.cell_areas = nullptr;
+            geographic.prepare(w);
+            cells.area_rows = &geographic;
+            acc.add(cells, { zone }, by_row);
+            for (std::int64_t k : { 0, 10, 20, 30 })
+                ASSERT_EQ(by_row[0].all.area_of(k), by_window[0].all.area_of(k)) << k;
+            ASSERT_EQ(by_row[0].all.nodata_area(), by_window[0].all.nodata_area());
+            if (bytes && by_window[0].all.valid_area() > 0.0)
+                ++windows;
+        }
+    }
+    EXPECT_GT(windows, 4); // the polygon reached several windows, cut and whole
+}
