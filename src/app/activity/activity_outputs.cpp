@@ -89,6 +89,27 @@ std::string cell_text(const FieldValue& v)
     return "";
 }
 
+/// Puts the finished folder @p temp_dir in place as @p final_dir: the old one, if any, is moved
+/// aside to @p old_dir first and removed only once the new one is in place (moved back if not).
+void swap_folder_in(const std::string& gpkg, const fs::path& temp_dir, const fs::path& final_dir, const fs::path& old_dir)
+{
+    std::error_code e;
+    if (fs::exists(final_dir, e)) {
+        fs::rename(final_dir, old_dir, e);
+        if (e)
+            throw OutputError("--out " + gpkg + ": cannot move the old chips' folder " + final_dir.string() + " aside (" +
+                              e.message() + ")");
+    }
+    fs::rename(temp_dir, final_dir, e);
+    if (e) {
+        const std::string why = e.message();
+        fs::rename(old_dir, final_dir, e); // the old chips back, if there were any
+        throw OutputError("--out " + gpkg + ": cannot move the finished chips' folder into place as " +
+                          final_dir.string() + " (" + why + ")");
+    }
+    fs::remove_all(old_dir, e);
+}
+
 /// Writes every patch's chips into a fresh folder beside the final one, then swaps it in.
 void write_all_chips(ActivityResult& result, const std::string& gpkg, const GeosContext& ctx, int threads,
                      const ProgressFn& progress)
@@ -164,26 +185,9 @@ void write_all_chips(ActivityResult& result, const std::string& gpkg, const Geos
         ++done;
         return !progress || progress(0.86 + 0.1 * double(done) / double(result.patches.size()), "writing evidence chips");
     });
-    // Swap the finished folder in: the old one, if any, goes only once the new one is complete;
-    // with the run's other outputs when they are put in place together (OutputSet).
+    // Swap the finished folder in with the run's other outputs (OutputSet), or now.
     const fs::path old_dir = dir / ("." + name + ".redline-old-" + std::to_string(::getpid()));
-    auto put_in_place = [gpkg, final_dir, temp_dir, old_dir] {
-        std::error_code e;
-        if (fs::exists(final_dir, e)) {
-            fs::rename(final_dir, old_dir, e);
-            if (e)
-                throw OutputError("--out " + gpkg + ": cannot move the old chips' folder " + final_dir.string() +
-                                  " aside (" + e.message() + ")");
-        }
-        fs::rename(temp_dir, final_dir, e);
-        if (e) {
-            const std::string why = e.message();
-            fs::rename(old_dir, final_dir, e); // the old chips back, if there were any
-            throw OutputError("--out " + gpkg + ": cannot move the finished chips' folder into place as " +
-                              final_dir.string() + " (" + why + ")");
-        }
-        fs::remove_all(old_dir, e);
-    };
+    auto put_in_place = [gpkg, final_dir, temp_dir, old_dir] { swap_folder_in(gpkg, temp_dir, final_dir, old_dir); };
     if (!OutputSet::defer(put_in_place, [temp_dir] {
             std::error_code e;
             fs::remove_all(temp_dir, e);
