@@ -49,7 +49,6 @@ namespace {
 struct UniformRowAreas
 {
     double area;
-    double operator[](std::size_t) const { return area; }
     double operator[](int) const { return area; }
 };
 
