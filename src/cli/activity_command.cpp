@@ -39,10 +39,11 @@ ecological protection red line between two images, for field verification (实�
     to activity_candidates with the reason in the field 'withheld';
   - a relative radiometric normalisation on pseudo-invariant pixels removes global brightness,
     atmosphere and phenology differences between the dates;
-  - every band's change is measured against the range of the cell's 3×3 before neighbourhood
-    (robust to misregistration of up to a cell), in the noise of its stratum (cover × brightness,
-    less the stratum's own median change), root mean square over the bands, averaged over 3×3
-    cells, against 2.5 noise sigmas (--threshold); patches grow from cells at the threshold into
+  - every band's change is measured against the range the cell's before value takes when moved
+    half a cell towards its 3×3 neighbours (robust to what misregistration is left after the
+    shift is corrected), in the noise of its stratum (cover × brightness, less the stratum's own
+    median change), root mean square over the bands, averaged over 3×3 cells, against 3 noise
+    sigmas (--threshold); patches grow from cells at the threshold into
     cells at 0.6 of it;
   - vegetation that stayed vegetation must stand out against the broad change around it (autumn
     stands, haze and light are not activity); water that stayed water never changes; conversions
@@ -158,7 +159,7 @@ po::options_description activity_option_descriptions()
       "default 400 m², four 10 m cells")(
       "threshold",
       po::value<double>()->value_name("K"),
-      "change threshold in noise standard deviations of the bands (default 2.5)")(
+      "change threshold in noise standard deviations of the bands (default 3)")(
       "min-confidence",
       po::value<double>()->value_name("C"),
       "deliver patches of at least this confidence (0-1; default: the model's, see docs/activity.md); the "
@@ -218,7 +219,7 @@ ActivityOptions activity_options_from(const po::variables_map& vm)
         o.threshold = vm["threshold"].as<double>();
         if (!(*o.threshold > 0))
             throw InputError(
-              "--threshold must be a positive number of noise standard deviations (default 2.5)");
+              "--threshold must be a positive number of noise standard deviations (default 3)");
     }
     if (vm.count("min-confidence")) {
         o.min_confidence = vm["min-confidence"].as<double>();

@@ -118,8 +118,8 @@ struct ChangeThresholds
     /// each stratum ([stratum][band]).
     std::vector<std::vector<float>> band_bias, band_sigma;
     /// A cell is changed when its smoothed band departure (root mean square over the bands, in
-    /// noise sigmas) reaches this. 2.5 was chosen on the OSCD tuning cities (see docs/activity.md).
-    double threshold = 2.5;
+    /// noise sigmas) reaches this. 3.0 was chosen on the OSCD tuning cities (see docs/activity.md).
+    double threshold = 3.0;
     std::string method = "default"; ///< "default" or "user"
     double hysteresis = 0.6;        ///< cells at ≥ 0.6 × threshold join a patch that has one above it
     /// Cells that are dense vegetation in both dates need this many times the threshold.

@@ -60,8 +60,8 @@ TEST(ChangeScoring, AOnePixelRoadDepartsByItsWholeContrast)
 TEST(ChangeScoring, AnEdgeShiftedByHalfAPixelDepartsByNothing)
 {
     // Before: 0.3 in the left three columns, 0.05 from column 3. After: the same edge shifted half
-    // a pixel, so column 2 becomes the mixture 0.175: every after value lies within the range of
-    // its before neighbourhood.
+    // a pixel, so column 2 becomes the mixture 0.175: every after value lies within the range its
+    // before value takes when moved half a cell (at its edge, to float rounding).
     IndexWindow w = flat(5, 1, 0.0f, 0.01f);
     for (int r = 0; r < 5; ++r)
         for (int c = 0; c < 5; ++c) {
@@ -71,7 +71,27 @@ TEST(ChangeScoring, AnEdgeShiftedByHalfAPixelDepartsByNothing)
     std::vector<std::vector<float>> d;
     inner_departures(w, d);
     for (float v : d[0])
-        EXPECT_EQ(v, 0.0f);
+        EXPECT_NEAR(v, 0.0f, 1e-4f);
+}
+
+TEST(ChangeScoring, AnEdgeShiftedByAWholePixelDepartsByHalfItsContrast)
+{
+    // The same edge moved a whole pixel: column 2 now reads 0.05. Displaced by half a cell it
+    // could read no less than 0.3 + (0.05 − 0.3) / 2 = 0.175, so it departs by
+    // (0.05 − 0.175) / 0.01 = −12.5 noise sigmas, and column 3 stays within its range.
+    IndexWindow w = flat(5, 1, 0.0f, 0.01f);
+    for (int r = 0; r < 5; ++r)
+        for (int c = 0; c < 5; ++c) {
+            w.bands_before[0][at(5, r, c)] = c < 3 ? 0.3f : 0.05f;
+            w.bands_after[0][at(5, r, c)] = c < 2 ? 0.3f : 0.05f;
+        }
+    std::vector<std::vector<float>> d;
+    inner_departures(w, d);
+    for (int r = 0; r < 3; ++r) {
+        EXPECT_EQ(d[0][at(3, r, 0)], 0.0f);                  // column 1
+        EXPECT_NEAR(d[0][at(3, r, 1)], -12.5f, 1e-3) << r;   // column 2
+        EXPECT_EQ(d[0][at(3, r, 2)], 0.0f);                  // column 3
+    }
 }
 
 TEST(ChangeScoring, InvalidCellsDepartByNothingAndAreNoNeighbours)

@@ -25,7 +25,7 @@ struct ActivityOptions
     VectorSpec redline;
     std::optional<VectorSpec> zones;
     double min_area_m2 = 400;        ///< minimum mapping unit
-    std::optional<double> threshold; ///< noise sigmas; default: the detector's (2.5)
+    std::optional<double> threshold; ///< noise sigmas; default: the detector's (3.0)
     /// Patches at or above this confidence are delivered; the rest are kept as candidates.
     /// Default: the confidence model's deliver_from.
     std::optional<double> min_confidence;
