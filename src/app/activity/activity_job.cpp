@@ -485,6 +485,7 @@ void ActivityRun::open_images(const Catalogue& catalogue)
         const ImageBandsFile before_file(before.path, "--before"), after_file(after.path, "--after");
         result.input.before = resolve_bands(before_file, options.before, nullptr, catalogue);
         result.input.after = resolve_bands(after_file, options.after, &options.before, catalogue);
+        warn_of_seasons(before_file, after_file, catalogue);
         before.bands = result.input.before.mapping;
         after.bands = result.input.after.mapping;
         result.input.misregistration = parse_after_shift(options.after_shift);
@@ -541,6 +542,27 @@ void ActivityRun::open_images(const Catalogue& catalogue)
     if (images.overlap_fraction() < 0.999)
         result.warnings.push_back("the after image covers " + fixed(100 * images.overlap_fraction(), 1) +
                                   " % of the before image's extent; the rest is left out");
+}
+
+void ActivityRun::warn_of_seasons(const ImageBandsFile& before, const ImageBandsFile& after, const Catalogue& catalogue)
+{
+    const AcquisitionDateRules rules =
+      AcquisitionDateRules::parse(catalogue.text("bands/recognition", "acquisition_date", "--before"),
+                                  catalogue.layers_dir() + "/bands/recognition/acquisition_date.txt");
+    ImageInputReport& input = m_result.input;
+    input.before_acquired = find_acquisition_date(before.dataset_metadata(), rules);
+    input.after_acquired = find_acquisition_date(after.dataset_metadata(), rules);
+    // Between two seasons crops are sown and harvested, grass dries and leaves fall: real changes of
+    // the land's cover that are not activity, and that no threshold in the scene tells from a
+    // clearing (OSCD's saclay_e, March and August, loses most of its precision to harvested fields).
+    const auto gap = season_gap(input);
+    if (gap && *gap > rules.season_warning_days)
+        m_result.warnings.push_back(
+          "the dates are " + fixed(*gap, 0) + " days apart in the season (" + input.before_acquired->date.iso() +
+          ", " + input.after_acquired->date.iso() +
+          "): crops, grass and deciduous leaves change with the season, and fields harvested or ploughed between "
+          "them show as vegetation_to_bare; compare images of the same season (within " +
+          fixed(rules.season_warning_days, 0) + " days) where you can");
 }
 
 void ActivityRun::read_redline_and_zones(const Catalogue& catalogue)

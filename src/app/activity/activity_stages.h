@@ -16,6 +16,8 @@
 
 namespace redline {
 
+class ImageBandsFile;
+
 /// @brief The changed cells of a range of image rows, as connected components (8-connected),
 /// with what is needed to join them to the components of the rows above and below.
 ///
@@ -84,6 +86,8 @@ private:
     // The constructor's stages, in order.
     void check_output_options(bool check_outputs);
     void open_images(const Catalogue& catalogue);
+    /// The dates' acquisition dates for the report, and a warning when they lie seasons apart.
+    void warn_of_seasons(const ImageBandsFile& before, const ImageBandsFile& after, const Catalogue& catalogue);
     void read_redline_and_zones(const Catalogue& catalogue);
     void lay_out_tiles(bool check_outputs);
 

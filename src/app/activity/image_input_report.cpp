@@ -10,9 +10,16 @@ namespace redline {
 
 namespace {
 
-void write_date(JsonWriter& j, const ResolvedBands& d)
+void write_date(JsonWriter& j, const ResolvedBands& d, const std::optional<AcquisitionDate>& acquired)
 {
     j.begin_object();
+    if (acquired) {
+        j.field("acquired", acquired->date.iso());
+        j.field("acquired_from", "dataset metadata " + acquired->key);
+    } else {
+        j.key("acquired").null();
+        j.field("acquired_from", std::string("not found in the dataset metadata"));
+    }
     j.field("bands", d.mapping.describe());
     j.field("bands_from", d.source);
     j.key("recognised").begin_array();
@@ -46,9 +53,13 @@ void write_image_input(JsonWriter& j, const ImageInputReport& r)
 {
     j.begin_object();
     j.key("before");
-    write_date(j, r.before);
+    write_date(j, r.before, r.before_acquired);
     j.key("after");
-    write_date(j, r.after);
+    write_date(j, r.after, r.after_acquired);
+    if (const auto gap = season_gap(r))
+        j.field("season_gap_days", *gap, 1);
+    else
+        j.key("season_gap_days").null();
     j.key("resampling").begin_object();
     j.field("after_to_before_cell_ratio", r.resampling.cell_ratio, 4);
     j.field("bands", r.resampling.bands);
@@ -58,6 +69,12 @@ void write_image_input(JsonWriter& j, const ImageInputReport& r)
     j.key("misregistration");
     write_misregistration(j, r.misregistration, false);
     j.end_object();
+}
+
+std::optional<double> season_gap(const ImageInputReport& r)
+{
+    if (!r.before_acquired || !r.after_acquired) return std::nullopt;
+    return season_gap_days(r.before_acquired->date, r.after_acquired->date);
 }
 
 std::vector<std::string> image_input_summary(const ImageInputReport& r)
@@ -71,6 +88,12 @@ std::vector<std::string> image_input_summary(const ImageInputReport& r)
     if (r.resampling.bands != "none")
         lines.push_back("After image resampled onto the before grid: " + r.resampling.bands + " (" + r.resampling.why +
                         ").");
+    if (r.before_acquired || r.after_acquired) {
+        auto date = [](const std::optional<AcquisitionDate>& d) { return d ? d->date.iso() : std::string("unknown"); };
+        std::string line = "Dates: before " + date(r.before_acquired) + ", after " + date(r.after_acquired);
+        if (const auto gap = season_gap(r)) line += ", " + fixed(*gap, 0) + " days apart in the season";
+        lines.push_back(line + ".");
+    }
     lines.push_back(misregistration_summary(r.misregistration));
     return lines;
 }

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "acquisition_date.h"
 #include "band_mapping.h"
 #include "activity/misregistration_check.h"
 #include "resampling_choice.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,12 +33,17 @@ struct ResolvedBands
 struct ImageInputReport
 {
     ResolvedBands before, after;
+    /// When each date was taken, where its metadata says (layers/bands/recognition/acquisition_date.txt).
+    std::optional<AcquisitionDate> before_acquired, after_acquired;
     AfterResampling resampling;
     MisregistrationCheck misregistration;
 };
 
 /// Writes the report as a JSON object (the next value of @p j).
 void write_image_input(JsonWriter& j, const ImageInputReport& r);
+
+/// How far apart the dates lie in the season (days round the year), when both are known.
+std::optional<double> season_gap(const ImageInputReport& r);
 
 /// Lines for the console: where each date's bands and scale came from, the resampling, the
 /// misregistration.
