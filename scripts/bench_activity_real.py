@@ -166,16 +166,21 @@ def main():
         s["f1_all"] = scores((delivered > 0) | (candidates > 0), truth)["f1"]
         s["patches"] = patch_truth(delivered, info, truth) + patch_truth(candidates, info_c, truth)
         naive = scores(naive_ndvi_drop(before, after), truth)
+        with open(os.path.join(work, "activity.json"), encoding="utf-8") as f:
+            season_gap = json.load(f).get("input", {}).get("season_gap_days")
         s.update(city=city, held_out=city in HELD_OUT, seconds=seconds, naive_f1=naive["f1"],
-                 pixels=int(truth.size), changed_share=float(truth.mean()))
+                 pixels=int(truth.size), changed_share=float(truth.mean()), season_gap_days=season_gap)
         rows.append(s)
 
-    def line(name, p, r, f, fa, nf, t, note=""):
-        print(f"{name:<22} {p:>9.3f} {r:>7.3f} {f:>7.3f} {fa:>7.3f} {nf:>9.3f} {t:>7.2f}  {note}")
+    def line(name, p, r, f, fa, nf, t, note="", gap=None):
+        g = f"{gap:>7.0f}" if gap is not None else " " * 7
+        print(f"{name:<22} {p:>9.3f} {r:>7.3f} {f:>7.3f} {fa:>7.3f} {nf:>9.3f} {t:>7.2f} {g}  {note}")
 
     print(f"redline activity on OSCD (Sentinel-2 L1C, 10 m): pixel scores against the change labels")
     print("  F1: the delivered patches (activity_patches); F1 all: with the low-confidence candidates too")
-    print(f"{'city':<22} {'precision':>9} {'recall':>7} {'F1':>7} {'F1 all':>7} {'naive F1':>9} {'time s':>7}")
+    print("  season: days between the dates' positions in the year (from the images' metadata)")
+    print(f"{'city':<22} {'precision':>9} {'recall':>7} {'F1':>7} {'F1 all':>7} {'naive F1':>9} {'time s':>7} "
+          f"{'season':>7}")
     for group, title in ((False, "tuning cities"), (True, "held-out cities (never tuned on)")):
         sel = [r for r in rows if r["held_out"] == group]
         if not sel:
@@ -183,7 +188,7 @@ def main():
         print(f"-- {title}")
         for r in sel:
             line(r["city"], r["precision"], r["recall"], r["f1"], r["f1_all"], r["naive_f1"], r["seconds"],
-                 "" if r["f1"] > r["naive_f1"] else "below the naive NDVI drop")
+                 "" if r["f1"] > r["naive_f1"] else "below the naive NDVI drop", r["season_gap_days"])
         tp, fp, fn = (sum(r[k] for r in sel) for k in ("tp", "fp", "fn"))
         pooled = scores(np.zeros(0, bool), np.zeros(0, bool))
         p = tp / (tp + fp) if tp + fp else 0.0
