@@ -43,8 +43,7 @@ ecological protection red line between two images, for field verification (实�
     half a cell towards its 3×3 neighbours (robust to what misregistration is left after the
     shift is corrected), in the noise of its stratum (cover × brightness, less the stratum's own
     median change), root mean square over the bands, averaged over 3×3 cells, against 3 noise
-    sigmas (--threshold); patches grow from cells at the threshold into
-    cells at 0.6 of it;
+    sigmas (--threshold); patches grow from cells at the threshold into cells at 0.6 of it;
   - vegetation that stayed vegetation must stand out against the broad change around it (autumn
     stands, haze and light are not activity); water that stayed water never changes; conversions
     (clearing, digging, reclamation) count however large;
