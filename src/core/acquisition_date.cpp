@@ -81,9 +81,8 @@ AcquisitionDateRules AcquisitionDateRules::parse(const std::string& text, const 
         if (key == "date keys") {
             r.keys = list_items(line.value);
         } else if (key == "season warning days") {
-            char* end = nullptr;
-            r.season_warning_days = std::strtod(line.value.c_str(), &end);
-            if (end == line.value.c_str() || *end || !(r.season_warning_days >= 0))
+            r.season_warning_days = catalogue_number(line.value, line.where);
+            if (r.season_warning_days < 0)
                 throw InputError(line.where + ": 'season warning days' must be a number of days, not '" +
                                  line.value + "'");
         } else {

@@ -3,6 +3,8 @@
 #include "error.h"
 #include "text.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 namespace redline {
@@ -47,6 +49,15 @@ std::vector<std::string> list_items(const std::string& value)
         if (!item.empty())
             items.push_back(item);
     return items;
+}
+
+double catalogue_number(const std::string& text, const std::string& where)
+{
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || !end || *end != '\0' || !std::isfinite(v))
+        throw InputError(where + ": '" + text + "' is not a number");
+    return v;
 }
 
 } // namespace redline

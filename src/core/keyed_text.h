@@ -36,4 +36,8 @@ std::vector<KeyedLine> parse_keyed_lines(const std::string& text, const std::str
 /// Splits a comma-separated value into its trimmed, non-empty items.
 std::vector<std::string> list_items(const std::string& value);
 
+/// The number a catalogue value gives; an InputError "WHERE: 'TEXT' is not a number" when it is
+/// empty, has more after the number, or is not finite.
+double catalogue_number(const std::string& text, const std::string& where);
+
 } // namespace redline

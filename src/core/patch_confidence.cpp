@@ -10,19 +10,6 @@
 
 namespace redline {
 
-namespace {
-
-double number(const std::string& text, const std::string& where)
-{
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || !end || *end != '\0' || !std::isfinite(v))
-        throw InputError(where + ": '" + text + "' is not a number");
-    return v;
-}
-
-} // namespace
-
 bool patch_feature(const std::string& name, const PatchEvidence& e, double& value)
 {
     if (name.rfind("type=", 0) == 0) {
@@ -68,7 +55,7 @@ ConfidenceModel ConfidenceModel::parse(const std::string& text, const std::strin
         } else if (line.key == "title") {
             continue;
         } else if (line.key == "intercept") {
-            m.m_intercept = number(line.value, line.where);
+            m.m_intercept = catalogue_number(line.value, line.where);
             has_intercept = true;
         } else if (line.key == "weight") {
             const std::vector<std::string> parts = split(line.value, ',');
@@ -86,9 +73,9 @@ ConfidenceModel ConfidenceModel::parse(const std::string& text, const std::strin
                 if (!known)
                     throw InputError(line.where + ": unknown change type in '" + parts[0] + "'");
             }
-            m.m_weights.emplace_back(parts[0], number(parts[1], line.where));
+            m.m_weights.emplace_back(parts[0], catalogue_number(parts[1], line.where));
         } else if (line.key == "deliver_from") {
-            m.m_deliver_from = number(line.value, line.where);
+            m.m_deliver_from = catalogue_number(line.value, line.where);
             if (m.m_deliver_from < 0 || m.m_deliver_from > 1)
                 throw InputError(line.where + ": deliver_from is a confidence between 0 and 1");
         } else {

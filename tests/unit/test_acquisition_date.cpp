@@ -83,6 +83,8 @@ TEST(AcquisitionDate, BadRulesNameTheLine)
         EXPECT_NE(std::string(e.what()).find("acq.txt:2"), std::string::npos) << e.what();
     }
     EXPECT_THROW(AcquisitionDateRules::parse("season warning days: 60\n", "acq.txt"), InputError);
+    EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\nseason warning days: -5\n", "acq.txt"), InputError);
+    EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\nseason warning days: inf\n", "acq.txt"), InputError);
     EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\nwhen: now\n", "acq.txt"), InputError);
 }
 
