@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <optional>
 
 namespace redline::cli {
@@ -37,6 +38,10 @@ ecological protection red line between two images, for field verification (å®žåœ
     without one, Sentinel-2 clouds are told by their displacement between B02, B03 and B04 (recorded
     ~0.5 s apart) and their shadows by the cloud's outline moved away from the sun: such patches go
     to activity_candidates with the reason in the field 'withheld';
+  - each image's date is read from its metadata (layers/bands/recognition/acquisition_date.txt);
+    dates more than 60 days apart in the season get a warning, and then vegetation_to_bare patches
+    as uniform as one field (after brightness varying by < 12 % of its mean: harvested or ploughed)
+    go to activity_candidates as a likely crop cycle; same-season pairs keep them all;
   - a relative radiometric normalisation on pseudo-invariant pixels removes global brightness,
     atmosphere and phenology differences between the dates;
   - every band's change is measured against the range the cell's before value takes when moved
@@ -265,10 +270,22 @@ void print_activity_summary(const ActivityResult& r, const ActivityOptions& o)
     for (const auto& kv : by_type)
         std::printf(
           "  %-22s %5d patches %12.4f ha\n", kv.first.c_str(), kv.second.first, kv.second.second / 1e4);
-    if (!r.candidates.empty())
-        std::printf(
-          "  and %zu changes of lower confidence in the layer activity_candidates (not for the field)\n",
-          r.candidates.size());
+    if (!r.candidates.empty()) {
+        // Withheld patches by the reason's first words ("cloud", "cloud shadow", "crop cycle").
+        std::map<std::string, int> withheld;
+        std::size_t low_confidence = 0;
+        for (const auto& c : r.candidates)
+            if (c.withheld.empty())
+                ++low_confidence;
+            else
+                ++withheld[c.withheld.substr(0, c.withheld.find(':'))];
+        std::string why = std::to_string(low_confidence) + " of lower confidence";
+        for (const auto& kv : withheld)
+            why += ", " + std::to_string(kv.second) + " withheld as " + kv.first;
+        std::printf("  and %zu changes in the layer activity_candidates, not for the field (%s)\n",
+                    r.candidates.size(),
+                    why.c_str());
+    }
     std::printf("\nPer red-line polygon:\n");
     for (const auto& s : r.redlines)
         if (s.patches)

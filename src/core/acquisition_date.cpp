@@ -85,9 +85,14 @@ AcquisitionDateRules AcquisitionDateRules::parse(const std::string& text, const 
             if (r.season_warning_days < 0)
                 throw InputError(line.where + ": 'season warning days' must be a number of days, not '" +
                                  line.value + "'");
+        } else if (key == "crop cycle max brightness cv") {
+            r.crop_cycle_max_cv = catalogue_number(line.value, line.where);
+            if (r.crop_cycle_max_cv < 0)
+                throw InputError(line.where + ": 'crop cycle max brightness cv' must be a share of the mean "
+                                 "brightness (0 turns the crop cycle screen off), not '" + line.value + "'");
         } else {
             throw InputError(line.where + ": unknown key '" + line.key +
-                             "' (known: date keys, season warning days)");
+                             "' (known: date keys, season warning days, crop cycle max brightness cv)");
         }
     }
     if (r.keys.empty()) throw InputError(source + ": no 'date keys' line");

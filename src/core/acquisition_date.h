@@ -21,12 +21,17 @@ struct CalendarDate
 /// "2016:03:15 10:50:12"; nothing when it begins with none, or with a day the calendar lacks.
 std::optional<CalendarDate> parse_calendar_date(const std::string& text);
 
-/// @brief Where an image says when it was taken, and how far apart in the season two dates may be
-/// before the report warns (layers/bands/recognition/acquisition_date.txt).
+/// @brief Where an image says when it was taken, how far apart in the season two dates may be
+/// before the report warns, and what is then taken for a crop cycle
+/// (layers/bands/recognition/acquisition_date.txt).
 struct AcquisitionDateRules
 {
     std::vector<std::string> keys; ///< dataset metadata items, in order of preference
     double season_warning_days = 60;
+    /// Between dates further apart than season_warning_days, a vegetation_to_bare patch whose
+    /// after brightness varies by less than this share of its mean is withheld as a likely crop
+    /// cycle (crop_parcel.h); 0 withholds none.
+    double crop_cycle_max_cv = 0.12;
 
     static AcquisitionDateRules parse(const std::string& text, const std::string& source);
 };

@@ -15,6 +15,8 @@ void PatchStats::merge(const PatchStats& o)
     water_after.add(o.water_after);
     bare_before.add(o.bare_before);
     bare_after.add(o.bare_after);
+    brightness_after.add(o.brightness_after);
+    brightness_after_sq.add(o.brightness_after_sq);
     score.add(o.score);
     for (std::size_t k = 0; k < votes.size(); ++k)
         votes[k] += o.votes[k];
@@ -28,7 +30,8 @@ bool PatchStats::operator==(const PatchStats& o) const
 {
     return pixels == o.pixels && strong == o.strong && area_m2 == o.area_m2 && ndvi_before == o.ndvi_before &&
            ndvi_after == o.ndvi_after && water_before == o.water_before && water_after == o.water_after &&
-           bare_before == o.bare_before && bare_after == o.bare_after && score == o.score && votes == o.votes &&
+           bare_before == o.bare_before && bare_after == o.bare_after && brightness_after == o.brightness_after &&
+           brightness_after_sq == o.brightness_after_sq && score == o.score && votes == o.votes &&
            row_min == o.row_min && row_max == o.row_max && col_min == o.col_min && col_max == o.col_max;
 }
 
@@ -130,6 +133,9 @@ void PatchLabeler::label_pixel(int row, int col, const PixelRow& p, int i)
     s.water_after.add(p.water_after[i]);
     s.bare_before.add(p.bare_before[i]);
     s.bare_after.add(p.bare_after[i]);
+    const double brightness = p.brightness_after[i];
+    s.brightness_after.add(brightness);
+    s.brightness_after_sq.add(brightness * brightness);
     s.score.add(p.score[i]);
     ++s.votes[p.type[i]];
     s.row_min = std::min(s.row_min, row);

@@ -19,6 +19,9 @@ struct PatchStats
     std::int64_t strong = 0; ///< pixels scoring ≥ 1
     ExactSum area_m2;        ///< Σ ellipsoidal cell areas
     ExactSum ndvi_before, ndvi_after, water_before, water_after, bare_before, bare_after;
+    /// The after date's mean reflectance of blue, green, red and nir, and its square: how alike
+    /// the patch's cells became (a field harvested as a whole is uniform).
+    ExactSum brightness_after, brightness_after_sq;
     ExactSum score;
     std::array<std::int64_t, change_type_count> votes{};
     int row_min = 1 << 30, row_max = -1, col_min = 1 << 30, col_max = -1;
@@ -38,7 +41,7 @@ struct PixelRow
     const std::uint8_t* type = nullptr;
     const float* score = nullptr;
     const float *ndvi_before = nullptr, *ndvi_after = nullptr, *water_before = nullptr, *water_after = nullptr,
-                *bare_before = nullptr, *bare_after = nullptr;
+                *bare_before = nullptr, *bare_after = nullptr, *brightness_after = nullptr;
     const double* cell_area = nullptr;
 };
 

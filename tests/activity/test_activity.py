@@ -20,6 +20,10 @@ tests/activity/evaluate.py does the scoring (rules in its docstring).
      with a message and leaves nothing in the output folder;
   f. the evaluator itself: the truth written as patches scores P = R = 1; a planted false positive,
      a patch outside the red line and a missing field are caught.
+     CropCycleBetweenSeasons: the default scene's images dated seasons apart withhold the uniform
+     vegetation_to_bare patches (likely crop cycles) to the candidates with the reason, lose nothing,
+     still deliver quarries, roads, the pond and the reclamation; dated within 60 days, nothing is
+     withheld; a sharded run withholds the same.
   g. the issue's variant scenes (make_activity_scene.py --variant NAME), one class each:
      PhenologyScene (deciduous stands in autumn colours, partial clearings, 5-pixel patches, changes
      on non-vegetated land), PhenologyGK8mScene (the same with the after image rendered in EPSG:4545
@@ -385,6 +389,138 @@ class CloudByParallax(unittest.TestCase):
         on_cloud = [a for a, g in self._layer(run, "activity_patches") if g.intersection(self.cloud).area > 0.5 * g.area]
         self.assertTrue(on_cloud, "without the sensor's parallax the cloud should be delivered (the control)")
         self.assertFalse([a for a, _ in self._layer(run, "activity_candidates") if a["withheld"]])
+
+
+class CropCycleBetweenSeasons(unittest.TestCase):
+    """The default scene's images dated (gdal_edit.py sets ACQUISITION_DATE on copies) 158 days
+    apart in the season, then 30: between seasons, vegetation_to_bare patches as uniform as one
+    parcel go to activity_candidates with the reason "crop cycle: ..." (a planted clearing is such a
+    patch: the caveat docs/activity.md states), nothing is lost (delivered + withheld = the undated
+    run's delivery), and the planted quarries, roads, pond and reclamation are still delivered; within
+    60 days nothing is withheld. The withheld patches' uniformity is checked independently, from the
+    after image's own cells."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.scene = scene("default")
+        cls.undated = run_activity(cls.scene, "crop_undated", extra=["--no-chips"])
+        cls.apart = cls._dated("crop_apart", "20230315", "20230820")
+        cls.near = cls._dated("crop_near", "20230720", "20230820")
+
+    @classmethod
+    def _dated(cls, name, before_date, after_date):
+        d = os.path.join(workdir(), name + "_images")
+        os.makedirs(d, exist_ok=True)
+        for image, date in (("before.tif", before_date), ("after.tif", after_date)):
+            shutil.copy(os.path.join(cls.scene, image), os.path.join(d, image))
+            subprocess.run(["gdal_edit.py", "-mo", "ACQUISITION_DATE=" + date, os.path.join(d, image)], check=True)
+        return run_activity(cls.scene, name, before=os.path.join(d, "before.tif"), after=os.path.join(d, "after.tif"),
+                            extra=["--no-chips"])
+
+    def _layer(self, run, name):
+        return ev.read_layer(run.gpkg, name, to=32649, segment=1.0)[0]
+
+    def _withheld(self, run):
+        return [(a, g) for a, g in self._layer(run, "activity_candidates") if a["withheld"]]
+
+    def test_uniform_clearings_are_withheld_with_the_reason(self):
+        withheld = self._withheld(self.apart)
+        self.assertTrue(withheld, "the scene's uniform clearings should be withheld between seasons\n" +
+                        self.apart.describe())
+        for a, _ in withheld:
+            self.assertTrue(a["withheld"].startswith("crop cycle: vegetation turned bare as one uniform parcel"),
+                            a["withheld"])
+            self.assertIn("158 days apart in the season", a["withheld"])
+            self.assertEqual(a["change_type"], "vegetation_to_bare")
+        with open(self.apart.json, encoding="utf-8-sig") as f:
+            summary = json.load(f)
+        self.assertTrue(any("158 days apart" in w for w in summary["warnings"]), summary["warnings"])
+        self.assertFalse([c for c in summary["candidates"] if c["withheld"] and c["delivered"]])
+        self.assertIn("withheld as crop cycle", self.apart.stdout + self.apart.stderr)
+        truth = ev.read_layer(os.path.join(self.scene, "truth.gpkg"), to=32649, segment=1.0)[0]
+        on_clearing = [g for _, g in withheld
+                       if any(t["kind"] == "clearing" and tg.intersection(g).area > 0.3 * g.area for t, tg in truth)]
+        self.assertTrue(on_clearing, "no withheld patch lies on a planted clearing")
+
+    def test_nothing_is_lost(self):
+        ids = lambda rows: sorted(a["patch_id"] for a, _ in rows)
+        moved = self._layer(self.apart, "activity_patches") + self._withheld(self.apart)
+        self.assertEqual(ids(moved), ids(self._layer(self.undated, "activity_patches")))
+        low = [(a, g) for a, g in self._layer(self.apart, "activity_candidates") if not a["withheld"]]
+        self.assertEqual(ids(low), ids(self._layer(self.undated, "activity_candidates")))
+
+    def test_quarries_roads_ponds_and_reclamation_still_delivered(self):
+        truth = ev.read_layer(os.path.join(self.scene, "truth.gpkg"), to=32649, segment=1.0)[0]
+        delivered = self._layer(self.apart, "activity_patches")
+        undated = self._layer(self.undated, "activity_patches")
+        checked = 0
+        for t, tg in truth:
+            if t["kind"] not in ("quarry", "road", "pond", "reclamation"):
+                continue
+            hit = lambda rows: any(g.intersection(tg).area > 0.2 * min(g.area, tg.area) for _, g in rows)
+            if hit(undated):
+                checked += 1
+                self.assertTrue(hit(delivered), "planted %s %s no longer delivered" % (t["kind"], t["change_id"]))
+        self.assertGreaterEqual(checked, 4, "the scene should hold quarries, roads, a pond and a reclamation")
+
+    def test_withheld_patches_are_the_uniform_ones(self):
+        # Independently of redline: the after image's brightness (mean of bands 1-4) over each
+        # patch's cells; every withheld patch is more uniform than every delivered vegetation_to_bare.
+        ds = gdal.Open(os.path.join(self.scene, "after.tif"))
+        brightness = ds.ReadAsArray()[:4].astype(float).mean(axis=0)
+        gpkg = ogr.Open(self.apart.gpkg)
+
+        def cv_of(layer_name, keep):
+            out = []
+            layer = gpkg.GetLayerByName(layer_name)
+            for f in layer:
+                if not keep(f):
+                    continue
+                mask_ds = gdal.GetDriverByName("MEM").Create("", ds.RasterXSize, ds.RasterYSize, 1, gdal.GDT_Byte)
+                mask_ds.SetGeoTransform(ds.GetGeoTransform())
+                mask_ds.SetProjection(ds.GetProjection())
+                mem = ogr.GetDriverByName("Memory").CreateDataSource("")
+                one = mem.CreateLayer("one", layer.GetSpatialRef())
+                feature = ogr.Feature(one.GetLayerDefn())
+                feature.SetGeometry(f.GetGeometryRef().Clone())
+                one.CreateFeature(feature)
+                gdal.RasterizeLayer(mask_ds, [1], one, burn_values=[1])
+                v = brightness[mask_ds.ReadAsArray() == 1]
+                out.append(v.std() / v.mean())
+            return out
+
+        withheld = cv_of("activity_candidates", lambda f: bool(f.GetField("withheld")))
+        delivered = cv_of("activity_patches", lambda f: f.GetField("change_type") == "vegetation_to_bare")
+        self.assertTrue(withheld and delivered)
+        self.assertLess(max(withheld), min(delivered), "withheld %s, delivered %s" % (withheld, delivered))
+
+    def test_same_season_withholds_nothing(self):
+        self.assertEqual(self._withheld(self.near), [])
+        ids = lambda run: sorted(a["patch_id"] for a, _ in self._layer(run, "activity_patches"))
+        self.assertEqual(ids(self.near), ids(self.undated))
+        with open(self.near.json, encoding="utf-8-sig") as f:
+            summary = json.load(f)
+        self.assertAlmostEqual(summary["input"]["season_gap_days"], 31, delta=0.5)
+        self.assertFalse([w for w in summary["warnings"] if "season" in w])
+
+    def test_a_sharded_run_withholds_the_same(self):
+        # plan/run/merge: the after brightness travels in the shard files; the merge reads the dates.
+        d = os.path.join(workdir(), "crop_apart_images")
+        plan = os.path.join(workdir(), "plan_crop")
+        out = os.path.join(workdir(), "out_crop_sharded")
+        os.makedirs(out, exist_ok=True)
+        ra = scene_meta(self.scene)["redline_args"]
+        args = ["plan", "--plan", plan, "--shards", "8", "activity", "--before", os.path.join(d, "before.tif"),
+                "--after", os.path.join(d, "after.tif"), "--redline", "redline.gpkg", "--zones", "townships.gpkg",
+                "--no-chips"] + list(ra) + ["--out", os.path.join(out, "patches.gpkg"), "-q"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "OMPI_", "PMI_"))}
+        for cmd in (args, ["run", "--plan", plan, "--all", "-q"], ["merge", "--plan", plan, "-q"]):
+            p = subprocess.run([REDLINE] + cmd, cwd=self.scene, capture_output=True, text=True, env=env, timeout=600)
+            self.assertEqual(p.returncode, 0, "%s: %s" % (cmd[0], p.stderr))
+        sharded = type("Sharded", (), {"gpkg": os.path.join(out, "patches.gpkg")})
+        for layer in ("activity_patches", "activity_candidates"):
+            ids = lambda run: sorted((a["patch_id"], a["withheld"]) for a, _ in self._layer(run, layer))
+            self.assertEqual(ids(sharded), ids(self.apart), layer)
 
 
 class OtherGrid(unittest.TestCase):

@@ -59,9 +59,12 @@ TEST(AcquisitionDate, SeasonGapIsTheDistanceRoundTheYear)
 TEST(AcquisitionDate, TheFirstKeyThatHoldsADateWins)
 {
     const AcquisitionDateRules rules = AcquisitionDateRules::parse(
-      "# comment\ndate keys: ACQUISITIONDATETIME, ACQUISITION_DATE, DATE_ACQUIRED\nseason warning days: 45\n",
+      "# comment\ndate keys: ACQUISITIONDATETIME, ACQUISITION_DATE, DATE_ACQUIRED\nseason warning days: 45\n"
+      "crop cycle max brightness cv: 0.08\n",
       "t.txt");
     EXPECT_EQ(rules.season_warning_days, 45);
+    EXPECT_EQ(rules.crop_cycle_max_cv, 0.08);
+    EXPECT_EQ(AcquisitionDateRules::parse("date keys: A\n", "t.txt").crop_cycle_max_cv, 0.12); // the default
     const MetadataItems items = { { "TIFFTAG_DATETIME", "2020:01:01 00:00:00" },
                                   { "DATE_ACQUIRED", "2017-08-29" },
                                   { "ACQUISITIONDATETIME", "unknown" },
@@ -86,6 +89,13 @@ TEST(AcquisitionDate, BadRulesNameTheLine)
     EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\nseason warning days: -5\n", "acq.txt"), InputError);
     EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\nseason warning days: inf\n", "acq.txt"), InputError);
     EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\nwhen: now\n", "acq.txt"), InputError);
+    EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\ncrop cycle max brightness cv: -0.1\n", "acq.txt"),
+                 InputError);
+    EXPECT_THROW(AcquisitionDateRules::parse("date keys: A\ncrop cycle max brightness cv: low\n", "acq.txt"),
+                 InputError);
+    EXPECT_EQ(AcquisitionDateRules::parse("date keys: A\ncrop cycle max brightness cv: 0\n", "acq.txt")
+                .crop_cycle_max_cv,
+              0.0); // the screen turned off
 }
 
 TEST(AcquisitionDate, TheCatalogueReadsOscdAndSentinel2Dates)
@@ -97,6 +107,7 @@ TEST(AcquisitionDate, TheCatalogueReadsOscdAndSentinel2Dates)
     s << in.rdbuf();
     const AcquisitionDateRules rules = AcquisitionDateRules::parse(s.str(), path);
     EXPECT_EQ(rules.season_warning_days, 60);
+    EXPECT_EQ(rules.crop_cycle_max_cv, 0.12);
     const auto oscd = find_acquisition_date({ { "ACQUISITION_DATE", "20160315" } }, rules);
     ASSERT_TRUE(oscd);
     EXPECT_EQ(oscd->date.iso(), "2016-03-15");

@@ -59,6 +59,7 @@ ChangeComponents label_rows(const Image& im, int row0, int row_end, int band_row
                 row.score = im.score.data() + o;
                 row.ndvi_before = row.ndvi_after = row.water_before = row.water_after = row.bare_before =
                   row.bare_after = im.ndvi.data() + o;
+                row.brightness_after = im.score.data() + o; // another field than the indices
                 row.cell_area = im.area.data() + o;
             }
             labeler.add_tile(c0, std::min(tile_cols, im.cols - c0), tile);

@@ -55,7 +55,7 @@ std::vector<std::int64_t> labeller_sizes(const std::vector<std::uint8_t>& level,
         row.level = level.data() + std::size_t(r) * cols;
         row.type = type.data();
         row.score = row.ndvi_before = row.ndvi_after = row.water_before = row.water_after = row.bare_before =
-          row.bare_after = zero.data();
+          row.bare_after = row.brightness_after = zero.data();
         row.cell_area = area.data();
         labeler.add_row(r, row);
     }
@@ -105,7 +105,7 @@ std::vector<std::int64_t> tiled_sizes(const std::vector<std::uint8_t>& level, in
                 row.level = level.data() + std::size_t(r0 + r) * cols + c0;
                 row.type = type.data();
                 row.score = row.ndvi_before = row.ndvi_after = row.water_before = row.water_after = row.bare_before =
-                  row.bare_after = zero.data();
+                  row.bare_after = row.brightness_after = zero.data();
                 row.cell_area = area.data();
             }
             labeler.add_tile(c0, std::min(tile_cols, cols - c0), tile);

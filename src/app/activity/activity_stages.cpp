@@ -182,6 +182,8 @@ std::string components_json(const ChangeComponents& c)
         write_sum(j, "water_after", s.water_after);
         write_sum(j, "bare_before", s.bare_before);
         write_sum(j, "bare_after", s.bare_after);
+        write_sum(j, "brightness_after", s.brightness_after);
+        write_sum(j, "brightness_after_sq", s.brightness_after_sq);
         write_sum(j, "score", s.score);
         j.key("votes").begin_array();
         for (auto v : s.votes)
@@ -232,6 +234,8 @@ ChangeComponents components_from_json(const std::string& text)
             s.water_after = read_sum(o, "water_after");
             s.bare_before = read_sum(o, "bare_before");
             s.bare_after = read_sum(o, "bare_after");
+            s.brightness_after = read_sum(o, "brightness_after");
+            s.brightness_after_sq = read_sum(o, "brightness_after_sq");
             s.score = read_sum(o, "score");
             const CPLJSONArray votes = o.GetArray("votes");
             if (votes.Size() != int(s.votes.size()))

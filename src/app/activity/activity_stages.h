@@ -98,6 +98,10 @@ private:
     ProgressFn m_progress;
     ActivityResult m_result;
     std::vector<Window> m_tiles, m_bands;
+    /// The dates lie seasons apart (further than the catalogue's season warning days): a field
+    /// harvested as a whole is withheld as a likely crop cycle (crop_parcel.h).
+    bool m_seasons_apart = false;
+    double m_crop_cycle_max_cv = 0; ///< the catalogue's crop cycle max brightness cv
 };
 
 } // namespace redline

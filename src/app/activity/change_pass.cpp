@@ -132,7 +132,7 @@ void ChangeWindowReader::mark_unanalysed(WindowChange& out) const
     out.valid.assign(n, 0);
     out.stratum.assign(n, 0);
     for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
-                     &out.bare_after, &out.score })
+                     &out.bare_after, &out.brightness_after, &out.score })
         v->assign(n, 0.0f);
     out.level.assign(n, 0);
     out.type.assign(n, change_other);
@@ -199,7 +199,7 @@ void ChangeWindowReader::copy_window_indices(const Window& window, const Window&
     out.valid.resize(n);
     out.stratum.resize(n);
     for (auto* v : { &out.ndvi_before, &out.ndvi_after, &out.water_before, &out.water_after, &out.bare_before,
-                     &out.bare_after })
+                     &out.bare_after, &out.brightness_after })
         v->resize(n);
     for (int r = 0; r < window.rows; ++r) {
         const std::size_t i = std::size_t(r) * window.cols;
@@ -213,6 +213,9 @@ void ChangeWindowReader::copy_window_indices(const Window& window, const Window&
         std::copy_n(m_indices.water_after.data() + o, w, out.water_after.data() + i);
         std::copy_n(m_indices.bare_before.data() + o, w, out.bare_before.data() + i);
         std::copy_n(m_indices.bare_after.data() + o, w, out.bare_after.data() + i);
+        const auto& a = m_indices.bands_after;
+        for (std::size_t j = 0; j < w; ++j)
+            out.brightness_after[i + j] = 0.25f * (((a[0][o + j] + a[1][o + j]) + a[2][o + j]) + a[3][o + j]);
     }
 }
 

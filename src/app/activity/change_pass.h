@@ -19,6 +19,8 @@ struct WindowChange
     std::vector<float> inside;          ///< fraction of the cell inside the red line
     std::vector<std::uint8_t> valid;    ///< both dates have data there
     std::vector<float> ndvi_before, ndvi_after, water_before, water_after, bare_before, bare_after;
+    /// The after date's mean reflectance of blue, green, red and nir (for the crop parcel test).
+    std::vector<float> brightness_after;
     std::vector<std::uint8_t> stratum;     ///< brightness stratum (with thresholds' strata)
     std::vector<std::uint8_t> level, type; ///< with thresholds: 0 / 1 weak / 2 strong, ChangeType
     std::vector<float> score;
