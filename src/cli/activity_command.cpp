@@ -23,7 +23,8 @@ Usage: redline activity --before T1.tif --after T2.tif --redline REDLINE --out P
                         [--sensor PRESET | --bands blue=1,green=2,red=3,nir=4,swir1=5,swir2=6]
                         [--before-mask SCL1.tif --after-mask SCL2.tif] [--zones TOWNSHIPS]
                         [--after-shift auto|none|DX,DY]
-                        [--min-area M2] [--threshold K] [--min-confidence C] [--csv FILE] [--json FILE]
+                        [--min-area M2] [--threshold K] [--min-confidence C] [--crop-screen auto|off]
+                        [--csv FILE] [--json FILE]
 
 Finds new quarries, construction, roads, clearings, ponds and land reclamation inside the
 ecological protection red line between two images, for field verification (实地核查):
@@ -41,7 +42,8 @@ ecological protection red line between two images, for field verification (实�
   - each image's date is read from its metadata (layers/bands/recognition/acquisition_date.txt);
     dates more than 60 days apart in the season get a warning, and then vegetation_to_bare patches
     as uniform as one field (after brightness varying by < 12 % of its mean: harvested or ploughed)
-    go to activity_candidates as a likely crop cycle; same-season pairs keep them all;
+    go to activity_candidates as a likely crop cycle (--crop-screen off delivers them: a red line
+    without cropland, where a uniform clearing is a clear-cut); same-season pairs keep them all;
   - a relative radiometric normalisation on pseudo-invariant pixels removes global brightness,
     atmosphere and phenology differences between the dates;
   - every band's change is measured against the range the cell's before value takes when moved
@@ -167,7 +169,13 @@ po::options_description activity_option_descriptions()
       "min-confidence",
       po::value<double>()->value_name("C"),
       "deliver patches of at least this confidence (0-1; default: the model's, see docs/activity.md); the "
-      "others go to the layer activity_candidates")("no-chips", "do not write the before/after image chips");
+      "others go to the layer activity_candidates")(
+      "crop-screen",
+      po::value<std::string>()->default_value("auto")->value_name("auto|off"),
+      "auto: when the dates lie more than 60 days apart in the season, vegetation_to_bare patches as "
+      "uniform as one field go to activity_candidates as likely crop cycles; off: deliver them (a red "
+      "line without cropland, where a uniform clearing is a clear-cut)")(
+      "no-chips", "do not write the before/after image chips");
 
     po::options_description outputs("Outputs");
     outputs.add_options()(
@@ -231,6 +239,10 @@ ActivityOptions activity_options_from(const po::variables_map& vm)
             throw InputError("--min-confidence must be between 0 and 1 (0 delivers every candidate)");
     }
     o.chips = !vm.count("no-chips");
+    const std::string crop_screen = get(vm, "crop-screen");
+    if (crop_screen != "auto" && crop_screen != "off")
+        throw InputError("--crop-screen must be auto or off, not '" + crop_screen + "'");
+    o.crop_screen = crop_screen == "auto";
     o.threads = vm["threads"].as<int>();
     o.out_gpkg = get(vm, "out");
     o.csv_path = get(vm, "csv");

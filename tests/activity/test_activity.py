@@ -408,14 +408,14 @@ class CropCycleBetweenSeasons(unittest.TestCase):
         cls.near = cls._dated("crop_near", "20230720", "20230820")
 
     @classmethod
-    def _dated(cls, name, before_date, after_date):
+    def _dated(cls, name, before_date, after_date, extra=()):
         d = os.path.join(workdir(), name + "_images")
         os.makedirs(d, exist_ok=True)
         for image, date in (("before.tif", before_date), ("after.tif", after_date)):
             shutil.copy(os.path.join(cls.scene, image), os.path.join(d, image))
             subprocess.run(["gdal_edit.py", "-mo", "ACQUISITION_DATE=" + date, os.path.join(d, image)], check=True)
         return run_activity(cls.scene, name, before=os.path.join(d, "before.tif"), after=os.path.join(d, "after.tif"),
-                            extra=["--no-chips"])
+                            extra=["--no-chips"] + list(extra))
 
     def _layer(self, run, name):
         return ev.read_layer(run.gpkg, name, to=32649, segment=1.0)[0]
@@ -435,6 +435,9 @@ class CropCycleBetweenSeasons(unittest.TestCase):
         with open(self.apart.json, encoding="utf-8-sig") as f:
             summary = json.load(f)
         self.assertTrue(any("158 days apart" in w for w in summary["warnings"]), summary["warnings"])
+        crop_warning = [w for w in summary["warnings"] if "likely crop cycles" in w]
+        self.assertEqual(len(crop_warning), 1, summary["warnings"])
+        self.assertIn("--crop-screen off", crop_warning[0])
         self.assertFalse([c for c in summary["candidates"] if c["withheld"] and c["delivered"]])
         self.assertIn("withheld as crop cycle", self.apart.stdout + self.apart.stderr)
         truth = ev.read_layer(os.path.join(self.scene, "truth.gpkg"), to=32649, segment=1.0)[0]
@@ -502,6 +505,20 @@ class CropCycleBetweenSeasons(unittest.TestCase):
             summary = json.load(f)
         self.assertAlmostEqual(summary["input"]["season_gap_days"], 31, delta=0.5)
         self.assertFalse([w for w in summary["warnings"] if "season" in w])
+
+    def test_crop_screen_off_delivers_them(self):
+        # A red line without cropland: the same dates, the screen off, the undated run's delivery.
+        off = self._dated("crop_apart_off", "20230315", "20230820", extra=["--crop-screen", "off"])
+        self.assertEqual(self._withheld(off), [])
+        ids = lambda run: sorted(a["patch_id"] for a, _ in self._layer(run, "activity_patches"))
+        self.assertEqual(ids(off), ids(self.undated))
+        with open(off.json, encoding="utf-8-sig") as f:
+            warnings = json.load(f)["warnings"]
+        self.assertTrue(any("158 days apart" in w for w in warnings), warnings)
+        self.assertFalse([w for w in warnings if "crop cycles" in w], warnings)
+        bad = run_activity(self.scene, "crop_screen_bad", extra=["--crop-screen", "maybe"], expect_ok=False)
+        self.assertEqual(bad.rc, 2, bad.describe())
+        self.assertIn("--crop-screen must be auto or off", bad.stderr)
 
     def test_a_sharded_run_withholds_the_same(self):
         # plan/run/merge: the after brightness travels in the shard files; the merge reads the dates.

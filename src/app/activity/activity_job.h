@@ -30,6 +30,9 @@ struct ActivityOptions
     /// Default: the confidence model's deliver_from.
     std::optional<double> min_confidence;
     bool chips = true;
+    /// Between dates seasons apart, withhold vegetation_to_bare patches as uniform as one field
+    /// as likely crop cycles (crop_parcel.h); false delivers them (red lines without cropland).
+    bool crop_screen = true;
     int threads = 0;
     std::string out_gpkg, csv_path, json_path;
 };
