@@ -2,7 +2,8 @@
 """Scores `redline activity` on real Sentinel-2 image pairs with pixel change labels (OSCD).
 
     /usr/bin/python3 scripts/bench_activity_real.py --redline build/redline [--data DIR] [--work DIR]
-        [--cities a,b,...] [--threads N] [--json FILE] [--check-mean-f1 F1] [-- extra redline activity options]
+        [--cities a,b,...] [--threads N] [--json FILE] [--check-mean-f1 F1] [--warp-after CRS,RES]
+        [-- extra redline activity options]
 
 For each city of the Onera Satellite Change Detection set (Caye Daudt et al., IGARSS 2018; see
 ../shared/data/README.md) it writes a red-line polygon covering the whole scene, runs
@@ -18,6 +19,11 @@ Cities are split once, by a rule fixed before any tuning (every third city in al
 held out: beirut, nantes, saclay_e). Detector development used only the tuning cities; the figures
 of the held-out cities say how the detector generalises. Overall figures are the mean of the
 cities' F1 (each city counts once) and the F1 of all pixels pooled.
+
+With --warp-after (e.g. EPSG:4490,0.0001), each after image is first warped by GDAL (bilinear)
+into that CRS at that cell size, as provincial imagery often comes in CGCS2000 geographic or
+Gauss-Krüger coordinates: redline must bring it back onto the before grid without creating change,
+so the figures should stay close to the aligned run's. The naive detector keeps the aligned images.
 
 The labels mark urban change only (new buildings, roads, cleared and built land): precision is
 counted over the whole scene, so a real but unlabelled change (a harvested field, a river's
@@ -136,6 +142,8 @@ def main():
     ap.add_argument("--json", default="")
     ap.add_argument("--check-mean-f1", type=float, default=None, metavar="F1",
                     help="exit 3 when the mean F1 of the cities run falls below F1 (a regression guard for CI)")
+    ap.add_argument("--warp-after", default="", metavar="CRS,RES",
+                    help="warp each after image into CRS at cell size RES first (e.g. EPSG:4490,0.0001)")
     ap.add_argument("extra", nargs="*", help="more redline activity options (after --)")
     a = ap.parse_args()
     if not os.path.isdir(a.data):
@@ -151,7 +159,13 @@ def main():
         redline = os.path.join(work, "scene.geojson")
         scene_polygon(before, redline)
         out = os.path.join(work, "patches.gpkg")
-        cmd = [a.redline, "activity", "--before", before, "--after", after, "--redline", redline, "--out", out,
+        after_run = after
+        if a.warp_after:
+            crs, res = a.warp_after.rsplit(",", 1)
+            after_run = os.path.join(work, "after_warped.tif")
+            gdal.Warp(after_run, after, dstSRS=crs, xRes=float(res), yRes=float(res), resampleAlg="bilinear",
+                      creationOptions=["COMPRESS=DEFLATE"])
+        cmd = [a.redline, "activity", "--before", before, "--after", after_run, "--redline", redline, "--out", out,
                "--json", os.path.join(work, "activity.json"), "--no-chips", "-q", "--threads", str(a.threads)] + a.extra
         t0 = time.perf_counter()
         run = subprocess.run(cmd, capture_output=True, text=True)
