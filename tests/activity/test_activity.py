@@ -195,6 +195,26 @@ def scored(test, scene_dir, run):
     return r, text
 
 
+def run_sharded(test, scene_dir, name, activity_args, shards=8):
+    """`redline plan/run/merge` of `activity ACTIVITY_ARGS` in @p scene_dir (no cluster: the run's
+    --all runs every shard here); returns the merged GeoPackage."""
+    plan = os.path.join(workdir(), "plan_" + name)
+    out = os.path.join(workdir(), "out_%s_sharded" % name)
+    os.makedirs(out, exist_ok=True)
+    args = ["plan", "--plan", plan, "--shards", str(shards), "activity"] + list(activity_args) + [
+            "--out", os.path.join(out, "patches.gpkg"), "-q"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "OMPI_", "PMI_"))}
+    for cmd in (args, ["run", "--plan", plan, "--all", "-q"], ["merge", "--plan", plan, "-q"]):
+        p = subprocess.run([REDLINE] + cmd, cwd=scene_dir, capture_output=True, text=True, env=env, timeout=600)
+        test.assertEqual(p.returncode, 0, "%s: %s" % (cmd[0], p.stderr))
+    return os.path.join(out, "patches.gpkg")
+
+
+def ids_and_reasons(gpkg, layer):
+    """(patch_id, withheld) of every feature of @p layer, sorted."""
+    return sorted((a["patch_id"], a["withheld"]) for a, _ in ev.read_layer(gpkg, layer)[0])
+
+
 # ---------------------------------------------------------------------------------------------
 # (a) default scene
 # ---------------------------------------------------------------------------------------------
@@ -365,20 +385,11 @@ class CloudByParallax(unittest.TestCase):
 
     def test_a_sharded_run_withholds_the_same(self):
         # plan/run/merge: the merge screens the joined components with the plan's calibration.
-        plan = os.path.join(workdir(), "plan_cloud")
-        out = os.path.join(workdir(), "out_cloud_sharded")
-        os.makedirs(out, exist_ok=True)
-        args = ["plan", "--plan", plan, "--shards", "8", "activity", "--before", "before.tif", "--after", "after.tif",
-                "--redline", "redline.gpkg", "--zones", "townships.gpkg", "--no-chips", "--sensor", "sentinel2_l2a",
-                "--before-mask", "before_scl.tif", "--out", os.path.join(out, "patches.gpkg"), "-q"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "OMPI_", "PMI_"))}
-        for cmd in (args, ["run", "--plan", plan, "--all", "-q"], ["merge", "--plan", plan, "-q"]):
-            p = subprocess.run([REDLINE] + cmd, cwd=self.scene, capture_output=True, text=True, env=env, timeout=600)
-            self.assertEqual(p.returncode, 0, "%s: %s" % (cmd[0], p.stderr))
-        sharded = type("Sharded", (), {"gpkg": os.path.join(out, "patches.gpkg")})
+        sharded = run_sharded(self, self.scene, "cloud", [
+            "--before", "before.tif", "--after", "after.tif", "--redline", "redline.gpkg", "--zones", "townships.gpkg",
+            "--no-chips", "--sensor", "sentinel2_l2a", "--before-mask", "before_scl.tif"])
         for layer in ("activity_patches", "activity_candidates"):
-            ids = lambda run: sorted((a["patch_id"], a["withheld"]) for a, _ in self._layer(run, layer))
-            self.assertEqual(ids(sharded), ids(self.res), layer)
+            self.assertEqual(ids_and_reasons(sharded, layer), ids_and_reasons(self.res.gpkg, layer), layer)
 
     def test_an_unknown_sensor_is_not_screened(self):
         meta = scene_meta(self.scene)
@@ -523,21 +534,11 @@ class CropCycleBetweenSeasons(unittest.TestCase):
     def test_a_sharded_run_withholds_the_same(self):
         # plan/run/merge: the after brightness travels in the shard files; the merge reads the dates.
         d = os.path.join(workdir(), "crop_apart_images")
-        plan = os.path.join(workdir(), "plan_crop")
-        out = os.path.join(workdir(), "out_crop_sharded")
-        os.makedirs(out, exist_ok=True)
-        ra = scene_meta(self.scene)["redline_args"]
-        args = ["plan", "--plan", plan, "--shards", "8", "activity", "--before", os.path.join(d, "before.tif"),
-                "--after", os.path.join(d, "after.tif"), "--redline", "redline.gpkg", "--zones", "townships.gpkg",
-                "--no-chips"] + list(ra) + ["--out", os.path.join(out, "patches.gpkg"), "-q"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "OMPI_", "PMI_"))}
-        for cmd in (args, ["run", "--plan", plan, "--all", "-q"], ["merge", "--plan", plan, "-q"]):
-            p = subprocess.run([REDLINE] + cmd, cwd=self.scene, capture_output=True, text=True, env=env, timeout=600)
-            self.assertEqual(p.returncode, 0, "%s: %s" % (cmd[0], p.stderr))
-        sharded = type("Sharded", (), {"gpkg": os.path.join(out, "patches.gpkg")})
+        sharded = run_sharded(self, self.scene, "crop", [
+            "--before", os.path.join(d, "before.tif"), "--after", os.path.join(d, "after.tif"), "--redline",
+            "redline.gpkg", "--zones", "townships.gpkg", "--no-chips"] + list(scene_meta(self.scene)["redline_args"]))
         for layer in ("activity_patches", "activity_candidates"):
-            ids = lambda run: sorted((a["patch_id"], a["withheld"]) for a, _ in self._layer(run, layer))
-            self.assertEqual(ids(sharded), ids(self.apart), layer)
+            self.assertEqual(ids_and_reasons(sharded, layer), ids_and_reasons(self.apart.gpkg, layer), layer)
 
 
 class OtherGrid(unittest.TestCase):
