@@ -876,6 +876,29 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
     return out;
 }
 
+void ActivityRun::withhold_crop_cycles(const std::map<std::int32_t, const PatchStats*>& kept,
+                                       std::map<std::int32_t, std::string>& withheld)
+{
+    // Between seasons, vegetation turned bare as one uniform parcel is most likely a field
+    // harvested or ploughed: to the interpreter, with the reason, not to the field. The catalogue's
+    // 0.12 of the mean brightness was measured on the OSCD tuning cities (0.10 and 0.15 score
+    // alike; see docs/activity.md); same-season pairs keep every such patch.
+    if (!m_seasons_apart || !m_options.crop_screen) return;
+    int crop_cycles = 0;
+    for (const auto& kv : kept)
+        if (!withheld.count(kv.first) && looks_like_harvested_field(*kv.second, m_crop_cycle_max_cv)) {
+            withheld[kv.first] = "crop cycle: vegetation turned bare as one uniform parcel (after brightness varies by " +
+                                 fixed(100 * after_brightness_cv(*kv.second), 0) + " % of its mean) between dates " +
+                                 fixed(*season_gap(m_result.input), 0) + " days apart in the season";
+            ++crop_cycles;
+        }
+    if (crop_cycles)
+        m_result.warnings.push_back(
+          std::to_string(crop_cycles) + " vegetation_to_bare change" + (crop_cycles > 1 ? "s" : "") +
+          " as uniform as one field went to activity_candidates as likely crop cycles (the field 'withheld' says "
+          "why); where the red line holds no cropland, --crop-screen off delivers them");
+}
+
 ActivityResult ActivityRun::build_patches(ChangeComponents components)
 {
     State& st = *m_state;
@@ -913,26 +936,7 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
     std::map<std::int32_t, std::string> withheld;
     if (!st.before.bands.parallax.empty() || !st.after.bands.parallax.empty())
         withheld = CloudScreen(st.before, st.after, st.threads).screen(kept, components.polygons, st.footprint.col0, ctx);
-    // Between seasons, vegetation turned bare as one uniform parcel is most likely a field
-    // harvested or ploughed: to the interpreter, with the reason, not to the field. The catalogue's
-    // 0.12 of the mean brightness was measured on the OSCD tuning cities (0.10 and 0.15 score
-    // alike; see docs/activity.md); same-season pairs keep every such patch.
-    if (m_seasons_apart && options.crop_screen) {
-        int crop_cycles = 0;
-        for (const auto& kv : kept)
-            if (!withheld.count(kv.first) && looks_like_harvested_field(*kv.second, m_crop_cycle_max_cv)) {
-                withheld[kv.first] = "crop cycle: vegetation turned bare as one uniform parcel (after brightness varies "
-                                     "by " + fixed(100 * after_brightness_cv(*kv.second), 0) +
-                                     " % of its mean) between dates " + fixed(*season_gap(m_result.input), 0) +
-                                     " days apart in the season";
-                ++crop_cycles;
-            }
-        if (crop_cycles)
-            result.warnings.push_back(
-              std::to_string(crop_cycles) + " vegetation_to_bare change" + (crop_cycles > 1 ? "s" : "") +
-              " as uniform as one field went to activity_candidates as likely crop cycles (the field 'withheld' "
-              "says why); where the red line holds no cropland, --crop-screen off delivers them");
-    }
+    withhold_crop_cycles(kept, withheld);
     for (const auto& kv : kept) {
         const PatchStats& s = *kv.second;
         const auto pieces_it = components.polygons.find(kv.first);
