@@ -283,17 +283,13 @@ void print_activity_summary(const ActivityResult& r, const ActivityOptions& o)
         std::printf(
           "  %-22s %5d patches %12.4f ha\n", kv.first.c_str(), kv.second.first, kv.second.second / 1e4);
     if (!r.candidates.empty()) {
-        // Withheld patches by the reason's first words ("cloud", "cloud shadow", "crop cycle").
-        std::map<std::string, int> withheld;
-        std::size_t low_confidence = 0;
-        for (const auto& c : r.candidates)
-            if (c.withheld.empty())
-                ++low_confidence;
-            else
-                ++withheld[c.withheld.substr(0, c.withheld.find(':'))];
-        std::string why = std::to_string(low_confidence) + " of lower confidence";
-        for (const auto& kv : withheld)
-            why += ", " + std::to_string(kv.second) + " withheld as " + kv.first;
+        std::size_t low_confidence = r.candidates.size();
+        std::string withheld;
+        for (const auto& kv : r.withheld_by_reason()) {
+            low_confidence -= std::size_t(kv.second);
+            withheld += ", " + std::to_string(kv.second) + " withheld as " + kv.first;
+        }
+        const std::string why = std::to_string(low_confidence) + " of lower confidence" + withheld;
         std::printf("  and %zu changes in the layer activity_candidates, not for the field (%s)\n",
                     r.candidates.size(),
                     why.c_str());

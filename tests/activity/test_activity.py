@@ -449,6 +449,10 @@ class CropCycleBetweenSeasons(unittest.TestCase):
         crop_warning = [w for w in summary["warnings"] if "likely crop cycles" in w]
         self.assertEqual(len(crop_warning), 1, summary["warnings"])
         self.assertIn("--crop-screen off", crop_warning[0])
+        self.assertTrue(crop_warning[0].startswith("%d vegetation_to_bare patches" % len(withheld)), crop_warning[0])
+        self.assertEqual(summary["overall"]["candidates_withheld"], {"crop cycle": len(withheld)})
+        self.assertTrue(summary["detection"]["crop_screen"].startswith("applied: the dates are 158 days apart"),
+                        summary["detection"]["crop_screen"])
         self.assertFalse([c for c in summary["candidates"] if c["withheld"] and c["delivered"]])
         self.assertIn("withheld as crop cycle", self.apart.stdout + self.apart.stderr)
         truth = ev.read_layer(os.path.join(self.scene, "truth.gpkg"), to=32649, segment=1.0)[0]
@@ -516,6 +520,9 @@ class CropCycleBetweenSeasons(unittest.TestCase):
             summary = json.load(f)
         self.assertAlmostEqual(summary["input"]["season_gap_days"], 31, delta=0.5)
         self.assertFalse([w for w in summary["warnings"] if "season" in w])
+        self.assertEqual(summary["overall"]["candidates_withheld"], {})
+        self.assertTrue(summary["detection"]["crop_screen"].startswith("not applied: the dates are 31 days apart"),
+                        summary["detection"]["crop_screen"])
 
     def test_crop_screen_off_delivers_them(self):
         # A red line without cropland: the same dates, the screen off, the undated run's delivery.
@@ -527,6 +534,8 @@ class CropCycleBetweenSeasons(unittest.TestCase):
             warnings = json.load(f)["warnings"]
         self.assertTrue(any("158 days apart" in w for w in warnings), warnings)
         self.assertFalse([w for w in warnings if "crop cycles" in w], warnings)
+        with open(off.json, encoding="utf-8-sig") as f:
+            self.assertEqual(json.load(f)["detection"]["crop_screen"], "off (--crop-screen off)")
         bad = run_activity(self.scene, "crop_screen_bad", extra=["--crop-screen", "maybe"], expect_ok=False)
         self.assertEqual(bad.rc, 2, bad.describe())
         self.assertIn("--crop-screen must be auto or off", bad.stderr)

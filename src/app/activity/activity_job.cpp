@@ -564,6 +564,19 @@ void ActivityRun::warn_of_seasons(const ImageBandsFile& before, const ImageBands
     const auto gap = season_gap(input);
     m_seasons_apart = gap && *gap > rules.season_warning_days;
     m_crop_cycle_max_cv = rules.crop_cycle_max_cv;
+    if (!m_options.crop_screen)
+        m_result.crop_screen = "off (--crop-screen off)";
+    else if (!gap)
+        m_result.crop_screen = "not applied: an image does not say when it was taken";
+    else if (!m_seasons_apart)
+        m_result.crop_screen = "not applied: the dates are " + fixed(*gap, 0) + " days apart in the season (within " +
+                               fixed(rules.season_warning_days, 0) + ")";
+    else if (!(m_crop_cycle_max_cv > 0))
+        m_result.crop_screen = "off (the catalogue's crop cycle max brightness cv is 0)";
+    else
+        m_result.crop_screen = "applied: the dates are " + fixed(*gap, 0) +
+                               " days apart in the season; vegetation_to_bare patches whose after brightness varies by "
+                               "less than " + fixed(100 * m_crop_cycle_max_cv, 0) + " % of its mean are withheld";
     if (m_seasons_apart)
         m_result.warnings.push_back(
           "the dates are " + fixed(*gap, 0) + " days apart in the season (" + input.before_acquired->date.iso() +
@@ -884,19 +897,11 @@ void ActivityRun::withhold_crop_cycles(const std::map<std::int32_t, const PatchS
     // 0.12 of the mean brightness was measured on the OSCD tuning cities (0.10 and 0.15 score
     // alike; see docs/activity.md); same-season pairs keep every such patch.
     if (!m_seasons_apart || !m_options.crop_screen) return;
-    int crop_cycles = 0;
     for (const auto& kv : kept)
-        if (!withheld.count(kv.first) && looks_like_harvested_field(*kv.second, m_crop_cycle_max_cv)) {
+        if (!withheld.count(kv.first) && looks_like_harvested_field(*kv.second, m_crop_cycle_max_cv))
             withheld[kv.first] = "crop cycle: vegetation turned bare as one uniform parcel (after brightness varies by " +
                                  fixed(100 * after_brightness_cv(*kv.second), 0) + " % of its mean) between dates " +
                                  fixed(*season_gap(m_result.input), 0) + " days apart in the season";
-            ++crop_cycles;
-        }
-    if (crop_cycles)
-        m_result.warnings.push_back(
-          std::to_string(crop_cycles) + " vegetation_to_bare change" + (crop_cycles > 1 ? "s" : "") +
-          " as uniform as one field went to activity_candidates as likely crop cycles (the field 'withheld' says "
-          "why); where the red line holds no cropland, --crop-screen off delivers them");
 }
 
 ActivityResult ActivityRun::build_patches(ChangeComponents components)
@@ -985,11 +990,24 @@ ActivityResult ActivityRun::build_patches(ChangeComponents components)
         std::sort(list->begin(), list->end(), [](const ActivityPatch& a, const ActivityPatch& b) {
             return a.patch_id < b.patch_id;
         });
+    if (const int n = result.withheld_by_reason()["crop cycle"])
+        result.warnings.push_back(std::to_string(n) + " vegetation_to_bare patch" + (n > 1 ? "es" : "") +
+                                  " as uniform as one field went to activity_candidates as likely crop cycles (the "
+                                  "field 'withheld' says why); where the red line holds no cropland, --crop-screen off "
+                                  "delivers them");
 
     // 7. Per red-line polygon.
     result.redlines = redline_summaries(redline, result.patches, meter, ctx);
     step(0.85, "patches ready");
     return std::move(m_result);
+}
+
+std::map<std::string, int> ActivityResult::withheld_by_reason() const
+{
+    std::map<std::string, int> out;
+    for (const auto& c : candidates)
+        if (!c.withheld.empty()) ++out[c.withheld.substr(0, c.withheld.find(':'))];
+    return out;
 }
 
 ActivityResult run_activity(const ActivityOptions& options,

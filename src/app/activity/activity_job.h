@@ -10,6 +10,7 @@
 #include "radiometric_normalization.h"
 #include "vector_source.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,6 +95,11 @@ struct ActivityResult
     Box redline_extent;    ///< of the red line, working CRS (the project's initial view)
     ImageSpec before_spec, after_spec; ///< as resolved, for reading the chips
     ImageInputReport input;            ///< bands, scale, resampling, misregistration: how they were decided
+    std::string crop_screen;           ///< whether the crop cycle screen ran, and why (crop_parcel.h)
+
+    /// The candidates withheld whatever their confidence, by their reason's first words ("cloud",
+    /// "cloud shadow", "crop cycle").
+    std::map<std::string, int> withheld_by_reason() const;
 };
 
 /// Runs the detection. @p ctx owns the result's geometries.

@@ -256,15 +256,17 @@ void write_calibration_json(JsonWriter& j, const ActivityResult& r)
         const ChangeThresholds& t = r.thresholds;
         j.key("detection").begin_object();
         j.field("method", "change vector of the normalised bands: each band's after value, less its stratum's median "
-                          "difference, against the range of its before 3x3 neighbourhood (robust to misregistration "
-                          "up to a cell), in the stratum's noise sigma (strata: cover x brightness of the before "
-                          "surface); root mean square over the bands, averaged over 3x3 cells");
+                          "difference, against the range its before value takes moved half a cell towards its 3x3 "
+                          "neighbours (robust to the misregistration left after correction), in the stratum's noise "
+                          "sigma (strata: cover x brightness of the before surface); root mean square over the bands, "
+                          "averaged over 3x3 cells");
         j.field("context", "cells vegetated in both dates must also stand out against the broad change around "
                            "them: background = bilinear interpolation of the median of 3x3 blocks' median differences "
                            "(8-cell blocks)");
         j.field("threshold_sigmas", t.threshold, 3);
         j.field("threshold_method", t.method);
         j.field("hysteresis", t.hysteresis, 3);
+        j.field("crop_screen", r.crop_screen);
         j.field("dense_vegetation_ndvi", t.cover.dense_ndvi, 2);
         j.field("dense_vegetation_factor", t.stays_vegetation_factor, 2);
         for (const auto& table : { std::make_pair("difference_median_by_stratum", &t.band_bias),
@@ -329,6 +331,10 @@ std::string activity_json(const ActivityResult& r)
     j.field("patches", r.patches.size());
     j.field("area_m2", total_area, 2);
     j.field("candidates", r.candidates.size());
+    j.key("candidates_withheld").begin_object(); // whatever their confidence, by reason
+    for (const auto& kv : r.withheld_by_reason())
+        j.field(kv.first, kv.second);
+    j.end_object();
     j.key("by_change_type").begin_object();
     for (const auto& kv : by_type) {
         j.key(kv.first).begin_object();

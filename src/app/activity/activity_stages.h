@@ -86,10 +86,11 @@ private:
     // The constructor's stages, in order.
     void check_output_options(bool check_outputs);
     void open_images(const Catalogue& catalogue);
-    /// The dates' acquisition dates for the report, and a warning when they lie seasons apart.
+    /// The dates' acquisition dates for the report, a warning when they lie seasons apart, and
+    /// whether the crop cycle screen is to run (ActivityResult::crop_screen says why).
     void warn_of_seasons(const ImageBandsFile& before, const ImageBandsFile& after, const Catalogue& catalogue);
     /// Between seasons (unless --crop-screen off): the @p kept components that look like a field
-    /// harvested as a whole go to @p withheld with their reason, and a warning counts them.
+    /// harvested as a whole go to @p withheld with their reason.
     void withhold_crop_cycles(const std::map<std::int32_t, const PatchStats*>& kept,
                               std::map<std::int32_t, std::string>& withheld);
     void read_redline_and_zones(const Catalogue& catalogue);
