@@ -405,6 +405,52 @@ std::vector<RedlineSummary> redline_summaries(const PolygonLayer& redline, const
     return out;
 }
 
+/// A temporary folder (the label raster of one run of rows) that is removed with everything in it
+/// when the detection ends, however it ends.
+class ScratchFolder
+{
+public:
+    explicit ScratchFolder(std::string path)
+      : m_path(std::move(path))
+    {
+        std::error_code ec;
+        fs::create_directories(m_path, ec);
+        if (ec) throw OutputError("cannot create the temporary folder " + m_path + " (" + ec.message() + ")");
+    }
+    ~ScratchFolder()
+    {
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+    }
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+    const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path;
+};
+
+/// The roots of the components on the first and last rows of @p out (kept in its first_row and
+/// last_row), and of its components only those that may still become patches: those wholly inside
+/// the rows that cannot are dropped, those on the first or last row may grow into one when joined
+/// with the rows beyond.
+void keep_possible_patches(PatchLabeler& labeler, const std::vector<std::int32_t>& first_labels,
+                           const std::vector<std::int32_t>& last_labels, double min_area_m2, ChangeComponents& out)
+{
+    out.first_row.assign(std::size_t(out.cols), 0);
+    out.last_row.assign(std::size_t(out.cols), 0);
+    std::set<std::int32_t> on_edges;
+    for (std::size_t c = 0; c < first_labels.size(); ++c)
+        if (first_labels[c]) on_edges.insert(out.first_row[c] = labeler.root(first_labels[c]));
+    for (std::size_t c = 0; c < last_labels.size(); ++c)
+        if (last_labels[c]) on_edges.insert(out.last_row[c] = labeler.root(last_labels[c]));
+    for (auto it = out.stats.begin(); it != out.stats.end();)
+        if (!on_edges.count(it->first) && !could_be_patch(it->second, min_area_m2))
+            it = out.stats.erase(it);
+        else
+            ++it;
+}
+
 } // namespace
 
 /// What the stages share: the images, the red line on the image grid, the zones.
@@ -801,23 +847,10 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
         if (t.row0 >= out.row0 && t.row0 < out.row_end) windows.push_back(t);
 
     // 5. Classify every cell in the red line and label connected patches.
-    const std::string work_dir =
-      st.work_parent + "/.redline-work-" + std::to_string(::getpid()) + "-" + std::to_string(out.row0);
-    std::error_code work_ec;
-    fs::create_directories(work_dir, work_ec);
-    if (work_ec)
-        throw OutputError("cannot create the temporary folder " + work_dir + " (" + work_ec.message() + ")");
-    struct WorkDirGuard
-    {
-        std::string path;
-        ~WorkDirGuard()
-        {
-            std::error_code ec;
-            fs::remove_all(path, ec);
-        }
-    } guard{ work_dir };
+    const ScratchFolder work(st.work_parent + "/.redline-work-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(out.row0));
     const Grid& grid = st.images->grid();
-    LabelRaster labels(work_dir, grid, out.row0, out.row_end - out.row0);
+    LabelRaster labels(work.path(), grid, out.row0, out.row_end - out.row0);
     PatchLabeler labeler(footprint.cols);
     std::vector<std::int32_t> first_labels, last_labels;
     {
@@ -871,20 +904,7 @@ ChangeComponents ActivityRun::detect(std::size_t first, std::size_t end)
     }
     for (auto& kv : labeler.finish())
         out.stats.emplace(kv.first, kv.second);
-    out.first_row.assign(std::size_t(footprint.cols), 0);
-    out.last_row.assign(std::size_t(footprint.cols), 0);
-    std::set<std::int32_t> on_edges;
-    for (std::size_t c = 0; c < first_labels.size(); ++c)
-        if (first_labels[c]) on_edges.insert(out.first_row[c] = labeler.root(first_labels[c]));
-    for (std::size_t c = 0; c < last_labels.size(); ++c)
-        if (last_labels[c]) on_edges.insert(out.last_row[c] = labeler.root(last_labels[c]));
-    // Components wholly inside these rows that cannot become patches are dropped here; those on
-    // the first or last row may still grow into one when joined with the rows beyond.
-    for (auto it = out.stats.begin(); it != out.stats.end();)
-        if (!on_edges.count(it->first) && !could_be_patch(it->second, m_options.min_area_m2))
-            it = out.stats.erase(it);
-        else
-            ++it;
+    keep_possible_patches(labeler, first_labels, last_labels, m_options.min_area_m2, out);
     collect_polygons(labels, labeler, out);
     return out;
 }
