@@ -41,9 +41,8 @@ ogr.UseExceptions()
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from bench_activity_real import HELD_OUT, burn, city_files  # noqa: E402
+from fit_activity_confidence import fit_logistic  # noqa: E402
 
-TYPES = ["vegetation_to_bare", "vegetation_to_water", "water_to_land", "bare_to_water", "bare_land_change",
-         "vegetation_change", "other"]
 PRESENT = ["log_score", "log_cells", "type=vegetation_change", "type=bare_land_change"]
 ADDED = [["cv_after"], ["cv_before"], ["brightness_change"], ["brightness_before"], ["ring_contrast"],
          ["compactness"], ["ndvi_drop", "bare_rise"], ["ndvi_before", "ndvi_after", "water_after", "bare_after"],
@@ -85,7 +84,7 @@ def patch_rows(city, gpkg, before_path, after_path, mask_path, truth):
             inner = change[:, cells].mean(1).sum()
             outer = change[:, ring].mean(1).sum() if ring.any() else inner
             rows.append(dict(
-                city=city, delivered=layer == "activity_patches", cells=n, tp=int(truth[cells].sum()),
+                city=city, cells=n, tp=int(truth[cells].sum()),
                 real=float(truth[cells].mean()), type=a["type"],
                 log_score=math.log(max(a["score"], 1e-3)), log_cells=math.log(n),
                 cv_after=float(bright_a[cells].std() / max(bright_a[cells].mean(), 1e-6)),
@@ -103,20 +102,6 @@ def features(row, names):
     return [(1.0 if row["type"] == n[5:] else 0.0) if n.startswith("type=") else row[n] for n in names]
 
 
-def fit_logistic(X, y, w, ridge=1.0, iterations=60):
-    """Logistic regression of a fractional target by Newton's method on standardised features."""
-    mean, sd = X.mean(0), X.std(0) + 1e-9
-    Z = np.c_[np.ones(len(X)), (X - mean) / sd]
-    beta = np.zeros(Z.shape[1])
-    penalty = ridge * np.diag(np.r_[0.0, np.ones(Z.shape[1] - 1)])
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-Z @ beta))
-        gradient = Z.T @ (w * (p - y)) + penalty @ beta
-        hessian = (Z * (w * p * (1 - p))[:, None]).T @ Z + penalty
-        beta -= np.linalg.solve(hessian, gradient)
-    return lambda X2: 1.0 / (1.0 + np.exp(-(np.c_[np.ones(len(X2)), (X2 - mean) / sd] @ beta)))
-
-
 def model_f1(rows, positives, tuning, held_out, names):
     """Leave-one-tuning-city-out F1 (threshold chosen on those predictions) and the held-out F1."""
     by_city = {c: [r for r in rows if r["city"] == c] for c in positives}
@@ -129,7 +114,8 @@ def model_f1(rows, positives, tuning, held_out, names):
         for c in cities:
             m = np.array([r["city"] == c for r in rs])
             w[m] /= w[m].sum()
-        return fit_logistic(X, y, w)
+        intercept, coef = fit_logistic(X, y, w)  # the confidence model's fit; a fractional target works alike
+        return lambda X2: 1.0 / (1.0 + np.exp(-(intercept + X2 @ coef)))
 
     def city_f1(c, p, tau):
         sel = [r for r, q in zip(by_city[c], p) if q >= tau]
@@ -141,7 +127,6 @@ def model_f1(rows, positives, tuning, held_out, names):
     model = fit(tuning)
     held = [city_f1(c, model(np.array([features(r, names) for r in by_city[c]])), tau) for c in held_out]
     return np.mean([city_f1(c, loco[c], tau) for c in tuning]), tau, np.mean(held)
-
 
 
 def main():
