@@ -60,12 +60,14 @@ void LatticeCellAreas::nodes_for(const Window& window, Nodes& out, std::vector<d
 {
     // Nodes sit on the centres of cells whose index is a multiple of the step, in the whole
     // grid's numbering (so neighbouring windows interpolate between the same nodes); at least two
-    // per axis, the last one at or beyond the window's last cell.
+    // per axis, the last one beyond the window's last cell.
     const int s = m_step;
     auto axis = [s](int first, int count, std::vector<int>& nodes) {
         const int start = (first / s) * s;
         const int last = first + count - 1;
-        const int end = std::max(start + s, ((last + s - 1) / s) * s);
+        // A node past the last cell, never on it: a cell on the last node would interpolate
+        // towards a node that is not there (read past the end of the row's nodes).
+        const int end = std::max(start + s, (last / s + 1) * s);
         nodes.clear();
         for (int n = start; n <= end; n += s)
             nodes.push_back(n);
@@ -113,10 +115,14 @@ static void linear_run(const std::vector<int>& cols, const std::vector<double>& 
 {
     while (col < col_end) {
         const std::size_t i = std::size_t((col - cols[0]) / step);
-        const double slope = (row_nodes[i + 1] - row_nodes[i]) / step;
+        // In locals: as far as the compiler knows dst could point into row_nodes or cols, which
+        // made it reload them every cell and kept the loop from being vectorised.
+        const double base = row_nodes[i];
+        const double slope = (row_nodes[i + 1] - base) / step;
+        const int node_col = cols[i];
         const int stop = std::min(col_end, cols[i + 1]);
         for (; col < stop; ++col)
-            *dst++ = row_nodes[i] + slope * double(col - cols[i]);
+            *dst++ = base + slope * double(col - node_col);
     }
 }
 

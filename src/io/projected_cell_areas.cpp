@@ -41,7 +41,7 @@ std::string cell_area_method(const OGRSpatialReference& srs)
     if (srs.IsGeographic())
         return "closed-form ellipsoidal quadrangle area per row (" + ellipsoid_of(srs).name + ")";
     return "geodesic area of each cell's corners in longitude/latitude (" + ellipsoid_of(srs).name +
-           "), computed at lattice nodes ≤ 128 cells / 2 km apart and interpolated bilinearly";
+           "), computed at lattice nodes ≤ 2 km apart and interpolated bilinearly";
 }
 
 } // namespace redline

@@ -38,6 +38,31 @@ TEST(LatticeCellAreas, BilinearFunctionsAreReproducedExactly)
     }
 }
 
+TEST(LatticeCellAreas, CellsOnTheLastNodeColumnAndRowAreReproducedToo)
+{
+    // 17 × 9 cells with nodes every 8: the last column (16) and row (8) fall on a node. The
+    // lattice must reach one node past them (it stopped on them once, and their cells read a
+    // node beyond the row's end).
+    const Grid g(500000, 3300000, 10, 10, 17, 9);
+    auto bilinear = [](double x, double y) { return 100.0 + 1e-6 * (x - 500000) + 2e-6 * (y - 3290000); };
+    LatticeCellAreas fill(g, bilinear, 2000.0, 8);
+    LatticeCellAreas rows(g, bilinear, 2000.0, 8);
+    ASSERT_EQ(fill.node_step(), 8);
+    const Window w{ 0, 0, 17, 9 };
+    std::vector<double> out;
+    fill.fill(w, out);
+    rows.prepare(w);
+    std::vector<double> run(17);
+    for (int r = 0; r < 9; ++r) {
+        rows.run(r, 0, 17, run.data());
+        for (int c = 0; c < 17; ++c) {
+            const double expected = bilinear(g.x_of(c + 0.5), g.y_of(r + 0.5));
+            ASSERT_NEAR(out[std::size_t(r) * 17 + std::size_t(c)], expected, 1e-9) << r << "," << c;
+            ASSERT_NEAR(run[std::size_t(c)], expected, 1e-9) << r << "," << c;
+        }
+    }
+}
+
 TEST(LatticeCellAreas, InterpolationErrorOfACurvedScaleStaysTiny)
 {
     // A transverse-Mercator-like areal scale: k(x) = 1 + x²/(2R²); cell area = 100 m² / k².
@@ -55,8 +80,12 @@ TEST(LatticeCellAreas, InterpolationErrorOfACurvedScaleStaysTiny)
     double worst = 0;
     for (int c = 0; c < w.cols; ++c)
         worst = std::max(worst, std::abs(out[std::size_t(c)] / area_at(g.x_of(c + 0.5), 0) - 1));
-    // Theory: h²/8 · d²(1/k²)/dx² = (1280 m)²/8 · 2/R² ≈ 1.0e-8.
-    EXPECT_LT(worst, 2e-8);
+    // Nodes 2 km apart on 10 m cells. Theory: h²/8 · d²(1/k²)/dx² = (2000 m)²/8 · 2/R² ≈ 2.5e-8
+    // (1/k² ≈ 1 − x²/R²), the bound the class documents.
+    ASSERT_EQ(areas.node_step(), 200);
+    const double h = 2000.0;
+    EXPECT_LT(worst, 1.05 * h * h / 8 * 2 / (R * R));
+    EXPECT_GT(worst, 0.5 * h * h / 8 * 2 / (R * R)); // the error is there: the nodes are that far apart
 }
 
 TEST(LatticeCellAreas, RowRunsReproduceTheBilinearFunctionAndTheWindowFillToTheBit)
