@@ -149,15 +149,29 @@ void LatticeCellAreas::prepare(const Window& window)
         nodes_for(window, m_prepared, &m_node_cache);
 }
 
-void LatticeCellAreas::run(int row, int col, int count, double* out)
+void LatticeCellAreas::ready_row(int row)
 {
-    if (count <= 0)
-        return;
     if (row != m_prepared_row) {
         row_nodes(m_prepared, row, m_prepared_row_nodes);
         m_prepared_row = row;
     }
+}
+
+void LatticeCellAreas::run(int row, int col, int count, double* out)
+{
+    if (count <= 0)
+        return;
+    ready_row(row);
     linear_run(m_prepared.cols, m_prepared_row_nodes, m_step, col, col + count, out);
+}
+
+bool LatticeCellAreas::linear_row(int row, LinearRow& out)
+{
+    ready_row(row);
+    out.node_cols = m_prepared.cols.data();
+    out.node_values = m_prepared_row_nodes.data();
+    out.step = m_step;
+    return true;
 }
 
 } // namespace redline

@@ -8,6 +8,17 @@
 
 namespace redline {
 
+/// @brief The areas of a grid row's cells as linear pieces between lattice nodes: a cell of
+/// column c in [node_cols[i], node_cols[i + 1]) has the area node_values[i] + slope ×
+/// (c − node_cols[i]), slope = (node_values[i + 1] − node_values[i]) / step: what
+/// CellAreas::run() writes, to the bit.
+struct LinearRow
+{
+    const int* node_cols = nullptr; ///< grid columns, step apart
+    const double* node_values = nullptr;
+    int step = 1;
+};
+
 /// @brief Ellipsoidal area (m²) of each cell of a grid window.
 class CellAreas
 {
@@ -35,6 +46,16 @@ public:
     {
         (void)row;
         (void)area;
+        return false;
+    }
+    /// When the areas of grid row @p row (of the window given to prepare()) are linear between
+    /// lattice nodes, describes them in @p out (valid until the next call) and returns true: a
+    /// consumer can then weigh a run of cells of one class in closed form (add_class_runs)
+    /// instead of an area per cell.
+    virtual bool linear_row(int row, LinearRow& out)
+    {
+        (void)row;
+        (void)out;
         return false;
     }
 };
@@ -81,6 +102,7 @@ public:
     void fill(const Window& window, std::vector<double>& out) const override;
     void prepare(const Window& window) override;
     void run(int row, int col, int count, double* out) override;
+    bool linear_row(int row, LinearRow& out) override;
     int node_step() const { return m_step; }
 
 private:
@@ -93,6 +115,8 @@ private:
     /// With @p cache, node areas computed for an earlier window are reused (prepare(): windows
     /// share their edge nodes, and each node costs four inverse projections and a geodesic area).
     void nodes_for(const Window& window, Nodes& out, std::vector<double>* cache = nullptr) const;
+    /// Interpolates the prepared window's node areas for grid row @p row, unless done last.
+    void ready_row(int row);
     /// Interpolates the node areas of grid row @p row between the node rows around it.
     void row_nodes(const Nodes& nodes, int row, std::vector<double>& out) const;
 

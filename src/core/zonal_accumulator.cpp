@@ -1,8 +1,12 @@
 #include "zonal_accumulator.h"
 
+#include "class_runs.h"
+
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace redline {
 
@@ -64,6 +68,45 @@ struct UniformRowAreas
 {
     double area;
     double operator[](int) const { return area; }
+};
+
+/// The areas of a row that are linear between lattice nodes (CellAreas::linear_row), by local
+/// column of a window whose first grid column is @p col0: each the value run() writes, to the
+/// bit. Cells are asked for left to right, so the piece of the last one is kept.
+class LinearRowAreas
+{
+public:
+    struct Piece
+    {
+        int begin = 0, end = 0; ///< local columns [begin, end), begin the left node's
+        double base = 0.0, slope = 0.0;
+    };
+    LinearRowAreas(const LinearRow& row, int col0)
+      : m_row(row)
+      , m_col0(col0)
+    {
+    }
+    const Piece& piece_at(int c) const
+    {
+        if (c < m_piece.begin || c >= m_piece.end) {
+            const std::size_t i = std::size_t((c + m_col0 - m_row.node_cols[0]) / m_row.step);
+            m_piece.begin = m_row.node_cols[i] - m_col0;
+            m_piece.end = m_row.node_cols[i + 1] - m_col0;
+            m_piece.base = m_row.node_values[i];
+            m_piece.slope = (m_row.node_values[i + 1] - m_piece.base) / m_row.step;
+        }
+        return m_piece;
+    }
+    double operator[](int c) const
+    {
+        const Piece& p = piece_at(c);
+        return p.base + p.slope * double(c - p.begin);
+    }
+
+private:
+    LinearRow m_row;
+    int m_col0;
+    mutable Piece m_piece;
 };
 
 /// One row of for_each_weighted_cell: the cells [begin, cols) of row @p r, whose deltas are
@@ -138,10 +181,13 @@ void weigh_row(CoverageDeltas& d, double* row, int r, int begin, int last, const
 /// With the window's areas given row by row (ValueWindow::area_rows), only the covered cells'
 /// areas are computed, into @p row_areas; for a row whose cells share one area (a geographic
 /// grid) `areas` is that one number (UniformRowAreas): the same values, without writing and
-/// reading a copy per cell. The visitors take either kind.
-template<typename Visit, typename VisitRun>
+/// reading a copy per cell; for a row of a projected grid whose values run long (@p
+/// long_runs(r, from, to) of its cells [from, to)), `areas` are its linear pieces
+/// (LinearRowAreas), so that visit_run can weigh a run of one class at once. The visitors take
+/// every kind.
+template<typename Visit, typename VisitRun, typename LongRuns>
 void for_each_weighted_cell(CoverageDeltas& d, const ValueWindow& cells, std::vector<double>& row_areas, Visit&& visit,
-                            VisitRun&& visit_run)
+                            VisitRun&& visit_run, LongRuns&& long_runs)
 {
     const Window& w = d.window;
     const Window& win = cells.window;
@@ -156,8 +202,11 @@ void for_each_weighted_cell(CoverageDeltas& d, const ValueWindow& cells, std::ve
             continue;
         const int last = std::min(end, w.cols - 1);
         double uniform = 0.0;
+        LinearRow linear;
         if (cells.area_rows && cells.area_rows->uniform_row(w.row0 + r, uniform)) {
             weigh_row(d, row, r, begin, last, UniformRowAreas{ uniform }, [](int) {}, visit, visit_run);
+        } else if (cells.area_rows && long_runs(r, begin, w.cols) && cells.area_rows->linear_row(w.row0 + r, linear)) {
+            weigh_row(d, row, r, begin, last, LinearRowAreas(linear, w.col0), [](int) {}, visit, visit_run);
         } else if (cells.area_rows) {
             cells.area_rows->run(w.row0 + r, w.col0 + begin, last - begin + 1, row_areas.data() + begin);
             weigh_row(
@@ -202,9 +251,22 @@ void ZonalAccumulator::add_byte_cells(const std::uint8_t* values, const ValueWin
         bank[std::size_t(c) & 7][v] += fraction * areas[c];
     };
     auto visit_run = [&](int r, int c, int end, double fraction, const auto& areas) {
+        const std::uint8_t* row = values + origin + std::size_t(r) * stride;
+        // Whole cells (inside a zone, nearly all) are weighed a run of one class at a time
+        // where their areas are linear along the row (add_class_runs).
+        if constexpr (std::is_same_v<std::decay_t<decltype(areas)>, LinearRowAreas>) {
+            if (fraction == 1.0) {
+                while (c < end) {
+                    const LinearRowAreas::Piece& piece = areas.piece_at(c);
+                    const int stop = std::min(end, piece.end);
+                    add_class_runs(row, c, stop, LinearAreas{ piece.base, piece.slope, piece.begin }, bank);
+                    c = stop;
+                }
+                return;
+            }
+        }
         // The cells of a run in eights, cell c always to sum c mod 8: the same additions in the
         // same order as cell by cell. Inside a zone the fraction is 1, and 1 × area is the area.
-        const std::uint8_t* row = values + origin + std::size_t(r) * stride;
         for (; c < end && (c & 7) != 0; ++c)
             bank[c & 7][row[c]] += fraction * areas[c];
         if (fraction == 1.0) {
@@ -219,7 +281,10 @@ void ZonalAccumulator::add_byte_cells(const std::uint8_t* values, const ValueWin
         for (; c < end; ++c)
             bank[c & 7][row[c]] += fraction * areas[c];
     };
-    for_each_weighted_cell(m_coverage, cells, m_row_areas, visit, visit_run);
+    for_each_weighted_cell(m_coverage, cells, m_row_areas, visit, visit_run, [&](int r, int from, int to) {
+        // The first 256 cells tell how the row runs, at a fraction of the cost of all.
+        return long_runs(values + origin + std::size_t(r) * stride, from, std::min(to, from + 256));
+    });
     for (std::size_t v = 0; v < 256; ++v) {
         const double a = ((sums[0][v] + sums[1][v]) + (sums[2][v] + sums[3][v])) +
                          ((sums[4][v] + sums[5][v]) + (sums[6][v] + sums[7][v]));
@@ -250,10 +315,13 @@ void ZonalAccumulator::add_cells(const T* values, const ValueWindow& cells, Clas
         else
             out.add(v, weighted);
     };
-    for_each_weighted_cell(m_coverage, cells, m_row_areas, visit, [&](int r, int c, int end, double fraction, const auto& areas) {
-        for (; c < end; ++c)
-            visit(r, c, fraction, areas);
-    });
+    for_each_weighted_cell(
+      m_coverage, cells, m_row_areas, visit,
+      [&](int r, int c, int end, double fraction, const auto& areas) {
+          for (; c < end; ++c)
+              visit(r, c, fraction, areas);
+      },
+      [](int, int, int) { return false; }); // runs of integer values are weighed cell by cell
 }
 
 } // namespace redline

@@ -203,3 +203,47 @@ TEST(ZonalAccumulator, UniformRowsOfAGeographicGridGiveTheSameBitsAsAreasOfTheWi
     }
     EXPECT_GT(windows, 4); // the polygon reached several windows, cut and whole
 }
+
+TEST(ZonalAccumulator, LongRunsOfAProjectedGridAgreeWithAreasOfTheWindow)
+{
+    // Rows of runs of 40 cells (land cover is piecewise constant): whole cells are weighed a run
+    // at a time (add_class_runs), n × the area at the run's middle, which must agree with the
+    // window's array of areas cell by cell up to rounding, inside the polygon and along its edges.
+    const Grid g(500000, 3300000, 10, 10, 256, 32);
+    const Rings poly{ { Ring{ { { 500033, 3299978 }, { 502555, 3299901 }, { 502100, 3299690 }, { 500055, 3299712 } },
+                              false } } };
+    RasterZone zone;
+    zone.zone = std::make_shared<CoverageRasterizer>(g, poly, 16);
+    std::vector<std::uint8_t> values(256 * 32);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = std::uint8_t((i / 40) % 3 == 0 ? 10 : (i / 40) % 3 == 1 ? 20 : 255);
+    LatticeCellAreas lattice(g, [](double x, double y) { return 100.0 + 1e-4 * (x - 500000) + 3e-5 * (y - 3299700); },
+                             2000.0, 64);
+    double weighed = 0.0;
+    for (const Window& w : g.block_windows(128, 16, 128 * 16)) {
+        std::vector<std::uint8_t> v;
+        for (int r = w.row0; r < w.row_end(); ++r)
+            for (int c = w.col0; c < w.col_end(); ++c)
+                v.push_back(values[std::size_t(r) * 256 + std::size_t(c)]);
+        std::vector<double> a;
+        lattice.fill(w, a);
+        ZonalAccumulator acc;
+        std::vector<ZoneClassAreas> by_cell, by_run;
+        ValueWindow cells;
+        cells.window = w;
+        cells.bytes = v.data();
+        cells.nodata = 255;
+        cells.cell_areas = a.data();
+        acc.add(cells, { zone }, by_cell);
+        cells.cell_areas = nullptr;
+        lattice.prepare(w);
+        cells.area_rows = &lattice;
+        acc.add(cells, { zone }, by_run);
+        for (std::int64_t k : { 10, 20 })
+            EXPECT_NEAR(by_run[0].all.area_of(k), by_cell[0].all.area_of(k), 1e-13 * by_cell[0].all.area_of(k) + 1e-9)
+              << k << " in window at " << w.col0 << "," << w.row0;
+        EXPECT_NEAR(by_run[0].all.nodata_area(), by_cell[0].all.nodata_area(), 1e-13 * by_cell[0].all.nodata_area() + 1e-9);
+        weighed += by_cell[0].all.valid_area();
+    }
+    EXPECT_GT(weighed, 1e5); // the polygon covers whole cells of both classes
+}
