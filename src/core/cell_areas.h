@@ -91,8 +91,9 @@ private:
 /// cell's area for transverse Mercator projections (the areal scale's second derivative is about
 /// 2/R²). Nodes were 128 cells apart at most: on 3.3 m cells that was 20,000 nodes for a
 /// municipality, each four inverse projections and a geodesic area, a fifth of a pass on two
-/// threads; the cap of 1,024 cells only bounds a node's reach on very fine grids. The exact area at a node comes from @p cell_area_at (x, y of the cell centre), e.g.
-/// the geodesic area of the cell's corners turned into longitude/latitude.
+/// threads; the cap of 1,024 cells only bounds a node's reach on very fine grids. The exact area
+/// at a node comes from @p cell_area_at (x, y of the cell centre), e.g. the geodesic area of the
+/// cell's corners turned into longitude/latitude.
 class LatticeCellAreas : public CellAreas
 {
 public:

@@ -78,7 +78,7 @@ class LinearRowAreas
 public:
     struct Piece
     {
-        int begin = 0, end = 0; ///< local columns [begin, end), begin the left node's
+        int begin = 0, end = 0; ///< local columns between the piece's nodes (begin may lie left of the window)
         double base = 0.0, slope = 0.0;
     };
     LinearRowAreas(const LinearRow& row, int col0)
