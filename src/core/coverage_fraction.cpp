@@ -147,8 +147,15 @@ const Window& CoverageRasterizer::deltas(const Window& window, CoverageDeltas& o
     if (sub.empty())
         return out.window;
     const std::size_t needed = std::size_t(sub.rows) * out.stride();
-    if (out.deltas.size() < needed)
-        out.deltas.resize(needed, 0.0); // new cells are zero; used ones were zeroed by the consumer
+    if (out.deltas.size() < needed) {
+        // A buffer kept across calls (one per thread of a raster pass, zone after zone) grows to
+        // the whole window at once: grown to each zone's part in turn, every growth copied it and
+        // faulted in fresh pages (perf: a tenth of a municipality-size pass in the kernel zeroing
+        // pages). A first call sizes it for its part only. New cells are zero; used ones were
+        // zeroed by the consumer.
+        const std::size_t whole = std::size_t(window.rows) * (std::size_t(window.cols) + 1);
+        std::vector<double>(out.deltas.empty() ? needed : std::max(needed, whole), 0.0).swap(out.deltas);
+    }
     out.begin.assign(std::size_t(sub.rows), sub.cols + 1);
     out.end.assign(std::size_t(sub.rows), -1);
     out.touched.assign(std::size_t(sub.rows) * out.touched_words(), 0);

@@ -10,22 +10,9 @@
 
 namespace redline {
 
-void ZonalAccumulator::ready_deltas(const Window& window)
-{
-    // Each zone's deltas cover the part of the window it touches, and the rasterizer grew the
-    // buffer zone by zone: every growth copied the old buffer and faulted in fresh memory (perf:
-    // a tenth of a municipality-size pass in the kernel zeroing pages). Sized for the whole
-    // window at once, it is allocated a few times a run. A new buffer is zero, as the rasterizer
-    // needs; a used one was zeroed by its consumer.
-    const std::size_t needed = std::size_t(window.rows) * (std::size_t(window.cols) + 1);
-    if (m_coverage.deltas.size() < needed)
-        std::vector<double>(needed, 0.0).swap(m_coverage.deltas);
-}
-
 void ZonalAccumulator::add(const ValueWindow& cells, const std::vector<RasterZone>& zones,
                            std::vector<ZoneClassAreas>& out)
 {
-    ready_deltas(cells.window);
     out.resize(zones.size());
     for (std::size_t z = 0; z < zones.size(); ++z) {
         if (!zones[z].zone->deltas(cells.window, m_coverage).empty())
@@ -37,7 +24,6 @@ void ZonalAccumulator::add(const ValueWindow& cells, const std::vector<RasterZon
 
 ZonalAccumulator::WindowResult ZonalAccumulator::add(const ValueWindow& cells, const std::vector<RasterZone>& zones)
 {
-    ready_deltas(cells.window);
     WindowResult out;
     for (std::size_t z = 0; z < zones.size(); ++z) {
         const Window touched = cells.window.intersection(zones[z].zone->footprint());

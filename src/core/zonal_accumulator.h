@@ -85,8 +85,6 @@ public:
     WindowResult add(const ValueWindow& cells, const std::vector<RasterZone>& zones);
 
 private:
-    /// Sizes the coverage deltas for every zone's part of @p window.
-    void ready_deltas(const Window& window);
     void add_coverage(const ValueWindow& cells, ClassHistogram& out);
     void add_byte_cells(const std::uint8_t* values, const ValueWindow& cells, ClassHistogram& out);
     template<typename T>
