@@ -108,21 +108,18 @@ void LatticeCellAreas::row_nodes(const Nodes& nodes, int row, std::vector<double
 }
 
 /// Along a row the bilinear surface is linear between node columns: the row's node values are
-/// interpolated once, then each interval is stepped across with one multiplication and one
+/// interpolated once, then each piece is stepped across with one multiplication and one
 /// addition per cell.
-static void linear_run(const std::vector<int>& cols, const std::vector<double>& row_nodes, int step, int col,
-                       int col_end, double* dst)
+static void linear_run(const LinearRow& row, int col, int col_end, double* dst)
 {
     while (col < col_end) {
-        const std::size_t i = std::size_t((col - cols[0]) / step);
-        // In locals: as far as the compiler knows dst could point into row_nodes or cols, which
-        // made it reload them every cell and kept the loop from being vectorised.
-        const double base = row_nodes[i];
-        const double slope = (row_nodes[i + 1] - base) / step;
-        const int node_col = cols[i];
-        const int stop = std::min(col_end, cols[i + 1]);
+        // The piece is a local copy: read through its row, the compiler had to reload the node
+        // values every cell (dst could point into them), which kept the loop from being vectorised.
+        int next_node = 0;
+        const LinearAreas piece = row.piece(col, next_node);
+        const int stop = std::min(col_end, next_node);
         for (; col < stop; ++col)
-            *dst++ = base + slope * double(col - node_col);
+            *dst++ = piece.at(col);
     }
 }
 
@@ -137,7 +134,7 @@ void LatticeCellAreas::fill(const Window& window, std::vector<double>& out) cons
     std::vector<double> row_values;
     for (int r = 0; r < window.rows; ++r) {
         row_nodes(nodes, window.row0 + r, row_values);
-        linear_run(nodes.cols, row_values, m_step, window.col0, window.col_end(),
+        linear_run(LinearRow{ nodes.cols.data(), row_values.data(), m_step }, window.col0, window.col_end(),
                    out.data() + std::size_t(r) * window.cols);
     }
 }
@@ -161,16 +158,15 @@ void LatticeCellAreas::run(int row, int col, int count, double* out)
 {
     if (count <= 0)
         return;
-    ready_row(row);
-    linear_run(m_prepared.cols, m_prepared_row_nodes, m_step, col, col + count, out);
+    LinearRow pieces;
+    linear_row(row, pieces);
+    linear_run(pieces, col, col + count, out);
 }
 
 bool LatticeCellAreas::linear_row(int row, LinearRow& out)
 {
     ready_row(row);
-    out.node_cols = m_prepared.cols.data();
-    out.node_values = m_prepared_row_nodes.data();
-    out.step = m_step;
+    out = LinearRow{ m_prepared.cols.data(), m_prepared_row_nodes.data(), m_step };
     return true;
 }
 

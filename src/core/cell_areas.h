@@ -2,7 +2,9 @@
 
 #include "ellipsoid.h"
 #include "grid.h"
+#include "linear_areas.h"
 
+#include <cstddef>
 #include <functional>
 #include <vector>
 
@@ -10,13 +12,21 @@ namespace redline {
 
 /// @brief The areas of a grid row's cells as linear pieces between lattice nodes: a cell of
 /// column c in [node_cols[i], node_cols[i + 1]) has the area node_values[i] + slope ×
-/// (c − node_cols[i]), slope = (node_values[i + 1] − node_values[i]) / step: what
-/// CellAreas::run() writes, to the bit.
+/// (c − node_cols[i]), slope = (node_values[i + 1] − node_values[i]) / step.
 struct LinearRow
 {
     const int* node_cols = nullptr; ///< grid columns, step apart
     const double* node_values = nullptr;
     int step = 1;
+
+    /// The piece that grid column @p col lies in; @p next_node is set to the column of its
+    /// right node, where the next piece begins.
+    LinearAreas piece(int col, int& next_node) const
+    {
+        const std::size_t i = std::size_t((col - node_cols[0]) / step);
+        next_node = node_cols[i + 1];
+        return LinearAreas{ node_values[i], (node_values[i + 1] - node_values[i]) / step, node_cols[i] };
+    }
 };
 
 /// @brief Ellipsoidal area (m²) of each cell of a grid window.

@@ -1,24 +1,10 @@
 #pragma once
 
+#include "linear_areas.h"
+
 #include <cstdint>
 
 namespace redline {
-
-/// @brief Cell areas that are linear along a piece of a grid row: the cell of column c has the
-/// area base + slope × (c − node) (a projected grid between two lattice nodes).
-struct LinearAreas
-{
-    double base = 0.0;
-    double slope = 0.0;
-    int node = 0;
-
-    double at(int c) const { return base + slope * double(c - node); }
-    /// The sum of the areas of the n cells from column @p first: n × the area at their middle.
-    double run(int first, int n) const
-    {
-        return double(n) * (base + slope * (double(first - node) + 0.5 * double(n - 1)));
-    }
-};
 
 /// @brief Adds the cells [begin, end) of a row of byte values (indexed by column), weighed by
 /// @p areas, to @p sums (eight banks of 256 sums by value, which the caller adds together in a

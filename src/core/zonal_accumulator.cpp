@@ -57,15 +57,15 @@ struct UniformRowAreas
 };
 
 /// The areas of a row that are linear between lattice nodes (CellAreas::linear_row), by local
-/// column of a window whose first grid column is @p col0: each the value run() writes, to the
-/// bit. Cells are asked for left to right, so the piece of the last one is kept.
+/// column of a window whose first grid column is @p col0. Cells are asked for left to right, so
+/// the piece of the last one is kept.
 class LinearRowAreas
 {
 public:
     struct Piece
     {
-        int begin = 0, end = 0; ///< local columns between the piece's nodes (begin may lie left of the window)
-        double base = 0.0, slope = 0.0;
+        LinearAreas areas; ///< in local columns
+        int end = 0;       ///< the local column where the next piece begins
     };
     LinearRowAreas(const LinearRow& row, int col0)
       : m_row(row)
@@ -74,25 +74,22 @@ public:
     }
     const Piece& piece_at(int c) const
     {
-        if (c < m_piece.begin || c >= m_piece.end) {
-            const std::size_t i = std::size_t((c + m_col0 - m_row.node_cols[0]) / m_row.step);
-            m_piece.begin = m_row.node_cols[i] - m_col0;
-            m_piece.end = m_row.node_cols[i + 1] - m_col0;
-            m_piece.base = m_row.node_values[i];
-            m_piece.slope = (m_row.node_values[i + 1] - m_piece.base) / m_row.step;
+        if (c < m_begin || c >= m_piece.end) {
+            int next_node = 0;
+            m_piece.areas = m_row.piece(c + m_col0, next_node);
+            m_piece.areas.node -= m_col0;
+            m_piece.end = next_node - m_col0;
+            m_begin = m_piece.areas.node;
         }
         return m_piece;
     }
-    double operator[](int c) const
-    {
-        const Piece& p = piece_at(c);
-        return p.base + p.slope * double(c - p.begin);
-    }
+    double operator[](int c) const { return piece_at(c).areas.at(c); }
 
 private:
     LinearRow m_row;
     int m_col0;
     mutable Piece m_piece;
+    mutable int m_begin = 0;
 };
 
 /// One row of for_each_weighted_cell: the cells [begin, cols) of row @p r, whose deltas are
@@ -245,7 +242,7 @@ void ZonalAccumulator::add_byte_cells(const std::uint8_t* values, const ValueWin
                 while (c < end) {
                     const LinearRowAreas::Piece& piece = areas.piece_at(c);
                     const int stop = std::min(end, piece.end);
-                    add_class_runs(row, c, stop, LinearAreas{ piece.base, piece.slope, piece.begin }, bank);
+                    add_class_runs(row, c, stop, piece.areas, bank);
                     c = stop;
                 }
                 return;
