@@ -85,12 +85,16 @@ public:
     WindowResult add(const ValueWindow& cells, const std::vector<RasterZone>& zones);
 
 private:
-    void add_coverage(const ValueWindow& cells, ClassHistogram& out);
-    void add_byte_cells(const std::uint8_t* values, const ValueWindow& cells, ClassHistogram& out);
+    /// Adds the cells of @p cells that @p zone covers to @p out.
+    void add_zone(const ValueWindow& cells, const CoverageRasterizer& zone, ClassHistogram& out);
+    /// Adds the cells m_coverage covers to m_byte_sums.
+    void add_byte_cells(const std::uint8_t* values, const ValueWindow& cells);
+    /// m_byte_sums into @p out, nodata apart.
+    void flush_byte_sums(const ValueWindow& cells, ClassHistogram& out) const;
     template<typename T>
     void add_cells(const T* values, const ValueWindow& cells, ClassHistogram& out);
     CoverageDeltas m_coverage;
-    std::array<std::array<double, 256>, 8> m_byte_sums; ///< scratch of add_byte_cells
+    std::array<std::array<double, 256>, 8> m_byte_sums; ///< a zone's byte cells, summed by add_byte_cells
     std::vector<double> m_row_areas;                    ///< scratch: one row's cell areas
 };
 
