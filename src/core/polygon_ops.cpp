@@ -100,11 +100,12 @@ void on_tree_hit(void* item, void* userdata)
 
 } // namespace
 
-std::vector<Overlap> pairwise_overlaps(const GeosContext& ctx, const std::vector<const GEOSGeometry*>& geometries)
+std::vector<std::pair<std::size_t, std::size_t>> pairs_with_meeting_boxes(const GeosContext& ctx,
+                                                                          const std::vector<const GEOSGeometry*>& geometries)
 {
-    std::vector<Overlap> overlaps;
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
     if (geometries.size() < 2)
-        return overlaps;
+        return pairs;
     GEOSSTRtree* tree = GEOSSTRtree_create_r(ctx.handle(), 10);
     for (std::size_t i = 0; i < geometries.size(); ++i)
         GEOSSTRtree_insert_r(ctx.handle(), tree, geometries[i], reinterpret_cast<void*>(i));
@@ -113,23 +114,34 @@ std::vector<Overlap> pairwise_overlaps(const GeosContext& ctx, const std::vector
             TreeQuery query;
             GEOSSTRtree_query_r(ctx.handle(), tree, geometries[i], &on_tree_hit, &query);
             std::sort(query.hits.begin(), query.hits.end());
-            for (std::size_t j : query.hits) {
-                if (j <= i)
-                    continue;
-                // Touching neighbours (a common case in well-made layers) share no area: the
-                // relate test avoids computing an empty intersection for them.
-                if (GEOSRelatePattern_r(ctx.handle(), geometries[i], geometries[j], "2********") != 1)
-                    continue;
-                GeomPtr shared = intersection(ctx, geometries[i], geometries[j]);
-                if (!GEOSisEmpty_r(ctx.handle(), shared.get()))
-                    overlaps.push_back(Overlap{ i, j, std::move(shared) });
-            }
+            for (std::size_t j : query.hits)
+                if (j > i)
+                    pairs.emplace_back(i, j);
         }
     } catch (...) {
         GEOSSTRtree_destroy_r(ctx.handle(), tree);
         throw;
     }
     GEOSSTRtree_destroy_r(ctx.handle(), tree);
+    return pairs;
+}
+
+GeomPtr shared_area(const GeosContext& ctx, const GEOSGeometry* a, const GEOSGeometry* b)
+{
+    // Touching neighbours (a common case in well-made layers) share no area: the relate test
+    // avoids computing an empty intersection for them.
+    if (GEOSRelatePattern_r(ctx.handle(), a, b, "2********") != 1)
+        return nullptr;
+    GeomPtr shared = intersection(ctx, a, b);
+    return GEOSisEmpty_r(ctx.handle(), shared.get()) ? nullptr : std::move(shared);
+}
+
+std::vector<Overlap> pairwise_overlaps(const GeosContext& ctx, const std::vector<const GEOSGeometry*>& geometries)
+{
+    std::vector<Overlap> overlaps;
+    for (const auto& [i, j] : pairs_with_meeting_boxes(ctx, geometries))
+        if (GeomPtr shared = shared_area(ctx, geometries[i], geometries[j]))
+            overlaps.push_back(Overlap{ i, j, std::move(shared) });
     return overlaps;
 }
 

@@ -3,6 +3,7 @@
 #include "geos_context.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace redline {
@@ -31,6 +32,13 @@ struct Overlap
     std::size_t b;
     GeomPtr geometry;
 };
+
+/// Every pair (i < j, in order) of @p geometries whose bounding boxes meet, found through an STR tree.
+std::vector<std::pair<std::size_t, std::size_t>> pairs_with_meeting_boxes(const GeosContext& ctx,
+                                                                          const std::vector<const GEOSGeometry*>& geometries);
+
+/// The area @p a and @p b share; null when they only touch or lie apart.
+GeomPtr shared_area(const GeosContext& ctx, const GEOSGeometry* a, const GEOSGeometry* b);
 
 /// Every pair of @p geometries that shares area, found through an STR tree.
 std::vector<Overlap> pairwise_overlaps(const GeosContext& ctx, const std::vector<const GEOSGeometry*>& geometries);

@@ -66,7 +66,12 @@ TEST(WindowPrefetch, DecodesTheDistrictsWindowsInReadingOrderWithinTheBudget)
     const RasterInput input{ path, 1, std::nullopt, 2 };
     const Window first{ 0, 0, 2048, 256 }, second{ 0, 256, 2048, 256 }, third{ 0, 512, 2048, 256 };
     {
-        WindowPrefetch prefetch(input, wgs84, ctx, district.get(), std::size_t(64) << 20);
+        WindowPrefetch prefetch(input, wgs84, std::size_t(64) << 20);
+        prefetch.open();
+        EXPECT_FALSE(prefetch.decode_one()); // no district yet: nothing to decode
+        const OpenedRaster opened = prefetch.opened_for_pass(); // what the pass reuses
+        EXPECT_TRUE(opened.source && opened.to_raster);
+        prefetch.set_district(district.get());
         prefetch.decode_all();
         prefetch.stop();
         EXPECT_TRUE(prefetch.take(first).empty()); // outside the district: not read
@@ -81,7 +86,9 @@ TEST(WindowPrefetch, DecodesTheDistrictsWindowsInReadingOrderWithinTheBudget)
     }
     {
         // A budget of one window: the first of the district's windows only.
-        WindowPrefetch prefetch(input, wgs84, ctx, district.get(), 1);
+        // (not opened first: the first decode opens the raster)
+        WindowPrefetch prefetch(input, wgs84, 1);
+        prefetch.set_district(district.get());
         while (prefetch.decode_one()) {
         }
         prefetch.stop();
@@ -90,7 +97,8 @@ TEST(WindowPrefetch, DecodesTheDistrictsWindowsInReadingOrderWithinTheBudget)
     }
     {
         // Stopped before it began: nothing decoded, nothing to take.
-        WindowPrefetch prefetch(input, wgs84, ctx, district.get(), std::size_t(64) << 20);
+        WindowPrefetch prefetch(input, wgs84, std::size_t(64) << 20);
+        prefetch.set_district(district.get());
         prefetch.stop();
         EXPECT_FALSE(prefetch.decode_one());
         EXPECT_TRUE(prefetch.take(second).empty());

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
 using namespace redline;
 using test::box_ring;
 
@@ -106,4 +109,60 @@ TEST(ZoneTiling, ASliverBetweenZonesIsFound)
     const double sliver = e.quadrangle_area(29.0, 30.0, 0.0000005);
     EXPECT_NEAR(t.qa.gap_m2 / sliver, 1.0, 1e-3);
     EXPECT_FALSE(GEOSisEmpty_r(ctx.handle(), t.qa.gaps.get()));
+}
+
+// Jobs shared by two threads, each taking whichever comes next, give the tiling of one thread
+// doing them all, to the bit, for zones that tile and zones that overlap and leave gaps.
+TEST(ZoneTiling, TwoWorkersOnTwoThreadsGiveTheSameTiling)
+{
+    const GeosContext ctx;
+    const AreaMeter meter(Ellipsoid::cgcs2000());
+    GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
+    std::vector<GeomPtr> zones;
+    for (int k = 0; k < 10; ++k) // ten strips, the seventh shifted west into the sixth
+        zones.push_back(box(ctx, 108.0 + 0.1 * k - (k == 6 ? 0.02 : 0.0), 29.0, 108.1 + 0.1 * k, 30.0));
+    std::vector<const GEOSGeometry*> z;
+    for (const auto& g : zones)
+        z.push_back(g.get());
+    const double district_m2 = meter.geodesic(ctx, district.get());
+    const ZoneTiling one = tile_zones(ctx, meter, z, district.get(), district_m2, true);
+
+    ZoneTilingJobs jobs(ctx, meter, z, district.get(), district_m2, true, 2);
+    std::thread helper([&] { jobs.work(1); });
+    jobs.work(0);
+    helper.join();
+    const ZoneTiling two = jobs.finish(ctx);
+
+    EXPECT_EQ(two.areas_m2, one.areas_m2);
+    EXPECT_EQ(two.survey_areas_m2, one.survey_areas_m2);
+    EXPECT_EQ(two.overlapping, one.overlapping);
+    ASSERT_EQ(one.overlapping.size(), 1u);
+    EXPECT_EQ(one.overlapping[0], std::make_pair(std::size_t(5), std::size_t(6)));
+    EXPECT_EQ(two.qa.overlap_m2, one.qa.overlap_m2);
+    EXPECT_EQ(two.qa.gap_m2, one.qa.gap_m2);
+    EXPECT_GT(one.qa.gap_m2, 0.0);
+}
+
+// Zones that tile the district but whose shared edge carries different vertices on its two sides
+// (so their edges do not match, see matched_edges.h) are found to tile it by the geometric tests.
+TEST(ZoneTiling, ZonesWhoseSharedEdgeDiffersInVerticesStillTile)
+{
+    const GeosContext ctx;
+    const Ellipsoid e = Ellipsoid::cgcs2000();
+    GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
+    std::vector<GeomPtr> zones;
+    zones.push_back(box(ctx, 108.0, 29.0, 108.5, 30.0));
+    // the east zone's west edge, 108.5° E, has its end points only (a meridian: no vertex needed)
+    std::vector<Point> east = box_ring(108.5, 29.0, 109.0, 30.0, step);
+    east.erase(std::remove_if(east.begin(), east.end(),
+                              [](const Point& p) { return p.x == 108.5 && p.y != 29.0 && p.y != 30.0; }),
+               east.end());
+    zones.push_back(from_rings(ctx, Rings{ { Ring{ east, false } } }));
+    const ZoneTiling t = tile(ctx, zones, district.get());
+
+    EXPECT_NEAR(t.areas_m2[1] / e.quadrangle_area(29.0, 30.0, 0.5), 1.0, 1e-9);
+    EXPECT_EQ(t.qa.overlap_m2, 0.0);
+    EXPECT_EQ(t.qa.outside_m2, 0.0);
+    EXPECT_LT(t.qa.gap_m2, 1e-6 * e.quadrangle_area(29.0, 30.0, 1.0));
+    EXPECT_TRUE(t.overlapping.empty());
 }

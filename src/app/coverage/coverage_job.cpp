@@ -62,8 +62,8 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
     run.check_outputs();
     run.open_inputs();
     run.set_working_crs();
-    run.measure_district();
     run.start_prefetch();
+    run.measure_district();
     run.measure_vectors();
     if (run.prepare_raster_pass())
         run.measure_raster_forest(run.read_raster());

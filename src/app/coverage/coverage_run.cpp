@@ -7,16 +7,16 @@
 #include "error.h"
 #include "gdal_error.h"
 #include "polygon_ops.h"
+#include "zone_tiling.h"
 #include "coverage/raster_pass.h"
+#include "common/helper_thread.h"
 #include "common/stage_timeline.h"
 #include "coverage/window_prefetch.h"
 #include "text.h"
 
 #include <algorithm>
-#include <chrono>
 #include <thread>
 #include <cmath>
-#include <future>
 #include <set>
 
 namespace redline {
@@ -148,35 +148,6 @@ ForestCodes resolve_forest_codes(const std::string& list, const std::string& tab
     return forest_codes_from_list(list, table ? &*table : nullptr, list_option);
 }
 
-/// A thread joined when it goes out of scope, after the prefetch it may be decoding for is told
-/// to stop: an error on the calling thread then unwinds past it safely.
-class JoiningThread
-{
-public:
-    explicit JoiningThread(const std::unique_ptr<WindowPrefetch>& prefetch)
-      : m_prefetch(prefetch)
-    {
-    }
-    ~JoiningThread()
-    {
-        if (m_prefetch)
-            m_prefetch->stop();
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-    JoiningThread(const JoiningThread&) = delete;
-    JoiningThread& operator=(const JoiningThread&) = delete;
-    template<typename F>
-    void start(F&& f)
-    {
-        m_thread = std::thread(std::forward<F>(f));
-    }
-
-private:
-    const std::unique_ptr<WindowPrefetch>& m_prefetch; ///< the run's, declared before this thread
-    std::thread m_thread;
-};
-
 std::string join_codes(const std::set<std::string>& codes)
 {
     std::string out;
@@ -187,13 +158,14 @@ std::string join_codes(const std::set<std::string>& codes)
 
 } // namespace
 
-/// @brief What the stages hand each other. Members are destroyed in reverse order: the zones'
+/// @brief What the stages hand each other. Members are destroyed in reverse order: the helper
 /// thread, declared after everything it reads, is stopped and joined first when a stage throws.
 struct CoverageRun::State
 {
-    State()
-      : zone_thread(prefetch)
+    ~State()
     {
+        if (prefetch)
+            prefetch->stop(); // the helper's decoding ends: it can be joined
     }
 
     CoverageResult result;
@@ -204,8 +176,7 @@ struct CoverageRun::State
     SrsPtr working;
     std::optional<AreaMeter> meter;
     std::unique_ptr<WindowPrefetch> prefetch;
-    std::future<ZoneTiling> zone_work;
-    JoiningThread zone_thread;
+    std::shared_ptr<ZoneTilingJobs> tiling_jobs; ///< shared with the helper thread
     std::size_t zone_warnings_at = 0;
     const LayerReport* redline_report = nullptr;
     const LayerReport* protected_report = nullptr;
@@ -217,6 +188,7 @@ struct CoverageRun::State
     std::vector<RasterPassUnit> units;
     bool zones_tile = false;
     std::unique_ptr<RasterPass> raster_pass;
+    HelperThread helper; ///< with two threads or more: raster set-up, tiling jobs, decoding ahead
 };
 
 CoverageRun::CoverageRun(const CoverageOptions& options, const GeosContext& ctx, const ProgressFn& progress)
@@ -376,6 +348,8 @@ void CoverageRun::measure_district()
     district.area_m2 = meter.geodesic(ctx, district.geometry.get());
     if (!(district.area_m2 > 0))
         throw InputError(options.boundary.option + " " + boundary_report.source + ": the boundary encloses no area");
+    if (s.prefetch)
+        s.prefetch->set_district(district.geometry.get());
     if (options.survey_area)
         district.survey_area_m2 = meter.survey(ctx, district.geometry.get());
     {
@@ -402,10 +376,12 @@ void CoverageRun::start_prefetch()
 {
     State& s = *m_state;
     const CoverageOptions& options = m_options;
-    if (!options.landcover.empty() && s.threads > 1)
-        s.prefetch = std::make_unique<WindowPrefetch>(
-          RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads }, *s.working,
-          m_ctx, s.result.district.geometry.get(), std::size_t(64) << 20);
+    if (options.landcover.empty() || s.threads < 2)
+        return;
+    s.prefetch = std::make_unique<WindowPrefetch>(
+      RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads }, *s.working,
+      std::size_t(64) << 20);
+    s.helper.post([p = s.prefetch.get()] { p->open(); });
 }
 
 void CoverageRun::start_zones(bool survey_areas)
@@ -420,8 +396,13 @@ void CoverageRun::start_zones(bool survey_areas)
     const UnitResult& district = result.district;
     const GeosContext& ctx = m_ctx;
     Opened& zones = s.zones;
+    // The helper decodes windows once its jobs before are done, until the raster pass starts.
+    auto then_decode = [&s] {
+        if (s.prefetch)
+            s.helper.post([p = s.prefetch.get()] { p->decode_all(); });
+    };
     if (!zones.source)
-        return;
+        return then_decode();
     step(0.06, "reading the zones");
     std::optional<TimedStage> zones_stage("zones: read, repair");
     LayerReport& zr = result.layers["zones"] = load_layer(zones, "zones", *working, ctx, meter, options.area_field_tolerance, warnings, threads);
@@ -435,39 +416,19 @@ void CoverageRun::start_zones(bool survey_areas)
                              std::to_string(kv.second[1]) + "; zone ids must be unique (pick another field with "
                              "--zone-id, or dissolve the zones by id first)");
     zones_stage.reset();
-    // The zones' geometry work (clipping, measuring, the tiling check) needs nothing read
-    // after this point, so it runs on a second thread while this one reads and dissolves the
-    // red line and protected areas. It has its own GEOS context and its own copy of the
-    // district: GEOS geometries must not be read from two threads at once. With --threads 1
-    // it runs on this thread instead, when its results are needed.
-    GeosLease lease;
-    GeomPtr district_copy = clone(lease.context(), district.geometry.get());
-    auto work = [&meter, zones = geometries_of(zr.layer), lease = std::move(lease),
-                 district_copy = std::move(district_copy), district_m2 = district.area_m2,
-                 survey = survey_areas]() mutable {
-        TimedStage stage("zones: clip, measure, tiling check");
-        ZoneTiling tiling = tile_zones(lease.context(), meter, zones, district_copy.get(), district_m2, survey);
-        district_copy.reset(); // before the lease returns the context it was made with
-        return tiling;
-    };
-    if (threads > 1) {
-        // The thread hands the tiling over as soon as it is done, then decodes windows until
-        // the raster pass begins.
-        std::promise<ZoneTiling> promise;
-        s.zone_work = promise.get_future();
-        s.zone_thread.start([work = std::move(work), promise = std::move(promise), p = s.prefetch.get()]() mutable {
-            try {
-                promise.set_value(work());
-            } catch (...) {
-                promise.set_exception(std::current_exception());
-                return;
-            }
-            if (p)
-                p->decode_all();
+    // The zones' geometry work (clipping, measuring, the tiling check) needs nothing read after
+    // this point. With two threads the helper thread starts on its jobs now, while this one
+    // reads and dissolves the red line and protected areas, and this one takes what is left
+    // when it gets to finish_zones; with --threads 1 it all runs there.
+    const int workers = threads > 1 ? 2 : 1;
+    s.tiling_jobs = std::make_shared<ZoneTilingJobs>(ctx, meter, geometries_of(zr.layer), district.geometry.get(),
+                                                     district.area_m2, survey_areas, workers);
+    if (workers > 1)
+        s.helper.post([jobs = s.tiling_jobs] {
+            TimedStage stage("zones: clip, measure, tiling check (shared)");
+            jobs->work(1);
         });
-    } else {
-        s.zone_work = std::async(std::launch::deferred, std::move(work));
-    }
+    then_decode();
     s.zone_warnings_at = warnings.size();
 }
 
@@ -511,15 +472,20 @@ void CoverageRun::finish_zones()
     std::vector<std::string>& warnings = result.warnings;
     const UnitResult& district = result.district;
     const std::unique_ptr<WindowPrefetch>& prefetch = s.prefetch;
-    std::future<ZoneTiling>& zone_work = s.zone_work;
-    if (!zone_work.valid())
+    if (!s.tiling_jobs)
         return;
-    std::optional<TimedStage> wait("zones: wait for the tiling check (decoding windows meanwhile)");
-    if (prefetch)
-        while (zone_work.wait_for(std::chrono::seconds(0)) != std::future_status::ready && prefetch->decode_one()) {
+    {
+        TimedStage stage("zones: clip, measure, tiling check (shared)");
+        s.tiling_jobs->work(0);
+    }
+    if (!s.tiling_jobs->done()) {
+        // The helper's last jobs: decode windows meanwhile.
+        TimedStage wait("zones: wait for the helper's last tiling jobs (decoding windows meanwhile)");
+        while (!s.tiling_jobs->done() && prefetch && prefetch->decode_one()) {
         }
-    ZoneTiling tiling = zone_work.get();
-    wait.reset();
+    }
+    ZoneTiling tiling = s.tiling_jobs->finish(m_ctx);
+    s.tiling_jobs.reset();
     const LayerReport& zr = result.layers.at("zones");
     for (std::size_t i = 0; i < zr.layer.features.size(); ++i) {
         const PolygonFeature& f = zr.layer.features[i];
@@ -739,7 +705,8 @@ RasterPass* CoverageRun::prepare_raster_pass()
     }
     RasterInput input{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads };
     std::optional<TimedStage> setup("raster: open, reproject units, index edges");
-    s.raster_pass = std::make_unique<RasterPass>(input, *s.working, ctx, units);
+    s.raster_pass = std::make_unique<RasterPass>(input, *s.working, ctx, units,
+                                                 s.prefetch ? s.prefetch->opened_for_pass() : OpenedRaster{});
     setup.reset();
     if (s.prefetch) {
         s.prefetch->stop();

@@ -34,13 +34,15 @@ public:
     void open_inputs();
     /// Longitude/latitude on the boundary's datum; areas on its ellipsoid; the output CRS.
     void set_working_crs();
+    /// With two threads or more, opens the land-cover raster on a helper thread and decodes its
+    /// first windows there while the vector work goes on (see WindowPrefetch). Only for a run that
+    /// reads the whole raster itself.
+    void start_prefetch();
     /// Reads the boundary: the district's geometry, area, id and name.
     void measure_district();
-    /// With two threads or more, decodes the land-cover raster's first windows while the vector
-    /// work goes on (see WindowPrefetch). Only for a run that reads the whole raster itself.
-    void start_prefetch();
-    /// Reads the zones and starts clipping them to the district and checking how they tile it, on
-    /// a second thread when there are two or more (with their survey areas if @p survey_areas).
+    /// Reads the zones and starts clipping them to the district and checking how they tile it,
+    /// shared with a helper thread when there are two threads or more (with their survey areas if
+    /// @p survey_areas).
     void start_zones(bool survey_areas);
     /// Red line and protected areas: dissolved, clipped, measured every way a figure can be made.
     void measure_layers();

@@ -16,9 +16,10 @@
 namespace redline {
 
 RasterPass::RasterPass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
-                       const std::vector<RasterPassUnit>& units)
+                       const std::vector<RasterPassUnit>& units, OpenedRaster opened)
   : m_input(input)
-  , m_raster(std::make_unique<RasterSource>(input.path, input.band, "--landcover"))
+  , m_raster(opened.source ? std::move(opened.source)
+                           : std::make_shared<RasterSource>(input.path, input.band, "--landcover"))
 {
     if (input.nodata)
         m_raster->set_nodata(input.nodata);
@@ -40,15 +41,17 @@ RasterPass::RasterPass(const RasterInput& input, const OGRSpatialReference& work
     const std::vector<Window> all_windows = grid.block_windows(m_raster->block_cols(), m_raster->block_rows(), 1 << 20);
     const int band_rows = all_windows.empty() ? 256 : all_windows.front().rows;
 
-    const Reprojection to_raster(working, m_raster->srs(), 0.0, "--landcover " + input.path);
+    std::optional<Reprojection>& to_raster = opened.to_raster;
+    if (!to_raster)
+        to_raster.emplace(working, m_raster->srs(), 0.0, "--landcover " + input.path);
     Window footprint;
     const Box extent = grid.extent();
     for (const RasterPassUnit& u : units) {
-        const Rings rings = reproject_to_rings(ctx, u.geometry, to_raster);
+        const Rings rings = reproject_to_rings(ctx, u.geometry, *to_raster);
         RasterZone z;
         z.zone = std::make_shared<CoverageRasterizer>(grid, rings, band_rows);
         if (u.in_mask)
-            z.in_mask = std::make_shared<CoverageRasterizer>(grid, reproject_to_rings(ctx, u.in_mask, to_raster), band_rows);
+            z.in_mask = std::make_shared<CoverageRasterizer>(grid, reproject_to_rings(ctx, u.in_mask, *to_raster), band_rows);
         const Box b = rings.bounds();
         m_fully_covered.push_back(!b.empty() && b.xmin >= extent.xmin && b.xmax <= extent.xmax &&
                                   b.ymin >= extent.ymin && b.ymax <= extent.ymax);

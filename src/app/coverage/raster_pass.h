@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/progress.h"
+#include "crs.h"
 #include "coverage/raster_report.h"
 #include "geos_context.h"
 #include "grid.h"
@@ -11,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace redline {
 
@@ -40,6 +42,14 @@ struct RasterInput
     int threads = 0;                     ///< 0: every core
 };
 
+/// @brief What a helper thread may have made ready for the pass before it starts: the raster
+/// opened for the calling thread, and the transformation to its CRS. Either may be missing.
+struct OpenedRaster
+{
+    std::shared_ptr<RasterSource> source;
+    std::optional<Reprojection> to_raster;
+};
+
 /// @brief The raster pass: every cell added to each unit it overlaps, weighted by exact coverage
 /// fraction × ellipsoidal cell area.
 ///
@@ -50,8 +60,11 @@ struct RasterInput
 class RasterPass
 {
 public:
+    /// @p opened: the raster and the transformation from @p working to its CRS, where a helper
+    /// thread made them ready (WindowPrefetch::opened_for_pass): a thread's first GeoTIFF open and
+    /// PROJ search cost 5-15 ms each. What is missing is made here.
     RasterPass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
-               const std::vector<RasterPassUnit>& units);
+               const std::vector<RasterPassUnit>& units, OpenedRaster opened = {});
     ~RasterPass();
     RasterPass(const RasterPass&) = delete;
     RasterPass& operator=(const RasterPass&) = delete;
@@ -72,7 +85,7 @@ public:
 
 private:
     RasterInput m_input;
-    std::unique_ptr<RasterSource> m_raster;
+    std::shared_ptr<RasterSource> m_raster;
     std::vector<RasterZone> m_zones;
     std::vector<Window> m_windows;
     std::vector<std::vector<std::uint8_t>> m_prefetched; ///< by window index; empty: not decoded ahead

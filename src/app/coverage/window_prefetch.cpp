@@ -10,19 +10,13 @@
 
 namespace redline {
 
-WindowPrefetch::WindowPrefetch(const RasterInput& input,
-                               const OGRSpatialReference& working,
-                               const GeosContext& ctx,
-                               const GEOSGeometry* district,
-                               std::size_t max_bytes)
+WindowPrefetch::WindowPrefetch(const RasterInput& input, const OGRSpatialReference& working, std::size_t max_bytes)
   : m_path(input.path)
   , m_band(input.band)
   , m_nodata(input.nodata)
   , m_working(clone_srs(working))
   , m_max_bytes(max_bytes)
 {
-    (void)ctx; // the copy is made with the lease's context, as the zones' thread makes its own
-    m_district = clone(m_lease.context(), district);
 }
 
 WindowPrefetch::~WindowPrefetch()
@@ -33,18 +27,49 @@ WindowPrefetch::~WindowPrefetch()
 
 void WindowPrefetch::open()
 {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_opened && !m_stopped)
+        open_locked();
+}
+
+void WindowPrefetch::set_district(const GEOSGeometry* district)
+{
+    GeomPtr copy = clone(m_lease.context(), district);
+    std::lock_guard<std::mutex> lock(m_given_mutex); // not m_mutex: opening the raster holds that
+    m_district = std::move(copy);
+}
+
+void WindowPrefetch::open_locked()
+{
     m_opened = true;
     try {
-        TimedStage stage("prefetch: open the raster, find the district's windows");
+        TimedStage stage("prefetch: open the raster, find the transformation to its CRS");
         m_source = std::make_shared<RasterSource>(m_path, m_band, "--landcover");
         if (m_nodata) m_source->set_nodata(m_nodata);
         if (!m_source->is_byte()) {
             m_failed = true; // windows of other types are read by the pass as 32-bit integers
             return;
         }
+        Reprojection to_raster(*m_working, m_source->srs(), 0.0, "--landcover " + m_path);
+        auto pass_source = std::make_shared<RasterSource>(m_path, m_band, "--landcover");
+        if (m_nodata) pass_source->set_nodata(m_nodata);
+        std::lock_guard<std::mutex> lock(m_given_mutex);
+        m_to_raster.emplace(std::move(to_raster));
+        m_pass_source = std::move(pass_source);
+    } catch (...) {
+        m_failed = true;
+    }
+}
+
+void WindowPrefetch::find_windows()
+{
+    m_windows_found = true;
+    try {
+        TimedStage stage("prefetch: find the district's windows");
         const Grid& grid = m_source->grid();
-        const Reprojection to_raster(*m_working, m_source->srs(), 0.0, "--landcover " + m_path);
-        const Rings rings = reproject_to_rings(m_lease.context(), m_district.get(), to_raster);
+        std::unique_lock<std::mutex> lock(m_given_mutex);
+        const Rings rings = reproject_to_rings(m_lease.context(), m_district.get(), *m_to_raster);
+        lock.unlock();
         const Window footprint = grid.window_covering(rings.bounds());
         // The pass's windows (raster_pass.cpp): whole blocks, about a million cells.
         for (const Window& w : grid.block_windows(m_source->block_cols(), m_source->block_rows(), 1 << 20))
@@ -55,6 +80,24 @@ void WindowPrefetch::open()
     }
 }
 
+bool WindowPrefetch::district_given()
+{
+    std::lock_guard<std::mutex> lock(m_given_mutex);
+    return m_district != nullptr;
+}
+
+OpenedRaster WindowPrefetch::opened_for_pass()
+{
+    // Not m_mutex: the thread decoding takes that again as soon as it lets it go.
+    std::lock_guard<std::mutex> lock(m_given_mutex);
+    OpenedRaster opened;
+    if (m_to_raster && m_pass_source) {
+        opened.source = std::move(m_pass_source);
+        opened.to_raster = m_to_raster->copy();
+    }
+    return opened;
+}
+
 bool WindowPrefetch::decode_one(bool wait)
 {
     std::unique_lock<std::mutex> lock(m_mutex, std::defer_lock);
@@ -63,7 +106,9 @@ bool WindowPrefetch::decode_one(bool wait)
     else if (!lock.try_lock())
         return false;
     if (m_stopped) return false;
-    if (!m_opened) open();
+    if (!m_opened) open_locked();
+    if (m_failed || !district_given()) return false;
+    if (!m_windows_found) find_windows();
     if (m_failed || m_next >= m_windows.size() || m_bytes >= m_max_bytes) return false;
     try {
         const double t0 = StageTimeline::instance().enabled() ? StageTimeline::instance().now() : 0.0;

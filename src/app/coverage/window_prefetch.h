@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace redline {
 
 struct RasterInput;
+struct OpenedRaster;
 
 /// @brief Windows of the land-cover raster decoded before the raster pass, by the threads that
 /// would otherwise wait for the vector work (the zones' tiling check, the red line) to finish.
@@ -24,24 +26,31 @@ struct RasterInput;
 /// windows here, in the pass's reading order (those that meet the district), until the pass
 /// starts or a memory budget is spent; the pass then takes them instead of reading them again.
 /// The bytes are the file's, whoever decodes them, so the figures do not change.
+///
+/// Opening the raster and finding the transformation to its CRS come first, and are the run's
+/// first use of the GeoTIFF driver and of PROJ's database on that thread (10-25 ms): open() is
+/// meant for a helper thread while the main one reads the vectors, and the pass reuses both.
 class WindowPrefetch
 {
 public:
-    /// @param district the district in @p working coordinates, copied here (GEOS geometries are
-    /// not to be read by two threads at once); @p max_bytes bounds the decoded windows kept.
-    WindowPrefetch(const RasterInput& input,
-                   const OGRSpatialReference& working,
-                   const GeosContext& ctx,
-                   const GEOSGeometry* district,
-                   std::size_t max_bytes);
+    /// @p max_bytes bounds the decoded windows kept.
+    WindowPrefetch(const RasterInput& input, const OGRSpatialReference& working, std::size_t max_bytes);
     ~WindowPrefetch();
     WindowPrefetch(const WindowPrefetch&) = delete;
     WindowPrefetch& operator=(const WindowPrefetch&) = delete;
 
+    /// Opens the raster and makes the transformation from the working CRS to the raster's, unless
+    /// done already. Never throws: the pass meets any error again on its own, with its message.
+    void open();
+    /// The district whose windows to decode, in working coordinates; copied here (GEOS geometries
+    /// are not to be read by two threads at once). Nothing is decoded before it is given.
+    void set_district(const GEOSGeometry* district);
+
     /// Decodes the next window, unless another thread is decoding, the budget is spent, every
-    /// window is done or stop() was called; false when it decoded nothing. The first call opens
-    /// the raster and finds the windows that meet the district. Errors (an unreadable raster) are
-    /// kept for the pass to meet on its own reading, with its own message: prefetching never throws.
+    /// window is done, the district is not given yet or stop() was called; false when it decoded
+    /// nothing. The first call opens the raster if open() was not called, and finds the windows
+    /// that meet the district. Errors (an unreadable raster) are kept for the pass to meet on its
+    /// own reading, with its own message: prefetching never throws.
     /// With @p wait, waits for a thread that is decoding instead of returning false.
     bool decode_one(bool wait = false);
     /// Decodes windows until stop() is called or nothing is left to decode.
@@ -59,24 +68,32 @@ public:
     /// The raster as opened for decoding, for a thread of the pass to reuse (null if not opened).
     /// Only after stop().
     std::shared_ptr<RasterSource> source() const { return m_source; }
+    /// The raster opened a second time, for the pass's calling thread, and a copy of the
+    /// transformation from the working CRS to the raster's; empty when open() has not run or failed.
+    OpenedRaster opened_for_pass();
     /// How many windows were decoded ahead.
     std::size_t decoded() const { return m_next; }
 
 private:
-    void open();
+    void open_locked();
+    void find_windows();
+    bool district_given();
 
     std::string m_path;
     int m_band;
     std::optional<std::int32_t> m_nodata;
     SrsPtr m_working;
     GeosLease m_lease;
-    GeomPtr m_district;
     std::size_t m_max_bytes;
 
-    std::mutex m_mutex; ///< held while decoding: one thread decodes at a time
+    std::mutex m_mutex; ///< held while opening or decoding: one thread at a time
     std::atomic<bool> m_stopped{ false };
-    bool m_opened = false, m_failed = false;
+    bool m_opened = false, m_failed = false, m_windows_found = false;
     std::shared_ptr<RasterSource> m_source;
+    std::mutex m_given_mutex; ///< held briefly while the district or transformation is set, used or copied
+    GeomPtr m_district;
+    std::optional<Reprojection> m_to_raster;
+    std::shared_ptr<RasterSource> m_pass_source; ///< the raster opened for the pass's calling thread
     std::vector<Window> m_windows;                  ///< the windows that meet the district, in reading order
     std::vector<std::vector<std::uint8_t>> m_cells; ///< decoded, by index into m_windows
     std::size_t m_next = 0, m_bytes = 0;
