@@ -7,6 +7,8 @@
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace redline;
 
 namespace {
@@ -66,8 +68,11 @@ TEST(WindowPrefetch, DecodesTheDistrictsWindowsInReadingOrderWithinTheBudget)
     const RasterInput input{ path, 1, std::nullopt, 2 };
     const Window first{ 0, 0, 2048, 256 }, second{ 0, 256, 2048, 256 }, third{ 0, 512, 2048, 256 };
     {
-        WindowPrefetch prefetch(input, wgs84, std::size_t(64) << 20);
-        prefetch.open();
+        WindowPrefetch prefetch(input, std::size_t(64) << 20);
+        // Opened on another thread, which waits for the working CRS once the raster is open.
+        std::thread helper([&] { prefetch.open(); });
+        prefetch.set_working(wgs84);
+        helper.join();
         EXPECT_FALSE(prefetch.decode_one()); // no district yet: nothing to decode
         const OpenedRaster opened = prefetch.opened_for_pass(); // what the pass reuses
         EXPECT_TRUE(opened.source && opened.to_raster);
@@ -87,7 +92,8 @@ TEST(WindowPrefetch, DecodesTheDistrictsWindowsInReadingOrderWithinTheBudget)
     {
         // A budget of one window: the first of the district's windows only.
         // (not opened first: the first decode opens the raster)
-        WindowPrefetch prefetch(input, wgs84, 1);
+        WindowPrefetch prefetch(input, 1);
+        prefetch.set_working(wgs84);
         prefetch.set_district(district.get());
         while (prefetch.decode_one()) {
         }
@@ -97,11 +103,22 @@ TEST(WindowPrefetch, DecodesTheDistrictsWindowsInReadingOrderWithinTheBudget)
     }
     {
         // Stopped before it began: nothing decoded, nothing to take.
-        WindowPrefetch prefetch(input, wgs84, std::size_t(64) << 20);
+        WindowPrefetch prefetch(input, std::size_t(64) << 20);
+        prefetch.set_working(wgs84);
         prefetch.set_district(district.get());
         prefetch.stop();
         EXPECT_FALSE(prefetch.decode_one());
         EXPECT_TRUE(prefetch.take(second).empty());
+    }
+    {
+        // Stopped while it waits for a working CRS that never comes (the run failed first): the
+        // opening gives up, and there is nothing for the pass.
+        WindowPrefetch prefetch(input, std::size_t(64) << 20);
+        std::thread helper([&] { prefetch.open(); });
+        prefetch.stop();
+        helper.join();
+        const OpenedRaster opened = prefetch.opened_for_pass();
+        EXPECT_FALSE(opened.source || opened.to_raster);
     }
     VSIUnlink(path);
 }

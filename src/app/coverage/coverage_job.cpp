@@ -60,9 +60,9 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
 {
     CoverageRun run(options, ctx, progress);
     run.check_outputs();
+    run.start_prefetch();
     run.open_inputs();
     run.set_working_crs();
-    run.start_prefetch();
     run.measure_district();
     run.measure_vectors();
     if (run.prepare_raster_pass())

@@ -199,6 +199,7 @@ CoverageRun::CoverageRun(const CoverageOptions& options, const GeosContext& ctx,
 {
     m_state->result.version = REDLINE_VERSION;
     m_state->result.reported_areas = options.reported_areas;
+    m_state->threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 CoverageRun::~CoverageRun() = default;
@@ -262,7 +263,6 @@ void CoverageRun::open_inputs()
     if (!options.landcover.empty() && options.landuse)
         throw InputError("give forest either from a raster (--landcover) or from a land-use layer (--landuse), not both");
 
-    s.threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     std::optional<TimedStage> opening("open the vector inputs");
     s.boundary = open_vector(options.boundary, catalogue, "boundary");
     s.zones = open_vector(options.zones, catalogue, "zones");
@@ -312,6 +312,8 @@ void CoverageRun::set_working_crs()
     result.output_crs = label(*output);
     result.working_srs = clone_srs(*working);
     result.output_srs = clone_srs(*output);
+    if (s.prefetch)
+        s.prefetch->set_working(*working);
     {
         char buf[512];
         std::snprintf(buf, sizeof buf,
@@ -379,7 +381,7 @@ void CoverageRun::start_prefetch()
     if (options.landcover.empty() || s.threads < 2)
         return;
     s.prefetch = std::make_unique<WindowPrefetch>(
-      RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads }, *s.working,
+      RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads },
       std::size_t(64) << 20);
     s.helper.post([p = s.prefetch.get()] { p->open(); });
 }

@@ -29,15 +29,15 @@ public:
     void check_outputs();
     /// What a shard checks of the outputs it does not write: none names an input; names are valid.
     void check_outputs_against_inputs();
+    /// With two threads or more, opens the land-cover raster on a helper thread and decodes its
+    /// first windows there while the vector work goes on (see WindowPrefetch). Only for a run that
+    /// reads the whole raster itself.
+    void start_prefetch();
     /// Checks the targets and published figures against the inputs given, opens every vector
     /// input and resolves the forest classes.
     void open_inputs();
     /// Longitude/latitude on the boundary's datum; areas on its ellipsoid; the output CRS.
     void set_working_crs();
-    /// With two threads or more, opens the land-cover raster on a helper thread and decodes its
-    /// first windows there while the vector work goes on (see WindowPrefetch). Only for a run that
-    /// reads the whole raster itself.
-    void start_prefetch();
     /// Reads the boundary: the district's geometry, area, id and name.
     void measure_district();
     /// Reads the zones and starts clipping them to the district and checking how they tile it,

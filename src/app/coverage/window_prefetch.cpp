@@ -7,14 +7,14 @@
 #include "common/stage_timeline.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace redline {
 
-WindowPrefetch::WindowPrefetch(const RasterInput& input, const OGRSpatialReference& working, std::size_t max_bytes)
+WindowPrefetch::WindowPrefetch(const RasterInput& input, std::size_t max_bytes)
   : m_path(input.path)
   , m_band(input.band)
   , m_nodata(input.nodata)
-  , m_working(clone_srs(working))
   , m_max_bytes(max_bytes)
 {
 }
@@ -27,9 +27,17 @@ WindowPrefetch::~WindowPrefetch()
 
 void WindowPrefetch::open()
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (!m_opened && !m_stopped)
-        open_locked();
+    // Once, whoever comes first; the others wait for it (not m_mutex: the thread decoding takes
+    // that again as soon as it lets it go).
+    std::call_once(m_opening, [this] { open_raster(); });
+}
+
+void WindowPrefetch::set_working(const OGRSpatialReference& working)
+{
+    SrsPtr copy = clone_srs(working);
+    std::lock_guard<std::mutex> lock(m_given_mutex);
+    m_working = std::move(copy);
+    m_given.notify_all();
 }
 
 void WindowPrefetch::set_district(const GEOSGeometry* district)
@@ -39,21 +47,29 @@ void WindowPrefetch::set_district(const GEOSGeometry* district)
     m_district = std::move(copy);
 }
 
-void WindowPrefetch::open_locked()
+void WindowPrefetch::open_raster()
 {
-    m_opened = true;
     try {
-        TimedStage stage("prefetch: open the raster, find the transformation to its CRS");
+        std::optional<TimedStage> stage("prefetch: open the raster");
         m_source = std::make_shared<RasterSource>(m_path, m_band, "--landcover");
         if (m_nodata) m_source->set_nodata(m_nodata);
         if (!m_source->is_byte()) {
             m_failed = true; // windows of other types are read by the pass as 32-bit integers
             return;
         }
-        Reprojection to_raster(*m_working, m_source->srs(), 0.0, "--landcover " + m_path);
         auto pass_source = std::make_shared<RasterSource>(m_path, m_band, "--landcover");
         if (m_nodata) pass_source->set_nodata(m_nodata);
-        std::lock_guard<std::mutex> lock(m_given_mutex);
+        std::unique_lock<std::mutex> lock(m_given_mutex);
+        m_given.wait(lock, [this] { return m_working || m_stopped; });
+        if (!m_working) {
+            m_failed = true;
+            return;
+        }
+        const SrsPtr working = clone_srs(*m_working);
+        lock.unlock();
+        stage.emplace("prefetch: find the transformation to the raster's CRS");
+        Reprojection to_raster(*working, m_source->srs(), 0.0, "--landcover " + m_path);
+        lock.lock();
         m_to_raster.emplace(std::move(to_raster));
         m_pass_source = std::move(pass_source);
     } catch (...) {
@@ -88,7 +104,7 @@ bool WindowPrefetch::district_given()
 
 OpenedRaster WindowPrefetch::opened_for_pass()
 {
-    // Not m_mutex: the thread decoding takes that again as soon as it lets it go.
+    open(); // a helper thread opening it now is done sooner than this one would be
     std::lock_guard<std::mutex> lock(m_given_mutex);
     OpenedRaster opened;
     if (m_to_raster && m_pass_source) {
@@ -106,7 +122,7 @@ bool WindowPrefetch::decode_one(bool wait)
     else if (!lock.try_lock())
         return false;
     if (m_stopped) return false;
-    if (!m_opened) open_locked();
+    open();
     if (m_failed || !district_given()) return false;
     if (!m_windows_found) find_windows();
     if (m_failed || m_next >= m_windows.size() || m_bytes >= m_max_bytes) return false;
@@ -127,7 +143,11 @@ bool WindowPrefetch::decode_one(bool wait)
 
 void WindowPrefetch::stop()
 {
-    m_stopped = true;
+    {
+        std::lock_guard<std::mutex> lock(m_given_mutex);
+        m_stopped = true;
+        m_given.notify_all(); // an open() waiting for the working CRS gives up
+    }
     std::lock_guard<std::mutex> wait_for_decoding(m_mutex);
 }
 

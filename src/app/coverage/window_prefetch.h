@@ -6,6 +6,7 @@
 #include "raster_source.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -29,19 +30,24 @@ struct OpenedRaster;
 ///
 /// Opening the raster and finding the transformation to its CRS come first, and are the run's
 /// first use of the GeoTIFF driver and of PROJ's database on that thread (10-25 ms): open() is
-/// meant for a helper thread while the main one reads the vectors, and the pass reuses both.
+/// meant for a helper thread from the start of a run, while the main one opens and reads the
+/// vectors, and the pass reuses both.
 class WindowPrefetch
 {
 public:
     /// @p max_bytes bounds the decoded windows kept.
-    WindowPrefetch(const RasterInput& input, const OGRSpatialReference& working, std::size_t max_bytes);
+    WindowPrefetch(const RasterInput& input, std::size_t max_bytes);
     ~WindowPrefetch();
     WindowPrefetch(const WindowPrefetch&) = delete;
     WindowPrefetch& operator=(const WindowPrefetch&) = delete;
 
     /// Opens the raster and makes the transformation from the working CRS to the raster's, unless
-    /// done already. Never throws: the pass meets any error again on its own, with its message.
+    /// done already (or, on another thread, being done: then waits for it); waits for
+    /// set_working() or stop() after opening. Never throws: the pass meets any error again on its
+    /// own, with its message.
     void open();
+    /// The working CRS (longitude/latitude on the boundary's datum), once known.
+    void set_working(const OGRSpatialReference& working);
     /// The district whose windows to decode, in working coordinates; copied here (GEOS geometries
     /// are not to be read by two threads at once). Nothing is decoded before it is given.
     void set_district(const GEOSGeometry* district);
@@ -69,28 +75,30 @@ public:
     /// Only after stop().
     std::shared_ptr<RasterSource> source() const { return m_source; }
     /// The raster opened a second time, for the pass's calling thread, and a copy of the
-    /// transformation from the working CRS to the raster's; empty when open() has not run or failed.
+    /// transformation from the working CRS to the raster's (after open(); empty if that failed).
     OpenedRaster opened_for_pass();
     /// How many windows were decoded ahead.
     std::size_t decoded() const { return m_next; }
 
 private:
-    void open_locked();
+    void open_raster();
     void find_windows();
     bool district_given();
 
     std::string m_path;
     int m_band;
     std::optional<std::int32_t> m_nodata;
-    SrsPtr m_working;
     GeosLease m_lease;
     std::size_t m_max_bytes;
 
-    std::mutex m_mutex; ///< held while opening or decoding: one thread at a time
+    std::mutex m_mutex; ///< held while decoding: one thread at a time
     std::atomic<bool> m_stopped{ false };
-    bool m_opened = false, m_failed = false, m_windows_found = false;
+    std::once_flag m_opening;
+    bool m_failed = false, m_windows_found = false;
     std::shared_ptr<RasterSource> m_source;
-    std::mutex m_given_mutex; ///< held briefly while the district or transformation is set, used or copied
+    std::mutex m_given_mutex; ///< held briefly while the working CRS, district or transformation is set, used or copied
+    std::condition_variable m_given; ///< the working CRS was given, or stop() called
+    SrsPtr m_working;
     GeomPtr m_district;
     std::optional<Reprojection> m_to_raster;
     std::shared_ptr<RasterSource> m_pass_source; ///< the raster opened for the pass's calling thread
