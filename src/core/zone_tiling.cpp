@@ -10,7 +10,7 @@ namespace redline {
 /// One worker's own GEOS context and copies of the geometries its jobs read.
 struct ZoneTilingJobs::Worker
 {
-    GeosLease lease;
+    GeosLease lease; ///< declared first: handed back last, after the geometries made with it
     std::vector<GeomPtr> zones;
     GeomPtr district;
     PreparedPtr prepared; ///< the district prepared on first use, by the worker's thread
@@ -46,15 +46,7 @@ ZoneTilingJobs::ZoneTilingJobs(const GeosContext& ctx, const AreaMeter& meter,
     }
 }
 
-ZoneTilingJobs::~ZoneTilingJobs()
-{
-    // Each worker's geometries go before its lease hands the context they were made with back.
-    for (Worker& w : m_workers) {
-        w.prepared.reset();
-        w.zones.clear();
-        w.district.reset();
-    }
-}
+ZoneTilingJobs::~ZoneTilingJobs() = default;
 
 void ZoneTilingJobs::run_job(Worker& w, std::size_t job)
 {
