@@ -9,7 +9,31 @@
 
 namespace redline {
 
-std::unique_ptr<CellAreas> make_cell_areas(const Grid& grid, const OGRSpatialReference& srs)
+LonLatTransform::LonLatTransform(const OGRSpatialReference& projected)
+{
+    SrsPtr geo = geographic_of(projected);
+    SrsPtr src = clone_srs(projected);
+    m_transform.reset(OGRCreateCoordinateTransformation(src.get(), geo.get()));
+    if (!m_transform)
+        throw InputError("no transformation from the raster's CRS " + label(projected) + " to longitude/latitude");
+}
+
+LonLatTransform LonLatTransform::copy() const
+{
+    LonLatTransform out;
+    out.m_transform.reset(m_transform->Clone());
+    if (!out.m_transform)
+        throw Error("could not copy a coordinate transformation for another thread");
+    return out;
+}
+
+bool LonLatTransform::transform(int n, double* x, double* y) const
+{
+    return m_transform->Transform(n, x, y);
+}
+
+std::unique_ptr<CellAreas> make_cell_areas(const Grid& grid, const OGRSpatialReference& srs,
+                                           const LonLatTransform* to_lonlat)
 {
     const Ellipsoid ellipsoid = ellipsoid_of(srs);
     if (srs.IsGeographic()) {
@@ -18,17 +42,12 @@ std::unique_ptr<CellAreas> make_cell_areas(const Grid& grid, const OGRSpatialRef
             throw InputError("geographic rasters must be in degrees (this one's angular unit is not)");
         return std::make_unique<GeographicCellAreas>(grid, ellipsoid);
     }
-    SrsPtr geo = geographic_of(srs);
-    SrsPtr src = clone_srs(srs);
-    std::shared_ptr<OGRCoordinateTransformation> to_lonlat(OGRCreateCoordinateTransformation(src.get(), geo.get()),
-                                                          TransformDeleter{});
-    if (!to_lonlat)
-        throw InputError("no transformation from the raster's CRS " + label(srs) + " to longitude/latitude");
+    auto transform = std::make_shared<LonLatTransform>(to_lonlat ? to_lonlat->copy() : LonLatTransform(srs));
     const double hx = grid.dx() / 2, hy = grid.dy() / 2;
-    auto area_at = [to_lonlat, ellipsoid, hx, hy](double x, double y) {
+    auto area_at = [transform, ellipsoid, hx, hy](double x, double y) {
         double xs[4] = { x - hx, x + hx, x + hx, x - hx };
         double ys[4] = { y - hy, y - hy, y + hy, y + hy };
-        if (!to_lonlat->Transform(4, xs, ys))
+        if (!transform->transform(4, xs, ys))
             throw InputError("cannot compute a cell's area: its corners fall outside the raster CRS's domain");
         Rings cell{ { Ring{ { { xs[0], ys[0] }, { xs[1], ys[1] }, { xs[2], ys[2] }, { xs[3], ys[3] } }, false } } };
         return geodesic_area(ellipsoid, cell);

@@ -44,6 +44,10 @@ RasterPass::RasterPass(const RasterInput& input, const OGRSpatialReference& work
     std::optional<Reprojection>& to_raster = opened.to_raster;
     if (!to_raster)
         to_raster.emplace(working, m_raster->srs(), 0.0, "--landcover " + input.path);
+    if (opened.to_lonlat)
+        m_to_lonlat = std::move(opened.to_lonlat);
+    else if (!m_raster->srs().IsGeographic())
+        m_to_lonlat.emplace(m_raster->srs());
     Window footprint;
     const Box extent = grid.extent();
     for (const RasterPassUnit& u : units) {
@@ -114,6 +118,13 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
 
     using Partial = ZonalAccumulator::WindowResult;
     const Grid& grid = m_raster->grid();
+    // Each thread's own copy of the inverse projection its cell areas use, made here: a copy
+    // searches nothing, where each thread would otherwise search PROJ's database (and open its own
+    // connection to it) before its first window.
+    std::vector<std::optional<LonLatTransform>> to_lonlat(static_cast<std::size_t>(threads));
+    if (m_to_lonlat)
+        for (auto& t : to_lonlat)
+            t.emplace(m_to_lonlat->copy());
     auto make_worker = [&](int thread) {
         // GDAL datasets and PROJ transformations are not shared between threads: the first
         // thread reuses the source opened above, the others open their own.
@@ -139,7 +150,8 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
                 w->own->set_nodata(m_input.nodata);
             w->source = w->own.get();
         }
-        w->cell_areas = make_cell_areas(grid, m_raster->srs());
+        const std::optional<LonLatTransform>& own = to_lonlat[std::size_t(thread)];
+        w->cell_areas = make_cell_areas(grid, m_raster->srs(), own ? &*own : nullptr);
         const std::vector<RasterZone>& zones = m_zones;
         std::vector<std::vector<std::uint8_t>>* prefetched = m_prefetched.empty() ? nullptr : &m_prefetched;
         return [w, &windows, &zones, prefetched, first](std::size_t i) {

@@ -2,6 +2,7 @@
 
 #include "common/progress.h"
 #include "crs.h"
+#include "projected_cell_areas.h"
 #include "coverage/raster_report.h"
 #include "geos_context.h"
 #include "grid.h"
@@ -43,11 +44,13 @@ struct RasterInput
 };
 
 /// @brief What a helper thread may have made ready for the pass before it starts: the raster
-/// opened for the calling thread, and the transformation to its CRS. Either may be missing.
+/// opened for the calling thread, the transformation to its CRS and, for a projected raster, the
+/// one from its CRS to longitude/latitude that cell areas use. Any may be missing.
 struct OpenedRaster
 {
     std::shared_ptr<RasterSource> source;
     std::optional<Reprojection> to_raster;
+    std::optional<LonLatTransform> to_lonlat;
 };
 
 /// @brief The raster pass: every cell added to each unit it overlaps, weighted by exact coverage
@@ -60,9 +63,9 @@ struct OpenedRaster
 class RasterPass
 {
 public:
-    /// @p opened: the raster and the transformation from @p working to its CRS, where a helper
-    /// thread made them ready (WindowPrefetch::opened_for_pass): a thread's first GeoTIFF open and
-    /// PROJ search cost 5-15 ms each. What is missing is made here.
+    /// @p opened: the raster and the transformations from @p working to its CRS and from its CRS to
+    /// longitude/latitude, where a helper thread made them ready (WindowPrefetch::opened_for_pass):
+    /// a thread's first GeoTIFF open and PROJ search cost 2-15 ms each. What is missing is made here.
     RasterPass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
                const std::vector<RasterPassUnit>& units, OpenedRaster opened = {});
     ~RasterPass();
@@ -90,6 +93,7 @@ private:
     std::vector<Window> m_windows;
     std::vector<std::vector<std::uint8_t>> m_prefetched; ///< by window index; empty: not decoded ahead
     std::shared_ptr<RasterSource> m_prefetch_source;
+    std::optional<LonLatTransform> m_to_lonlat; ///< found once, copied for each thread's cell areas
     std::vector<bool> m_fully_covered;
     RasterReport m_report;
 };

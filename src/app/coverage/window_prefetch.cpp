@@ -67,10 +67,14 @@ void WindowPrefetch::open_raster()
         }
         const SrsPtr working = clone_srs(*m_working);
         lock.unlock();
-        stage.emplace("prefetch: find the transformation to the raster's CRS");
+        stage.emplace("prefetch: find the transformations to and from the raster's CRS");
         Reprojection to_raster(*working, m_source->srs(), 0.0, "--landcover " + m_path);
+        std::optional<LonLatTransform> to_lonlat;
+        if (!m_source->srs().IsGeographic())
+            to_lonlat.emplace(m_source->srs());
         lock.lock();
         m_to_raster.emplace(std::move(to_raster));
+        m_to_lonlat = std::move(to_lonlat);
         m_pass_source = std::move(pass_source);
     } catch (...) {
         m_failed = true;
@@ -110,6 +114,7 @@ OpenedRaster WindowPrefetch::opened_for_pass()
     if (m_to_raster && m_pass_source) {
         opened.source = std::move(m_pass_source);
         opened.to_raster = m_to_raster->copy();
+        opened.to_lonlat = std::move(m_to_lonlat);
     }
     return opened;
 }

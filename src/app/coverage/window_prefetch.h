@@ -3,6 +3,7 @@
 #include "crs.h"
 #include "geos_context.h"
 #include "grid.h"
+#include "projected_cell_areas.h"
 #include "raster_source.h"
 
 #include <atomic>
@@ -74,8 +75,9 @@ public:
     /// The raster as opened for decoding, for a thread of the pass to reuse (null if not opened).
     /// Only after stop().
     std::shared_ptr<RasterSource> source() const { return m_source; }
-    /// The raster opened a second time, for the pass's calling thread, and a copy of the
-    /// transformation from the working CRS to the raster's (after open(); empty if that failed).
+    /// The raster opened a second time, for the pass's calling thread, a copy of the transformation
+    /// from the working CRS to the raster's and the one from the raster's CRS to longitude/latitude
+    /// (after open(); empty if that failed).
     OpenedRaster opened_for_pass();
     /// How many windows were decoded ahead.
     std::size_t decoded() const { return m_next; }
@@ -101,6 +103,7 @@ private:
     SrsPtr m_working;
     GeomPtr m_district;
     std::optional<Reprojection> m_to_raster;
+    std::optional<LonLatTransform> m_to_lonlat; ///< for a projected raster's cell areas
     std::shared_ptr<RasterSource> m_pass_source; ///< the raster opened for the pass's calling thread
     std::vector<Window> m_windows;                  ///< the windows that meet the district, in reading order
     std::vector<std::vector<std::uint8_t>> m_cells; ///< decoded, by index into m_windows
