@@ -136,15 +136,6 @@ GeomPtr shared_area(const GeosContext& ctx, const GEOSGeometry* a, const GEOSGeo
     return GEOSisEmpty_r(ctx.handle(), shared.get()) ? nullptr : std::move(shared);
 }
 
-std::vector<Overlap> pairwise_overlaps(const GeosContext& ctx, const std::vector<const GEOSGeometry*>& geometries)
-{
-    std::vector<Overlap> overlaps;
-    for (const auto& [i, j] : pairs_with_meeting_boxes(ctx, geometries))
-        if (GeomPtr shared = shared_area(ctx, geometries[i], geometries[j]))
-            overlaps.push_back(Overlap{ i, j, std::move(shared) });
-    return overlaps;
-}
-
 std::vector<GeomPtr> polygon_parts(const GeosContext& ctx, const GEOSGeometry* geometry)
 {
     std::vector<GEOSGeometry*> raw;

@@ -40,9 +40,6 @@ std::vector<std::pair<std::size_t, std::size_t>> pairs_with_meeting_boxes(const 
 /// The area @p a and @p b share; null when they only touch or lie apart.
 GeomPtr shared_area(const GeosContext& ctx, const GEOSGeometry* a, const GEOSGeometry* b);
 
-/// Every pair of @p geometries that shares area, found through an STR tree.
-std::vector<Overlap> pairwise_overlaps(const GeosContext& ctx, const std::vector<const GEOSGeometry*>& geometries);
-
 /// The polygons of a MultiPolygon (or Polygon) as separate geometries.
 std::vector<GeomPtr> polygon_parts(const GeosContext& ctx, const GEOSGeometry* geometry);
 
