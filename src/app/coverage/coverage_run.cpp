@@ -148,6 +148,12 @@ ForestCodes resolve_forest_codes(const std::string& list, const std::string& tab
     return forest_codes_from_list(list, table ? &*table : nullptr, list_option);
 }
 
+/// The land-cover raster the options name, as the raster pass and the prefetch read it.
+RasterInput land_cover_input(const CoverageOptions& options)
+{
+    return RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads };
+}
+
 std::string join_codes(const std::set<std::string>& codes)
 {
     std::string out;
@@ -380,9 +386,7 @@ void CoverageRun::start_prefetch()
     const CoverageOptions& options = m_options;
     if (options.landcover.empty() || s.threads < 2)
         return;
-    s.prefetch = std::make_unique<WindowPrefetch>(
-      RasterInput{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads },
-      std::size_t(64) << 20);
+    s.prefetch = std::make_unique<WindowPrefetch>(land_cover_input(options), std::size_t(64) << 20);
     s.helper.post([p = s.prefetch.get()] { p->open(); });
 }
 
@@ -705,7 +709,7 @@ RasterPass* CoverageRun::prepare_raster_pass()
     } else {
         add_unit(district);
     }
-    RasterInput input{ options.landcover, options.landcover_band, options.landcover_nodata, options.threads };
+    const RasterInput input = land_cover_input(options);
     std::optional<TimedStage> setup("raster: open, reproject units, index edges");
     s.raster_pass = std::make_unique<RasterPass>(input, *s.working, ctx, units,
                                                  s.prefetch ? s.prefetch->opened_for_pass() : OpenedRaster{});

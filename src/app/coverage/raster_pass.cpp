@@ -15,14 +15,19 @@
 
 namespace redline {
 
+std::shared_ptr<RasterSource> open_raster_input(const RasterInput& input)
+{
+    auto source = std::make_shared<RasterSource>(input.path, input.band, "--landcover");
+    if (input.nodata)
+        source->set_nodata(input.nodata);
+    return source;
+}
+
 RasterPass::RasterPass(const RasterInput& input, const OGRSpatialReference& working, const GeosContext& ctx,
                        const std::vector<RasterPassUnit>& units, OpenedRaster opened)
   : m_input(input)
-  , m_raster(opened.source ? std::move(opened.source)
-                           : std::make_shared<RasterSource>(input.path, input.band, "--landcover"))
+  , m_raster(opened.source ? std::move(opened.source) : open_raster_input(input))
 {
-    if (input.nodata)
-        m_raster->set_nodata(input.nodata);
     const Grid& grid = m_raster->grid();
 
     RasterReport& report = m_report;
@@ -145,9 +150,7 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
             w->own = m_prefetch_source; // opened while the vector work went on
             w->source = w->own.get();
         } else if (thread > 0) {
-            w->own = std::make_shared<RasterSource>(m_input.path, m_input.band, "--landcover");
-            if (m_input.nodata)
-                w->own->set_nodata(m_input.nodata);
+            w->own = open_raster_input(m_input);
             w->source = w->own.get();
         }
         const std::optional<LonLatTransform>& own = to_lonlat[std::size_t(thread)];

@@ -43,6 +43,10 @@ struct RasterInput
     int threads = 0;                     ///< 0: every core
 };
 
+/// The raster @p input names, opened (one per thread that reads it: GDAL datasets are not
+/// shared between threads), with the input's nodata value where it overrides the band's.
+std::shared_ptr<RasterSource> open_raster_input(const RasterInput& input);
+
 /// @brief What a helper thread may have made ready for the pass before it starts: the raster
 /// opened for the calling thread, the transformation to its CRS and, for a projected raster, the
 /// one from its CRS to longitude/latitude that cell areas use. Any may be missing.

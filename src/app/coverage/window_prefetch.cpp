@@ -12,9 +12,7 @@
 namespace redline {
 
 WindowPrefetch::WindowPrefetch(const RasterInput& input, std::size_t max_bytes)
-  : m_path(input.path)
-  , m_band(input.band)
-  , m_nodata(input.nodata)
+  : m_input(input)
   , m_max_bytes(max_bytes)
 {
 }
@@ -51,14 +49,12 @@ void WindowPrefetch::open_raster()
 {
     try {
         std::optional<TimedStage> stage("prefetch: open the raster");
-        m_source = std::make_shared<RasterSource>(m_path, m_band, "--landcover");
-        if (m_nodata) m_source->set_nodata(m_nodata);
+        m_source = open_raster_input(m_input);
         if (!m_source->is_byte()) {
             m_failed = true; // windows of other types are read by the pass as 32-bit integers
             return;
         }
-        auto pass_source = std::make_shared<RasterSource>(m_path, m_band, "--landcover");
-        if (m_nodata) pass_source->set_nodata(m_nodata);
+        std::shared_ptr<RasterSource> pass_source = open_raster_input(m_input);
         std::unique_lock<std::mutex> lock(m_given_mutex);
         m_given.wait(lock, [this] { return m_working || m_stopped; });
         if (!m_working) {
@@ -68,7 +64,7 @@ void WindowPrefetch::open_raster()
         const SrsPtr working = clone_srs(*m_working);
         lock.unlock();
         stage.emplace("prefetch: find the transformations to and from the raster's CRS");
-        Reprojection to_raster(*working, m_source->srs(), 0.0, "--landcover " + m_path);
+        Reprojection to_raster(*working, m_source->srs(), 0.0, "--landcover " + m_input.path);
         std::optional<LonLatTransform> to_lonlat;
         if (!m_source->srs().IsGeographic())
             to_lonlat.emplace(m_source->srs());

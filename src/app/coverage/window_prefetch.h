@@ -3,6 +3,7 @@
 #include "crs.h"
 #include "geos_context.h"
 #include "grid.h"
+#include "coverage/raster_pass.h"
 #include "projected_cell_areas.h"
 #include "raster_source.h"
 
@@ -17,8 +18,6 @@
 
 namespace redline {
 
-struct RasterInput;
-struct OpenedRaster;
 
 /// @brief Windows of the land-cover raster decoded before the raster pass, by the threads that
 /// would otherwise wait for the vector work (the zones' tiling check, the red line) to finish.
@@ -87,9 +86,7 @@ private:
     void find_windows();
     bool district_given();
 
-    std::string m_path;
-    int m_band;
-    std::optional<std::int32_t> m_nodata;
+    RasterInput m_input;
     GeosLease m_lease;
     std::size_t m_max_bytes;
 
