@@ -123,8 +123,11 @@ bool WindowPrefetch::decode_one(bool wait)
     else if (!lock.try_lock())
         return false;
     if (m_stopped) return false;
+    // The district first: given, the working CRS is too, so open() does not wait for it here,
+    // holding the decoding lock.
+    if (!district_given()) return false;
     open();
-    if (m_failed || !district_given()) return false;
+    if (m_failed) return false;
     if (!m_windows_found) find_windows();
     if (m_failed || m_next >= m_windows.size() || m_bytes >= m_max_bytes) return false;
     try {
