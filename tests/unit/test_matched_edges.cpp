@@ -2,6 +2,7 @@
 // geometric tests. Zones are lattice boxes: every vertex on a node of a 0.001° lattice, computed
 // one way for all, so shared edges carry the same coordinates to the bit.
 #include "matched_edges.h"
+#include "test_support.h"
 #include "polygon_ops.h"
 
 #include <gtest/gtest.h>
@@ -45,10 +46,7 @@ GeomPtr polygon(const GeosContext& ctx, std::vector<Ring> rings)
 
 bool match(const GeosContext& ctx, const std::vector<GeomPtr>& zones, const GeomPtr& district)
 {
-    std::vector<const GEOSGeometry*> z;
-    for (const auto& g : zones)
-        z.push_back(g.get());
-    return edges_match(ctx, z, district.get());
+    return edges_match(ctx, test::pointers(zones), district.get());
 }
 
 } // namespace
@@ -62,10 +60,7 @@ TEST(MatchedEdges, QuartersMatchTheirDistrictAndTheirUnion)
     zones.push_back(polygon(ctx, { lattice_ring(0, 50, 50, 100) }));
     zones.push_back(polygon(ctx, { lattice_ring(50, 50, 100, 100) }));
     EXPECT_TRUE(match(ctx, zones, polygon(ctx, { lattice_ring(0, 0, 100, 100) })));
-    std::vector<const GEOSGeometry*> z;
-    for (const auto& g : zones)
-        z.push_back(g.get());
-    EXPECT_TRUE(match(ctx, zones, union_all(ctx, z)));
+    EXPECT_TRUE(match(ctx, zones, union_all(ctx, test::pointers(zones))));
 }
 
 TEST(MatchedEdges, RingsDrawnEitherWayRound)

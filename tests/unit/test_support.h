@@ -2,12 +2,22 @@
 // Helpers shared by the unit tests: rings of lon/lat boxes densified along parallels, and an
 // independent ellipsoidal area by numerical integration.
 #include "ellipsoid.h"
+#include "geos_context.h"
 #include "rings.h"
 
 #include <cmath>
 #include <vector>
 
 namespace redline::test {
+
+/// The geometries of @p owned, as the functions that read a set of them take it.
+inline std::vector<const GEOSGeometry*> pointers(const std::vector<GeomPtr>& owned)
+{
+    std::vector<const GEOSGeometry*> out;
+    for (const auto& g : owned)
+        out.push_back(g.get());
+    return out;
+}
 
 /// A lon/lat box as a ring, with a vertex every @p step degrees so its edges follow the
 /// parallels and meridians closely even when measured as geodesics.

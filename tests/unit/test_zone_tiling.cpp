@@ -22,11 +22,8 @@ GeomPtr box(const GeosContext& ctx, double lon0, double lat0, double lon1, doubl
 
 ZoneTiling tile(const GeosContext& ctx, const std::vector<GeomPtr>& zones, const GEOSGeometry* district)
 {
-    std::vector<const GEOSGeometry*> z;
-    for (const auto& g : zones)
-        z.push_back(g.get());
     const AreaMeter meter(Ellipsoid::cgcs2000());
-    return tile_zones(ctx, meter, z, district, meter.geodesic(ctx, district), false);
+    return tile_zones(ctx, meter, test::pointers(zones), district, meter.geodesic(ctx, district), false);
 }
 
 /// The district 108-109° E × 29-30° N, a west zone 108-108.5° E and an east zone planted by the
@@ -121,9 +118,7 @@ TEST(ZoneTiling, TwoWorkersOnTwoThreadsGiveTheSameTiling)
     std::vector<GeomPtr> zones;
     for (int k = 0; k < 10; ++k) // ten strips, the seventh shifted west into the sixth
         zones.push_back(box(ctx, 108.0 + 0.1 * k - (k == 6 ? 0.02 : 0.0), 29.0, 108.1 + 0.1 * k, 30.0));
-    std::vector<const GEOSGeometry*> z;
-    for (const auto& g : zones)
-        z.push_back(g.get());
+    const std::vector<const GEOSGeometry*> z = test::pointers(zones);
     const double district_m2 = meter.geodesic(ctx, district.get());
     const ZoneTiling one = tile_zones(ctx, meter, z, district.get(), district_m2, true);
 
