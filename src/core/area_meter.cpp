@@ -9,7 +9,7 @@ namespace redline {
 
 double AreaMeter::geodesic(const GeosContext& ctx, const GEOSGeometry* lonlat) const
 {
-    return geodesic_area(m_ellipsoid, to_rings(ctx, lonlat));
+    return m_geodesic(to_rings(ctx, lonlat));
 }
 
 std::vector<double> AreaMeter::geodesic_each(const GeosContext& ctx, const std::vector<const GEOSGeometry*>& lonlat,
@@ -26,7 +26,7 @@ std::vector<double> AreaMeter::geodesic_each(const GeosContext& ctx, const std::
     parallel_for_with_state(
       lonlat.size(), used, [&](std::size_t t) { return ThreadGeos(t, ctx); },
       [&](const ThreadGeos& geos, std::size_t i) {
-          areas[i] = geodesic_area(m_ellipsoid, to_rings(geos.context(), lonlat[i]));
+          areas[i] = m_geodesic(to_rings(geos.context(), lonlat[i]));
       });
     return areas;
 }

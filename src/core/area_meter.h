@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ellipsoid.h"
+#include "geodesic_area.h"
 #include "geos_context.h"
 #include "survey_area.h"
 
@@ -14,6 +15,7 @@ class AreaMeter
 public:
     explicit AreaMeter(const Ellipsoid& ellipsoid)
       : m_ellipsoid(ellipsoid)
+      , m_geodesic(ellipsoid)
       , m_survey(ellipsoid)
     {
     }
@@ -34,6 +36,7 @@ public:
 
 private:
     Ellipsoid m_ellipsoid;
+    GeodesicAreas m_geodesic;
     SurveyTrapezoidArea m_survey;
 };
 

@@ -54,9 +54,24 @@ LatticeCellAreas::LatticeCellAreas(const Grid& grid, AreaAt cell_area_at, double
 {
     const double cell = std::max(grid.dx(), grid.dy());
     m_step = std::max(1, std::min(max_node_cells, int(max_node_distance / cell)));
+    // Nodes run from index 0 to one step past the last cell on each axis.
+    m_node_cache = std::make_shared<NodeCache>();
+    m_node_cache->cols = std::size_t(grid.cols() / m_step + 2);
+    const std::size_t nodes = m_node_cache->cols * std::size_t(grid.rows() / m_step + 2);
+    m_node_cache->area = std::make_unique<std::atomic<double>[]>(nodes);
+    for (std::size_t i = 0; i < nodes; ++i)
+        m_node_cache->area[i].store(std::numeric_limits<double>::quiet_NaN(), std::memory_order_relaxed);
 }
 
-void LatticeCellAreas::nodes_for(const Window& window, Nodes& out, std::vector<double>* cache) const
+LatticeCellAreas::LatticeCellAreas(const LatticeCellAreas& same_grid, AreaAt cell_area_at)
+  : m_grid(same_grid.m_grid)
+  , m_area_at(std::move(cell_area_at))
+  , m_step(same_grid.m_step)
+  , m_node_cache(same_grid.m_node_cache)
+{
+}
+
+void LatticeCellAreas::nodes_for(const Window& window, Nodes& out, NodeCache* cache) const
 {
     // Nodes sit on the centres of cells whose index is a multiple of the step, in the whole
     // grid's numbering (so neighbouring windows interpolate between the same nodes); at least two
@@ -76,21 +91,20 @@ void LatticeCellAreas::nodes_for(const Window& window, Nodes& out, std::vector<d
     axis(window.row0, window.rows, out.rows);
     const std::size_t nc = out.cols.size();
     out.area.resize(nc * out.rows.size());
-    // Nodes run from index 0 to one step past the last cell on each axis.
-    const std::size_t cache_cols = std::size_t(m_grid.cols() / s + 2);
-    if (cache && cache->empty())
-        cache->assign(cache_cols * std::size_t(m_grid.rows() / s + 2), std::numeric_limits<double>::quiet_NaN());
     for (std::size_t j = 0; j < out.rows.size(); ++j)
         for (std::size_t i = 0; i < nc; ++i) {
-            double* cached = cache ? &(*cache)[std::size_t(out.rows[j] / s) * cache_cols + std::size_t(out.cols[i] / s)]
-                                   : nullptr;
-            if (cached && !std::isnan(*cached)) {
-                out.area[j * nc + i] = *cached;
-                continue;
+            std::atomic<double>* cached =
+              cache ? &cache->area[std::size_t(out.rows[j] / s) * cache->cols + std::size_t(out.cols[i] / s)] : nullptr;
+            if (cached) {
+                const double known = cached->load(std::memory_order_relaxed);
+                if (!std::isnan(known)) {
+                    out.area[j * nc + i] = known;
+                    continue;
+                }
             }
             out.area[j * nc + i] = m_area_at(m_grid.x_of(out.cols[i] + 0.5), m_grid.y_of(out.rows[j] + 0.5));
             if (cached)
-                *cached = out.area[j * nc + i];
+                cached->store(out.area[j * nc + i], std::memory_order_relaxed);
         }
 }
 
@@ -143,7 +157,7 @@ void LatticeCellAreas::prepare(const Window& window)
 {
     m_prepared_row = -1;
     if (!window.empty())
-        nodes_for(window, m_prepared, &m_node_cache);
+        nodes_for(window, m_prepared, m_node_cache.get());
 }
 
 void LatticeCellAreas::ready_row(int row)

@@ -1,7 +1,5 @@
 #include "geodesic_area.h"
 
-#include <geodesic.h>
-
 #include <cmath>
 #include <vector>
 
@@ -10,10 +8,9 @@ namespace redline {
 namespace {
 
 /// Area and perimeter of one ring; the closing point, if repeated, is dropped.
-void ring_area(const geod_geodesic& g, const std::vector<Point>& pts, double& area, double& perimeter)
+void ring_area(const geod_geodesic& g, const Point* pts, std::size_t n, double& area, double& perimeter)
 {
-    std::size_t n = pts.size();
-    if (n > 1 && pts.front().x == pts.back().x && pts.front().y == pts.back().y)
+    if (n > 1 && pts[0].x == pts[n - 1].x && pts[0].y == pts[n - 1].y)
         --n;
     area = perimeter = 0.0;
     if (n < 3)
@@ -28,19 +25,39 @@ void ring_area(const geod_geodesic& g, const std::vector<Point>& pts, double& ar
     area = std::abs(area);
 }
 
+double polygon_area(const geod_geodesic& g, const Rings& lonlat)
+{
+    double total = 0.0;
+    for (const auto& ring : lonlat.rings) {
+        double area, perimeter;
+        ring_area(g, ring.points.data(), ring.points.size(), area, perimeter);
+        total += ring.hole ? -area : area;
+    }
+    return total;
+}
+
 } // namespace
 
 double geodesic_area(const Ellipsoid& ellipsoid, const Rings& lonlat)
 {
-    geod_geodesic g;
-    geod_init(&g, ellipsoid.a, ellipsoid.f);
-    double total = 0.0;
-    for (const auto& ring : lonlat.rings) {
-        double area, perimeter;
-        ring_area(g, ring.points, area, perimeter);
-        total += ring.hole ? -area : area;
-    }
-    return total;
+    return GeodesicAreas(ellipsoid)(lonlat);
+}
+
+GeodesicAreas::GeodesicAreas(const Ellipsoid& ellipsoid)
+{
+    geod_init(&m_geodesic, ellipsoid.a, ellipsoid.f);
+}
+
+double GeodesicAreas::operator()(const Rings& lonlat) const
+{
+    return polygon_area(m_geodesic, lonlat);
+}
+
+double GeodesicAreas::ring(const Point* points, std::size_t n) const
+{
+    double area, perimeter;
+    ring_area(m_geodesic, points, n, area, perimeter);
+    return area;
 }
 
 double geodesic_perimeter(const Ellipsoid& ellipsoid, const Rings& lonlat)
@@ -50,7 +67,7 @@ double geodesic_perimeter(const Ellipsoid& ellipsoid, const Rings& lonlat)
     double total = 0.0;
     for (const auto& ring : lonlat.rings) {
         double area, perimeter;
-        ring_area(g, ring.points, area, perimeter);
+        ring_area(g, ring.points.data(), ring.points.size(), area, perimeter);
         total += perimeter;
     }
     return total;

@@ -33,7 +33,7 @@ bool LonLatTransform::transform(int n, double* x, double* y) const
 }
 
 std::unique_ptr<CellAreas> make_cell_areas(const Grid& grid, const OGRSpatialReference& srs,
-                                           const LonLatTransform* to_lonlat)
+                                           const LonLatTransform* to_lonlat, const CellAreas* share_nodes_with)
 {
     const Ellipsoid ellipsoid = ellipsoid_of(srs);
     if (srs.IsGeographic()) {
@@ -44,14 +44,17 @@ std::unique_ptr<CellAreas> make_cell_areas(const Grid& grid, const OGRSpatialRef
     }
     auto transform = std::make_shared<LonLatTransform>(to_lonlat ? to_lonlat->copy() : LonLatTransform(srs));
     const double hx = grid.dx() / 2, hy = grid.dy() / 2;
-    auto area_at = [transform, ellipsoid, hx, hy](double x, double y) {
+    auto measure = std::make_shared<const GeodesicAreas>(ellipsoid);
+    auto area_at = [transform, measure, hx, hy](double x, double y) {
         double xs[4] = { x - hx, x + hx, x + hx, x - hx };
         double ys[4] = { y - hy, y - hy, y + hy, y + hy };
         if (!transform->transform(4, xs, ys))
             throw InputError("cannot compute a cell's area: its corners fall outside the raster CRS's domain");
-        Rings cell{ { Ring{ { { xs[0], ys[0] }, { xs[1], ys[1] }, { xs[2], ys[2] }, { xs[3], ys[3] } }, false } } };
-        return geodesic_area(ellipsoid, cell);
+        const Point corners[4] = { { xs[0], ys[0] }, { xs[1], ys[1] }, { xs[2], ys[2] }, { xs[3], ys[3] } };
+        return measure->ring(corners, 4);
     };
+    if (const auto* lattice = dynamic_cast<const LatticeCellAreas*>(share_nodes_with))
+        return std::make_unique<LatticeCellAreas>(*lattice, area_at);
     return std::make_unique<LatticeCellAreas>(grid, area_at);
 }
 

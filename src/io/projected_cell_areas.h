@@ -31,10 +31,13 @@ private:
 /// Ellipsoidal cell areas for a raster grid in @p srs: the closed form per row for a geographic
 /// grid; for a projected one, the geodesic area of the cell's corners turned into
 /// longitude/latitude at lattice nodes, interpolated in between (LatticeCellAreas), with a copy
-/// of @p to_lonlat when given (else one is found here).
+/// of @p to_lonlat when given (else one is found here). With @p share_nodes_with (made by this
+/// function for the same grid and CRS), the lattice's node areas are shared with it: one
+/// thread's node serves them all.
 /// The result holds PROJ objects of its own: give each thread its own CellAreas.
 std::unique_ptr<CellAreas> make_cell_areas(const Grid& grid, const OGRSpatialReference& srs,
-                                           const LonLatTransform* to_lonlat = nullptr);
+                                           const LonLatTransform* to_lonlat = nullptr,
+                                           const CellAreas* share_nodes_with = nullptr);
 
 /// The method the cell areas use, in words, for reports.
 std::string cell_area_method(const OGRSpatialReference& srs);

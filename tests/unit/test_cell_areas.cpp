@@ -144,3 +144,34 @@ TEST(LatticeCellAreas, RowsAreNotUniform)
     double uniform = -1.0;
     EXPECT_FALSE(lattice.uniform_row(3, uniform));
 }
+
+TEST(LatticeCellAreas, LatticesMadeFromOneShareTheirNodesAndGiveTheSameBits)
+{
+    // The threads of a pass each have a lattice of their own, made from the first: a node that
+    // one has computed is not computed again by another, and every lattice gives the areas a
+    // lattice of its own would (the same bits, whichever computed the node).
+    const Grid g(500000, 3300000, 10, 10, 1000, 700);
+    int first_calls = 0, second_calls = 0, alone_calls = 0;
+    auto curved = [](double x, double y) { return 100.0 + 1e-12 * (x - 500000) * (x - 500000) + 1e-7 * (y - 3290000); };
+    LatticeCellAreas first(g, [&](double x, double y) { ++first_calls; return curved(x, y); }, 2000.0, 128);
+    LatticeCellAreas second(first, [&](double x, double y) { ++second_calls; return curved(x, y); });
+    LatticeCellAreas alone(g, [&](double x, double y) { ++alone_calls; return curved(x, y); }, 2000.0, 128);
+    const Window top{ 0, 0, 1000, 350 }, bottom{ 0, 350, 1000, 350 }, whole{ 0, 0, 1000, 700 };
+    first.prepare(top);
+    second.prepare(bottom); // its nodes of row 384 (between the halves) were computed by `first`
+    alone.prepare(whole);
+    EXPECT_EQ(first_calls + second_calls, alone_calls); // each node once, between the two
+    EXPECT_GT(second_calls, 0);
+    EXPECT_LT(second_calls, alone_calls - first_calls + 8); // the shared node row was not recomputed
+    std::vector<double> a(1000), b(1000);
+    for (int r : { 0, 200, 349 }) {
+        first.run(r, 0, 1000, a.data());
+        alone.run(r, 0, 1000, b.data());
+        ASSERT_EQ(a, b) << r;
+    }
+    for (int r : { 350, 500, 699 }) {
+        second.run(r, 0, 1000, a.data());
+        alone.run(r, 0, 1000, b.data());
+        ASSERT_EQ(a, b) << r;
+    }
+}

@@ -72,3 +72,21 @@ TEST(SurveyTrapezoidArea, QuadrangleIsExactAndDensePolygonsMatchTheGeodesicArea)
     p.rings[0].points.push_back(p.rings[0].points.front());
     EXPECT_NEAR(survey.area(p) / geodesic_area(e, p), 1.0, 1e-7);
 }
+
+TEST(GeodesicArea, MeasurerMadeOnceGivesTheFunctionsBits)
+{
+    // GeodesicAreas works out the ellipsoid's coefficients once for many polygons: the areas must
+    // be geodesic_area()'s to the bit, for whole polygons and for rings given as arrays.
+    const Ellipsoid e = Ellipsoid::cgcs2000();
+    const GeodesicAreas measure(e);
+    const Rings p{ { Ring{ box_ring(108.5, 29.0, 109.0, 29.5, 0.01), false },
+                     Ring{ box_ring(108.6, 29.1, 108.8, 29.2, 0.01, true), true } } };
+    EXPECT_EQ(measure(p), geodesic_area(e, p));
+    const std::vector<Point>& shell = p.rings[0].points;
+    EXPECT_EQ(measure.ring(shell.data(), shell.size()), geodesic_area(e, Rings{ { Ring{ shell, false } } }));
+    // A cell's four corners, unclosed, as the raster cell areas pass them.
+    const Point cell[4] = { { 108.5, 29.0 }, { 108.5001, 29.0 }, { 108.5001, 29.0001 }, { 108.5, 29.0001 } };
+    EXPECT_EQ(measure.ring(cell, 4),
+              geodesic_area(e, Rings{ { Ring{ std::vector<Point>(cell, cell + 4), false } } }));
+    EXPECT_NEAR(measure.ring(cell, 4) / e.quadrangle_area(29.0, 29.0001, 0.0001), 1.0, 1e-7);
+}

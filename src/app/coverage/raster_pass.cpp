@@ -123,13 +123,17 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
 
     using Partial = ZonalAccumulator::WindowResult;
     const Grid& grid = m_raster->grid();
-    // Each thread's own copy of the inverse projection its cell areas use, made here: a copy
-    // searches nothing, where each thread would otherwise search PROJ's database (and open its own
-    // connection to it) before its first window.
-    std::vector<std::optional<LonLatTransform>> to_lonlat(static_cast<std::size_t>(threads));
-    if (m_to_lonlat)
-        for (auto& t : to_lonlat)
-            t.emplace(m_to_lonlat->copy());
+    // Each thread's cell areas, made here with its own copy of the inverse projection they use:
+    // a copy searches nothing, where each thread would otherwise search PROJ's database (and open
+    // its own connection to it) before its first window. The threads share the lattice's node
+    // areas (a node computed by one is not computed again by the other).
+    std::vector<std::shared_ptr<CellAreas>> cell_areas(static_cast<std::size_t>(threads));
+    for (std::size_t t = 0; t < cell_areas.size(); ++t) {
+        std::optional<LonLatTransform> own;
+        if (m_to_lonlat)
+            own.emplace(m_to_lonlat->copy());
+        cell_areas[t] = make_cell_areas(grid, m_raster->srs(), own ? &*own : nullptr, t > 0 ? cell_areas[0].get() : nullptr);
+    }
     auto make_worker = [&](int thread) {
         // GDAL datasets and PROJ transformations are not shared between threads: the first
         // thread reuses the source opened above, the others open their own.
@@ -153,8 +157,7 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
             w->own = open_raster_input(m_input);
             w->source = w->own.get();
         }
-        const std::optional<LonLatTransform>& own = to_lonlat[std::size_t(thread)];
-        w->cell_areas = make_cell_areas(grid, m_raster->srs(), own ? &*own : nullptr);
+        w->cell_areas = cell_areas[std::size_t(thread)];
         const std::vector<RasterZone>& zones = m_zones;
         std::vector<std::vector<std::uint8_t>>* prefetched = m_prefetched.empty() ? nullptr : &m_prefetched;
         return [w, &windows, &zones, prefetched, first](std::size_t i) {
