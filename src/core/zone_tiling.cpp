@@ -18,13 +18,14 @@ struct ZoneTilingJobs::Worker
 
 ZoneTilingJobs::ZoneTilingJobs(const GeosContext& ctx, const AreaMeter& meter,
                                const std::vector<const GEOSGeometry*>& zones, const GEOSGeometry* district,
-                               double district_m2, bool survey, int workers)
+                               double district_m2, bool survey, int workers, SharedEdgeAreas* shared_edges)
   : m_meter(meter)
   , m_survey(survey)
   , m_district_m2(district_m2)
   , m_district(district)
   , m_zones(zones)
   , m_edges_match(edges_match(ctx, zones, district))
+  , m_shared_edges(shared_edges)
   , m_workers(std::size_t(std::max(1, workers)))
   , m_inside(zones.size(), 0)
   , m_clipped(zones.size())
@@ -38,6 +39,9 @@ ZoneTilingJobs::ZoneTilingJobs(const GeosContext& ctx, const AreaMeter& meter,
         m_pairs = pairs_with_meeting_boxes(ctx, zones);
     m_shared.resize(m_pairs.size());
     m_errors.resize(zones.size() + m_pairs.size());
+    if (shared_edges)
+        for (const GEOSGeometry* z : zones)
+            m_shared_ids.push_back(shared_edges->add(to_rings(ctx, z)));
     for (Worker& w : m_workers) {
         const GeosContext& own = w.lease.context();
         for (const GEOSGeometry* z : zones)
@@ -57,7 +61,9 @@ void ZoneTilingJobs::run_job(Worker& w, std::size_t job)
             w.prepared = prepare(ctx, w.district.get());
         const bool inside = m_edges_match || GEOSPreparedContains_r(ctx.handle(), w.prepared.get(), zone) == 1;
         GeomPtr clipped = inside ? clone(ctx, zone) : intersection(ctx, zone, w.district.get());
-        m_areas[job] = m_meter.geodesic(ctx, clipped.get());
+        // A zone inside the district is its own clip: its edges are those added to the shared table.
+        m_areas[job] = inside && m_shared_edges ? m_shared_edges->area(m_shared_ids[job])
+                                                : m_meter.geodesic(ctx, clipped.get());
         if (m_survey)
             m_survey_areas[job] = m_meter.survey(ctx, clipped.get());
         m_inside[job] = inside;

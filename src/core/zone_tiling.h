@@ -2,6 +2,7 @@
 
 #include "area_meter.h"
 #include "geos_context.h"
+#include "shared_edge_areas.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -43,9 +44,12 @@ class ZoneTilingJobs
 public:
     /// Copies @p zones and @p district (lon/lat degrees; the district's geodesic area is
     /// @p district_m2) once for each of @p workers workers; with @p survey, zones get their
-    /// survey areas too.
+    /// survey areas too. With @p shared_edges (which the district was measured with, say), the
+    /// zones are added to it here, and a zone that lies inside the district is measured through
+    /// it: each edge it shares with a neighbour or the district solved once (the same bits).
     ZoneTilingJobs(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& zones,
-                   const GEOSGeometry* district, double district_m2, bool survey, int workers);
+                   const GEOSGeometry* district, double district_m2, bool survey, int workers,
+                   SharedEdgeAreas* shared_edges = nullptr);
     ~ZoneTilingJobs();
     ZoneTilingJobs(const ZoneTilingJobs&) = delete;
     ZoneTilingJobs& operator=(const ZoneTilingJobs&) = delete;
@@ -72,6 +76,8 @@ private:
     std::vector<const GEOSGeometry*> m_zones;   ///< the caller's, read by finish() only
     const bool m_edges_match;                   ///< the zones tile the district, edge for edge
     std::vector<std::pair<std::size_t, std::size_t>> m_pairs; ///< zones whose boxes meet (to test)
+    const SharedEdgeAreas* m_shared_edges;        ///< null: each zone measured alone
+    std::vector<std::size_t> m_shared_ids;        ///< each zone's polygon in m_shared_edges
     std::vector<Worker> m_workers;
     std::atomic<std::size_t> m_next{ 0 };     ///< the next job to take
     std::atomic<std::size_t> m_finished{ 0 }; ///< jobs finished

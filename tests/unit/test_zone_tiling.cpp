@@ -161,3 +161,36 @@ TEST(ZoneTiling, ZonesWhoseSharedEdgeDiffersInVerticesStillTile)
     EXPECT_LT(t.qa.gap_m2, 1e-6 * e.quadrangle_area(29.0, 30.0, 1.0));
     EXPECT_TRUE(t.overlapping.empty());
 }
+
+// Measured through a table of shared edges (as a coverage run measures the district and then its
+// zones), the zones get the areas they get alone, to the bit, on one thread or two; a zone that
+// is clipped (it reaches outside) is measured alone. (That each shared edge is solved once is
+// test_shared_edge_areas's to show.)
+TEST(ZoneTiling, ZonesMeasuredThroughSharedEdgesGetTheirOwnAreasBits)
+{
+    const GeosContext ctx;
+    const AreaMeter meter(Ellipsoid::cgcs2000());
+    GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
+    std::vector<GeomPtr> zones;
+    for (int k = 0; k < 9; ++k) // nine strips, the last reaching east of the district
+        zones.push_back(box(ctx, 108.0 + 0.1 * k, 29.0, k == 8 ? 109.05 : 108.1 + 0.1 * k, 30.0));
+    const std::vector<const GEOSGeometry*> z = test::pointers(zones);
+    const double district_m2 = meter.geodesic(ctx, district.get());
+    const ZoneTiling alone = tile_zones(ctx, meter, z, district.get(), district_m2, false);
+    for (int workers : { 1, 2 }) {
+        SharedEdgeAreas shared(Ellipsoid::cgcs2000());
+        EXPECT_EQ(shared.area(shared.add(to_rings(ctx, district.get()))), district_m2);
+        const std::size_t district_edges = shared.distinct_edges();
+        ZoneTilingJobs jobs(ctx, meter, z, district.get(), district_m2, false, workers, &shared);
+        std::thread helper([&] {
+            if (workers == 2)
+                jobs.work(1);
+        });
+        jobs.work(0);
+        helper.join();
+        const ZoneTiling through = jobs.finish(ctx);
+        EXPECT_EQ(through.areas_m2, alone.areas_m2) << workers;
+        EXPECT_GT(shared.distinct_edges(), district_edges); // the zones were added to it
+        EXPECT_GT(alone.qa.outside_m2, 0.0);
+    }
+}

@@ -181,6 +181,9 @@ struct CoverageRun::State
     std::optional<ClassTable> table;
     SrsPtr working;
     std::optional<AreaMeter> meter;
+    /// The district and its zones measured with each shared edge solved once (the same bits as
+    /// `meter`); filled on this thread, read by the tiling jobs' threads.
+    std::optional<SharedEdgeAreas> shared_edges;
     std::unique_ptr<WindowPrefetch> prefetch;
     std::shared_ptr<ZoneTilingJobs> tiling_jobs; ///< shared with the helper thread
     std::size_t zone_warnings_at = 0;
@@ -312,6 +315,7 @@ void CoverageRun::set_working_crs()
     const SrsPtr& working = s.working;
     result.ellipsoid = ellipsoid_of(*working);
     s.meter.emplace(result.ellipsoid);
+    s.shared_edges.emplace(result.ellipsoid);
     result.working_crs = label(*working);
     const SrsPtr output = options.output_crs.empty() ? clone_srs(boundary.source->srs())
                                                      : srs_from_user_input(options.output_crs, "--out-crs");
@@ -353,7 +357,7 @@ void CoverageRun::measure_district()
     UnitResult& district = result.district;
     district.kind = "district";
     district.geometry = union_all(ctx, geometries_of(boundary_report.layer));
-    district.area_m2 = meter.geodesic(ctx, district.geometry.get());
+    district.area_m2 = s.shared_edges->area(s.shared_edges->add(to_rings(ctx, district.geometry.get())));
     if (!(district.area_m2 > 0))
         throw InputError(options.boundary.option + " " + boundary_report.source + ": the boundary encloses no area");
     if (s.prefetch)
@@ -428,7 +432,7 @@ void CoverageRun::start_zones(bool survey_areas)
     // when it gets to finish_zones; with --threads 1 it all runs there.
     const int workers = threads > 1 ? 2 : 1;
     s.tiling_jobs = std::make_shared<ZoneTilingJobs>(ctx, meter, geometries_of(zr.layer), district.geometry.get(),
-                                                     district.area_m2, survey_areas, workers);
+                                                     district.area_m2, survey_areas, workers, &*s.shared_edges);
     if (workers > 1)
         s.helper.post([jobs = s.tiling_jobs] {
             TimedStage stage("zones: clip, measure, tiling check (shared)");
