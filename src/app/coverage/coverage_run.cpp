@@ -10,6 +10,7 @@
 #include "zone_tiling.h"
 #include "coverage/raster_pass.h"
 #include "common/helper_thread.h"
+#include "common/huge_heap.h"
 #include "common/stage_timeline.h"
 #include "coverage/window_prefetch.h"
 #include "text.h"
@@ -391,7 +392,14 @@ void CoverageRun::start_prefetch()
     if (options.landcover.empty() || s.threads < 2)
         return;
     s.prefetch = std::make_unique<WindowPrefetch>(land_cover_input(options), std::size_t(64) << 20);
-    s.helper.post([p = s.prefetch.get()] { p->open(); });
+    s.helper.post([p = s.prefetch.get()] {
+        // The helper's malloc arena grown at once, in 2 MB pages (as the pass threads' are): grown
+        // a little at a time it took the process's memory-map lock for each step, and the main
+        // thread, faulting in its own heap meanwhile, waited on it (paired runs, district, two
+        // threads: -11 ms of CPU, -5 ms wall).
+        reserve_huge_heap(std::size_t(24) << 20);
+        p->open();
+    });
 }
 
 void CoverageRun::start_zones(bool survey_areas)
