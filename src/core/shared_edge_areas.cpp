@@ -9,7 +9,7 @@ namespace redline {
 
 namespace {
 
-// The arithmetic of geod_polygon (PROJ 9.1, GeographicLib 2.1), which geodesic_area() uses, so
+// The arithmetic of geod_polygon (PROJ 9.1, GeographicLib 2.0), which geodesic_area() uses, so
 // that a ring summed here from its edges' S12 gets the same bits as there.
 
 /// u + v rounded, and in @p t what the rounding lost (u + v = s + t exactly).
@@ -96,8 +96,9 @@ std::uint64_t bits_of(double v)
 
 } // namespace
 
-SharedEdgeAreas::SharedEdgeAreas(const Ellipsoid& ellipsoid)
-  : m_table(1024, 0)
+SharedEdgeAreas::SharedEdgeAreas(const Ellipsoid& ellipsoid, std::size_t max_edges)
+  : m_max_edges(max_edges)
+  , m_table(1024, 0)
 {
     geod_init(&m_geodesic, ellipsoid.a, ellipsoid.f);
 }
@@ -132,8 +133,13 @@ std::uint32_t SharedEdgeAreas::edge_of(const Key& key)
     return edge;
 }
 
-std::size_t SharedEdgeAreas::add(const Rings& lonlat)
+std::optional<std::size_t> SharedEdgeAreas::add(const Rings& lonlat)
 {
+    std::size_t edges = 0;
+    for (const auto& ring : lonlat.rings)
+        edges += ring.points.size();
+    if (m_steps.size() + edges > m_max_edges)
+        return std::nullopt;
     Polygon polygon{ m_rings.size(), 0 };
     for (const auto& ring : lonlat.rings) {
         const std::vector<Point>& pts = ring.points;

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 namespace redline {
@@ -26,18 +27,23 @@ namespace redline {
 ///
 /// The areas are geodesic_area()'s, to the bit: the edges' S12 are added in the ring's order with
 /// the same error-free accumulator, prime-meridian crossings counted and the sum reduced as
-/// geod_polygon_compute does (PROJ 9.1's geodesic.c, GeographicLib 2.1); tests compare the two.
+/// geod_polygon_compute does (PROJ 9.1's geodesic.c, GeographicLib 2.0); tests compare the two.
 ///
 /// add() polygons first, from one thread; then area() may be called from any number of threads
 /// at once (a thread that finds an edge not yet solved solves it: two at once write the same bits).
+///
+/// The table holds ~50 bytes an edge; it takes polygons up to @p max_edges edges in all (by
+/// default 262,144, ~13 MB: a district and its townships hold ~20,000), and refuses the rest,
+/// which the caller measures alone, so that memory stays bounded whatever the layers.
 class SharedEdgeAreas
 {
 public:
-    explicit SharedEdgeAreas(const Ellipsoid& ellipsoid);
+    explicit SharedEdgeAreas(const Ellipsoid& ellipsoid, std::size_t max_edges = std::size_t(1) << 18);
 
     /// Adds a polygon (rings in longitude/latitude degrees, as geodesic_area() takes them) and
-    /// returns its number for area(). Not while area() runs.
-    std::size_t add(const Rings& lonlat);
+    /// returns its number for area(); nothing when its edges would take the table past its
+    /// capacity (measure it with geodesic_area()). Not while area() runs.
+    std::optional<std::size_t> add(const Rings& lonlat);
     /// The geodesic area (m²) of polygon @p polygon: geodesic_area() of its rings.
     double area(std::size_t polygon) const;
     /// Distinct edges met so far (what area() solves at most once each).
@@ -76,6 +82,7 @@ private:
     double ring_area(const Ring& ring) const;
 
     geod_geodesic m_geodesic;
+    std::size_t m_max_edges;
     std::vector<Polygon> m_polygons;
     std::vector<Ring> m_rings;
     std::vector<Step> m_steps;

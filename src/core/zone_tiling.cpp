@@ -62,8 +62,8 @@ void ZoneTilingJobs::run_job(Worker& w, std::size_t job)
         const bool inside = m_edges_match || GEOSPreparedContains_r(ctx.handle(), w.prepared.get(), zone) == 1;
         GeomPtr clipped = inside ? clone(ctx, zone) : intersection(ctx, zone, w.district.get());
         // A zone inside the district is its own clip: its edges are those added to the shared table.
-        m_areas[job] = inside && m_shared_edges ? m_shared_edges->area(m_shared_ids[job])
-                                                : m_meter.geodesic(ctx, clipped.get());
+        const bool shared = inside && m_shared_edges && m_shared_ids[job];
+        m_areas[job] = shared ? m_shared_edges->area(*m_shared_ids[job]) : m_meter.geodesic(ctx, clipped.get());
         if (m_survey)
             m_survey_areas[job] = m_meter.survey(ctx, clipped.get());
         m_inside[job] = inside;

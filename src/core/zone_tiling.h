@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -46,7 +47,8 @@ public:
     /// @p district_m2) once for each of @p workers workers; with @p survey, zones get their
     /// survey areas too. With @p shared_edges (which the district was measured with, say), the
     /// zones are added to it here, and a zone that lies inside the district is measured through
-    /// it: each edge it shares with a neighbour or the district solved once (the same bits).
+    /// it: each edge it shares with a neighbour or the district solved once (the same bits). A
+    /// zone the table has no room for is measured alone.
     ZoneTilingJobs(const GeosContext& ctx, const AreaMeter& meter, const std::vector<const GEOSGeometry*>& zones,
                    const GEOSGeometry* district, double district_m2, bool survey, int workers,
                    SharedEdgeAreas* shared_edges = nullptr);
@@ -77,7 +79,7 @@ private:
     const bool m_edges_match;                   ///< the zones tile the district, edge for edge
     std::vector<std::pair<std::size_t, std::size_t>> m_pairs; ///< zones whose boxes meet (to test)
     const SharedEdgeAreas* m_shared_edges;        ///< null: each zone measured alone
-    std::vector<std::size_t> m_shared_ids;        ///< each zone's polygon in m_shared_edges
+    std::vector<std::optional<std::size_t>> m_shared_ids; ///< each zone's polygon in m_shared_edges, if taken
     std::vector<Worker> m_workers;
     std::atomic<std::size_t> m_next{ 0 };     ///< the next job to take
     std::atomic<std::size_t> m_finished{ 0 }; ///< jobs finished

@@ -78,11 +78,11 @@ TEST(SharedEdgeAreas, ZonesAndTheirDistrictGetGeodesicAreaBitsSolvingEachEdgeOnc
     const Ellipsoid e = Ellipsoid::cgcs2000();
     const Tiling t = jittered_grid(6, 5, 108.3, 29.1, 0.07, 7, 1);
     SharedEdgeAreas shared(e);
-    const std::size_t district = shared.add(t.district);
+    const std::size_t district = *shared.add(t.district);
     EXPECT_EQ(shared.area(district), geodesic_area(e, t.district)); // solved alone first, as a run does
     std::vector<std::size_t> ids;
     for (const Rings& z : t.zones)
-        ids.push_back(shared.add(z));
+        ids.push_back(*shared.add(z));
     double sum = 0.0;
     for (std::size_t k = 0; k < ids.size(); ++k) {
         const double a = shared.area(ids[k]);
@@ -125,15 +125,15 @@ TEST(SharedEdgeAreas, AnyRingMatchesGeodesicAreaToTheBit)
         Rings p{ { ring_of(pts) } };
         if (k % 4 == 0) // a hole at the centre
             p.rings.push_back(ring_of({ { cx - r / 10, cy - r / 10 }, { cx + r / 10, cy - r / 10 }, { cx, cy + r / 10 } }, true));
-        polygons.emplace_back(shared.add(p), p);
+        polygons.emplace_back(*shared.add(p), p);
     }
     std::vector<Point> cap; // around the north pole, every longitude
     for (int i = 0; i < 36; ++i)
         cap.push_back({ -180.0 + 10.0 * i, 85.0 });
     const Rings pole{ { ring_of(cap) } };
-    polygons.emplace_back(shared.add(pole), pole);
+    polygons.emplace_back(*shared.add(pole), pole);
     const Rings degenerate{ { ring_of({ { 1, 1 }, { 2, 2 } }) } };
-    polygons.emplace_back(shared.add(degenerate), degenerate);
+    polygons.emplace_back(*shared.add(degenerate), degenerate);
     for (const auto& [id, rings] : polygons)
         ASSERT_EQ(shared.area(id), geodesic_area(e, rings)) << id;
     // the cap, not the rest of the earth: less than the cap bounded by the parallel (its
@@ -150,7 +150,7 @@ TEST(SharedEdgeAreas, ThreadsSolvingAtOnceGetTheSameBits)
     SharedEdgeAreas shared(e);
     std::vector<std::size_t> ids;
     for (const Rings& z : t.zones)
-        ids.push_back(shared.add(z));
+        ids.push_back(*shared.add(z));
     std::vector<double> areas(ids.size());
     std::thread other([&] {
         for (std::size_t k = ids.size(); k-- > 0;)
@@ -164,4 +164,17 @@ TEST(SharedEdgeAreas, ThreadsSolvingAtOnceGetTheSameBits)
         EXPECT_EQ(areas[k], geodesic_area(e, t.zones[k])) << k;
         EXPECT_EQ(mine[k], areas[k]) << k;
     }
+}
+
+TEST(SharedEdgeAreas, ATableFullRefusesPolygonsAndKeepsItsOwn)
+{
+    // Memory stays bounded: past its capacity the table takes no more polygons (their callers
+    // measure them alone), and those it holds keep their areas.
+    const Ellipsoid e = Ellipsoid::cgcs2000();
+    const Tiling t = jittered_grid(2, 1, 108.0, 29.0, 0.1, 25, 2); // two zones of 100 edges
+    SharedEdgeAreas shared(e, 150);
+    const std::optional<std::size_t> first = shared.add(t.zones[0]);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_FALSE(shared.add(t.zones[1]).has_value()); // 100 + 100 edges > 150
+    EXPECT_EQ(shared.area(*first), geodesic_area(e, t.zones[0]));
 }

@@ -177,9 +177,12 @@ TEST(ZoneTiling, ZonesMeasuredThroughSharedEdgesGetTheirOwnAreasBits)
     const std::vector<const GEOSGeometry*> z = test::pointers(zones);
     const double district_m2 = meter.geodesic(ctx, district.get());
     const ZoneTiling alone = tile_zones(ctx, meter, z, district.get(), district_m2, false);
-    for (int workers : { 1, 2 }) {
-        SharedEdgeAreas shared(Ellipsoid::cgcs2000());
-        EXPECT_EQ(shared.area(shared.add(to_rings(ctx, district.get()))), district_m2);
+    // The table's capacity: room for all, or for the district and some of the zones only (the
+    // rest are measured alone).
+    for (int workers : { 1, 2 })
+      for (std::size_t capacity : { std::size_t(1) << 18, std::size_t(4000) }) {
+        SharedEdgeAreas shared(Ellipsoid::cgcs2000(), capacity);
+        EXPECT_EQ(shared.area(*shared.add(to_rings(ctx, district.get()))), district_m2);
         const std::size_t district_edges = shared.distinct_edges();
         ZoneTilingJobs jobs(ctx, meter, z, district.get(), district_m2, false, workers, &shared);
         std::thread helper([&] {
@@ -189,8 +192,8 @@ TEST(ZoneTiling, ZonesMeasuredThroughSharedEdgesGetTheirOwnAreasBits)
         jobs.work(0);
         helper.join();
         const ZoneTiling through = jobs.finish(ctx);
-        EXPECT_EQ(through.areas_m2, alone.areas_m2) << workers;
+        EXPECT_EQ(through.areas_m2, alone.areas_m2) << workers << " " << capacity;
         EXPECT_GT(shared.distinct_edges(), district_edges); // the zones were added to it
         EXPECT_GT(alone.qa.outside_m2, 0.0);
-    }
+      }
 }

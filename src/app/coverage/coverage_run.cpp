@@ -358,7 +358,8 @@ void CoverageRun::measure_district()
     UnitResult& district = result.district;
     district.kind = "district";
     district.geometry = union_all(ctx, geometries_of(boundary_report.layer));
-    district.area_m2 = s.shared_edges->area(s.shared_edges->add(to_rings(ctx, district.geometry.get())));
+    const std::optional<std::size_t> measured = s.shared_edges->add(to_rings(ctx, district.geometry.get()));
+    district.area_m2 = measured ? s.shared_edges->area(*measured) : meter.geodesic(ctx, district.geometry.get());
     if (!(district.area_m2 > 0))
         throw InputError(options.boundary.option + " " + boundary_report.source + ": the boundary encloses no area");
     if (s.prefetch)
