@@ -26,6 +26,17 @@ ZoneTiling tile(const GeosContext& ctx, const std::vector<GeomPtr>& zones, const
     return tile_zones(ctx, meter, test::pointers(zones), district, meter.geodesic(ctx, district), false);
 }
 
+/// @p n strips 0.1° wide from 108° E over 29-30° N, strip k's west and east sides moved by
+/// @p west(k) and @p east(k) degrees.
+template<typename West, typename East>
+std::vector<GeomPtr> strips(const GeosContext& ctx, int n, West west, East east)
+{
+    std::vector<GeomPtr> out;
+    for (int k = 0; k < n; ++k)
+        out.push_back(box(ctx, 108.0 + 0.1 * k + west(k), 29.0, 108.1 + 0.1 * k + east(k), 30.0));
+    return out;
+}
+
 /// The district 108-109° E × 29-30° N, a west zone 108-108.5° E and an east zone planted by the
 /// test at @p east0 to @p east1 ° E, all over its 29-30° N.
 ZoneTiling west_and_east(const GeosContext& ctx, double east0, double east1)
@@ -115,9 +126,8 @@ TEST(ZoneTiling, TwoWorkersOnTwoThreadsGiveTheSameTiling)
     const GeosContext ctx;
     const AreaMeter meter(Ellipsoid::cgcs2000());
     GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
-    std::vector<GeomPtr> zones;
-    for (int k = 0; k < 10; ++k) // ten strips, the seventh shifted west into the sixth
-        zones.push_back(box(ctx, 108.0 + 0.1 * k - (k == 6 ? 0.02 : 0.0), 29.0, 108.1 + 0.1 * k, 30.0));
+    // ten strips, the seventh shifted west into the sixth
+    const std::vector<GeomPtr> zones = strips(ctx, 10, [](int k) { return k == 6 ? -0.02 : 0.0; }, [](int) { return 0.0; });
     const std::vector<const GEOSGeometry*> z = test::pointers(zones);
     const double district_m2 = meter.geodesic(ctx, district.get());
     const ZoneTiling one = tile_zones(ctx, meter, z, district.get(), district_m2, true);
@@ -171,9 +181,8 @@ TEST(ZoneTiling, ZonesMeasuredThroughSharedEdgesGetTheirOwnAreasBits)
     const GeosContext ctx;
     const AreaMeter meter(Ellipsoid::cgcs2000());
     GeomPtr district = box(ctx, 108.0, 29.0, 109.0, 30.0);
-    std::vector<GeomPtr> zones;
-    for (int k = 0; k < 9; ++k) // nine strips, the last reaching east of the district
-        zones.push_back(box(ctx, 108.0 + 0.1 * k, 29.0, k == 8 ? 109.05 : 108.1 + 0.1 * k, 30.0));
+    // nine strips, the last reaching east of the district
+    const std::vector<GeomPtr> zones = strips(ctx, 9, [](int) { return 0.0; }, [](int k) { return k == 8 ? 0.15 : 0.0; });
     const std::vector<const GEOSGeometry*> z = test::pointers(zones);
     const double district_m2 = meter.geodesic(ctx, district.get());
     const ZoneTiling alone = tile_zones(ctx, meter, z, district.get(), district_m2, false);
