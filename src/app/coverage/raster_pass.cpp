@@ -123,17 +123,14 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
 
     using Partial = ZonalAccumulator::WindowResult;
     const Grid& grid = m_raster->grid();
-    // Each thread's cell areas, made here with its own copy of the inverse projection they use:
-    // a copy searches nothing, where each thread would otherwise search PROJ's database (and open
-    // its own connection to it) before its first window. The threads share the lattice's node
-    // areas (a node computed by one is not computed again by the other).
+    // Each thread's cell areas, made here, each with its own copy of the inverse projection they
+    // use (make_cell_areas copies it): a copy searches nothing, where each thread would otherwise
+    // search PROJ's database (and open its own connection to it) before its first window. The
+    // threads share the lattice's node areas (a node computed by one is not computed again).
     std::vector<std::shared_ptr<CellAreas>> cell_areas(static_cast<std::size_t>(threads));
-    for (std::size_t t = 0; t < cell_areas.size(); ++t) {
-        std::optional<LonLatTransform> own;
-        if (m_to_lonlat)
-            own.emplace(m_to_lonlat->copy());
-        cell_areas[t] = make_cell_areas(grid, m_raster->srs(), own ? &*own : nullptr, t > 0 ? cell_areas[0].get() : nullptr);
-    }
+    const LonLatTransform* to_lonlat = m_to_lonlat ? &*m_to_lonlat : nullptr;
+    for (std::size_t t = 0; t < cell_areas.size(); ++t)
+        cell_areas[t] = make_cell_areas(grid, m_raster->srs(), to_lonlat, t > 0 ? cell_areas[0].get() : nullptr);
     auto make_worker = [&](int thread) {
         // GDAL datasets and PROJ transformations are not shared between threads: the first
         // thread reuses the source opened above, the others open their own.

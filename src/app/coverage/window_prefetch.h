@@ -43,8 +43,8 @@ public:
 
     /// Opens the raster and makes the transformation from the working CRS to the raster's, unless
     /// done already (or, on another thread, being done: then waits for it); waits for
-    /// set_working() or stop() after opening: give the working CRS before the district. Never throws: the pass meets any error again on its
-    /// own, with its message.
+    /// set_working() or stop() after opening: give the working CRS before the district. Never
+    /// throws: the pass meets any error again on its own, with its message.
     void open();
     /// The working CRS (longitude/latitude on the boundary's datum), once known.
     void set_working(const OGRSpatialReference& working);
