@@ -57,10 +57,18 @@ LatticeCellAreas::LatticeCellAreas(const Grid& grid, AreaAt cell_area_at, double
     // Nodes run from index 0 to one step past the last cell on each axis.
     m_node_cache = std::make_shared<NodeCache>();
     m_node_cache->cols = std::size_t(grid.cols() / m_step + 2);
-    const std::size_t nodes = m_node_cache->cols * std::size_t(grid.rows() / m_step + 2);
-    m_node_cache->area = std::make_unique<std::atomic<double>[]>(nodes);
-    for (std::size_t i = 0; i < nodes; ++i)
-        m_node_cache->area[i].store(std::numeric_limits<double>::quiet_NaN(), std::memory_order_relaxed);
+    m_node_cache->rows = std::size_t(grid.rows() / m_step + 2);
+}
+
+LatticeCellAreas::NodeCache* LatticeCellAreas::NodeCache::ready()
+{
+    std::call_once(made, [this] {
+        const std::size_t nodes = cols * rows;
+        area = std::make_unique<std::atomic<double>[]>(nodes);
+        for (std::size_t i = 0; i < nodes; ++i)
+            area[i].store(std::numeric_limits<double>::quiet_NaN(), std::memory_order_relaxed);
+    });
+    return this;
 }
 
 LatticeCellAreas::LatticeCellAreas(const LatticeCellAreas& same_grid, AreaAt cell_area_at)
@@ -157,7 +165,7 @@ void LatticeCellAreas::prepare(const Window& window)
 {
     m_prepared_row = -1;
     if (!window.empty())
-        nodes_for(window, m_prepared, m_node_cache.get());
+        nodes_for(window, m_prepared, m_node_cache->ready());
 }
 
 void LatticeCellAreas::ready_row(int row)

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace redline {
@@ -133,11 +134,15 @@ private:
     };
     /// Every node's area once computed, NaN before, row-major over the whole grid's nodes. Two
     /// threads may compute the same node at once: both write the same bits (a node's area
-    /// depends on its position only), so no lock is taken.
+    /// depends on its position only), so no lock is taken. The table is made on the first
+    /// prepare() of any lattice sharing it: one that is only asked to fill() windows (change
+    /// detection) has none.
     struct NodeCache
     {
-        std::size_t cols = 0;
+        std::size_t cols = 0, rows = 0;
+        std::once_flag made;
         std::unique_ptr<std::atomic<double>[]> area;
+        NodeCache* ready();
     };
     /// With @p cache, node areas computed for an earlier window are reused (prepare(): windows
     /// share their edge nodes, and each node costs four inverse projections and a geodesic area).
