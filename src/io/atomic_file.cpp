@@ -101,6 +101,10 @@ AtomicOutput::AtomicOutput(const std::string& final_path, const std::string& opt
     const fs::path p(final_path);
     m_temp = temp_name_for(p);
     remove_with_side_files(m_temp);
+    // A run killed while writing this output left its temporary beside it; the output that
+    // replaces it removes it (a file inside a folder put in place whole starts in a fresh folder).
+    if (join != Join::alone)
+        remove_stale_temporaries(final_path);
 }
 
 AtomicOutput::~AtomicOutput()
@@ -196,8 +200,13 @@ void remove_stale_temporaries(const std::string& final_path)
             continue;
         if (pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM))
             continue;
-        fs::remove(entry.path(), ec);
+        fs::remove_all(entry.path(), ec); // a folder too (the chips' folder of an activity run)
     }
+}
+
+std::string temporary_path_for(const std::string& final_path)
+{
+    return temp_name_for(fs::path(final_path));
 }
 
 void write_file_atomically(const std::string& path, const std::string& content, const std::string& option)

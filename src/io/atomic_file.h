@@ -86,8 +86,14 @@ void check_output_path(const std::string& path, const std::string& option);
 /// A GeoPackage output must be named *.gpkg: QGIS and GDAL go by the extension. Throws InputError.
 void check_geopackage_name(const std::string& path, const std::string& option);
 
-/// Removes stale temporary outputs a killed run may have left beside @p final_path.
+/// Removes stale temporary outputs a killed run may have left beside @p final_path: those of
+/// processes of this machine that no longer run (files, or folders). Every AtomicOutput does this
+/// for its own path when it starts.
 void remove_stale_temporaries(const std::string& final_path);
+
+/// The temporary name this process writes @p final_path under (.NAME.redline-partial-PID@HOST.EXT,
+/// beside it), for an output that is not a single file (a folder renamed into place whole).
+std::string temporary_path_for(const std::string& final_path);
 
 /// Writes @p content to @p path atomically (see AtomicOutput).
 void write_file_atomically(const std::string& path, const std::string& content, const std::string& option);

@@ -279,7 +279,6 @@ void LedgerStore::create_geopackage(const OGRSpatialReference& srs)
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (!driver)
         throw OutputError(m_label + ": GDAL's GeoPackage driver is missing");
-    remove_stale_temporaries(m_target); // of a first merge killed before it could clean up
     m_new_file = std::make_unique<AtomicOutput>(m_target, m_option);
     m_dataset.reset(driver->Create(m_new_file->temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!m_dataset)

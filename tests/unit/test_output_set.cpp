@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -190,4 +191,59 @@ TEST(OutputSet, WhenOneCannotBePutInPlaceTheRestAreDiscarded)
     EXPECT_THROW(outputs.commit(), OutputError);
     EXPECT_EQ(put, 1);
     EXPECT_EQ(discarded, 2); // the failed one's temporary and the one after it
+}
+
+namespace {
+
+/// The id of a process that has exited (and been reaped), so no longer runs.
+pid_t a_finished_process()
+{
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(0);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return child;
+}
+
+/// The temporary name process @p pid of this machine writes @p final_path under.
+std::string temporary_of(const std::string& final_path, pid_t pid)
+{
+    std::string name = temporary_path_for(final_path);
+    const std::string own = "-" + std::to_string(::getpid()) + "@";
+    const auto at = name.rfind(own);
+    return name.replace(at, own.size(), "-" + std::to_string(pid) + "@");
+}
+
+} // namespace
+
+TEST(StaleTemporaries, AnOutputRemovesWhatAKilledRunLeftOfItAndNothingElse)
+{
+    // A batch killed while writing summary.json left its temporary; the next summary removes it,
+    // but not the temporaries of a run that still goes on, of another file, or of another machine.
+    Folder d;
+    const std::string dead = temporary_of(d.file("summary.json"), a_finished_process());
+    const std::string live = temporary_of(d.file("summary.json"), ::getppid());
+    const std::string other_file = temporary_of(d.file("report.html"), a_finished_process());
+    const std::string other_host = d.file(".summary.redline-partial-1@elsewhere.json");
+    for (const auto& f : { dead, live, other_file, other_host })
+        std::ofstream(f) << "half";
+    ASSERT_NE(dead, live);
+    write_file_atomically(d.file("summary.json"), "S", "--out-dir");
+    EXPECT_FALSE(fs::exists(dead));
+    EXPECT_TRUE(fs::exists(live));
+    EXPECT_TRUE(fs::exists(other_file));
+    EXPECT_TRUE(fs::exists(other_host));
+    EXPECT_EQ(read(d.file("summary.json")), "S");
+}
+
+TEST(StaleTemporaries, AFolderAKilledRunLeftIsRemovedWithItsFiles)
+{
+    // An activity run puts its chips' folder in place whole; killed, it leaves a folder of files.
+    Folder d;
+    const std::string dead = temporary_of(d.file("o_chips"), a_finished_process());
+    fs::create_directories(fs::path(dead) / "inner");
+    std::ofstream((fs::path(dead) / "inner" / "p1_true.png").string()) << "png";
+    remove_stale_temporaries(d.file("o_chips"));
+    EXPECT_EQ(d.listing(), "");
 }

@@ -499,10 +499,8 @@ void ActivityRun::check_output_options(bool check_outputs)
     for (const auto& out : { std::make_pair("--out", &options.out_gpkg),
                              std::make_pair("--json", &options.json_path),
                              std::make_pair("--csv", &options.csv_path) })
-        if (!out.second->empty() && check_outputs) {
+        if (!out.second->empty() && check_outputs)
             check_output_path(*out.second, out.first);
-            remove_stale_temporaries(*out.second);
-        }
     for (const auto& out : { options.out_gpkg, options.json_path, options.csv_path })
         for (const auto& in : { options.before.path,
                                 options.after.path,

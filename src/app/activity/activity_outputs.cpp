@@ -118,7 +118,8 @@ void write_all_chips(ActivityResult& result, const std::string& gpkg, const Geos
     const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
     const std::string name = out.stem().string() + "_chips";
     const fs::path final_dir = dir / name;
-    const fs::path temp_dir = dir / ("." + name + ".redline-partial-" + std::to_string(::getpid()));
+    const fs::path temp_dir = temporary_path_for(final_dir.string());
+    remove_stale_temporaries(final_dir.string()); // the folders of killed runs
     std::error_code ec;
     fs::remove_all(temp_dir, ec);
     fs::create_directories(temp_dir, ec);

@@ -169,9 +169,6 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
     try {
         summary.status = "done";
         if (unit.coverage) {
-            for (const auto* path : { &unit.coverage_options.out_gpkg, &unit.coverage_options.json_path,
-                                      &unit.coverage_options.csv_path })
-                remove_stale_temporaries(*path);
             unit.coverage_options.threads = threads;
             coverage = run_coverage(unit.coverage_options, ctx, progress(0.0));
             write_coverage_outputs(*coverage, unit.coverage_options, ctx);
@@ -188,8 +185,6 @@ UnitSummary run_unit(BatchUnit unit, const BatchOptions& options, const BatchObs
         }
         if (unit.activity) {
             unit.activity->threads = threads;
-            for (const auto* path : { &unit.activity->out_gpkg, &unit.activity->json_path, &unit.activity->csv_path })
-                remove_stale_temporaries(*path);
             activity = run_activity(*unit.activity, ctx, progress(unit.coverage ? 0.5 : 0.0));
             write_activity_outputs(*activity, *unit.activity, ctx, progress(unit.coverage ? 0.95 : 0.9));
             summarise_activity(*activity, summary);

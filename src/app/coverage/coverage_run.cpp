@@ -237,10 +237,8 @@ void CoverageRun::check_outputs()
     refuse_outputs_over_inputs(options);
     for (const auto& out : { std::make_pair("--out", &options.out_gpkg), std::make_pair("--json", &options.json_path),
                              std::make_pair("--csv", &options.csv_path) })
-        if (!out.second->empty()) {
+        if (!out.second->empty())
             check_output_path(*out.second, out.first);
-            remove_stale_temporaries(*out.second); // left by a run that was killed
-        }
     if (!options.out_gpkg.empty())
         check_geopackage_name(options.out_gpkg, "--out");
 }

@@ -71,10 +71,8 @@ MeasuredParts as_parts(const GeosContext& ctx, const AreaMeter& meter, const GEO
 void check_diff_outputs(const DiffOptions& options)
 {
     for (const auto* out : { &options.out_gpkg, &options.json_path, &options.csv_path })
-        if (!out->empty()) {
+        if (!out->empty())
             check_output_path(*out, out == &options.out_gpkg ? "--out" : out == &options.json_path ? "--json" : "--csv");
-            remove_stale_temporaries(*out);
-        }
     if (!options.out_gpkg.empty())
         check_geopackage_name(options.out_gpkg, "--out");
 }
