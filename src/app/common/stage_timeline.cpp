@@ -21,7 +21,7 @@ struct Entry
 {
     std::string stage;
     int thread;
-    double start, end;
+    double start, end, cpu;
 };
 
 std::mutex g_mutex;
@@ -55,6 +55,14 @@ double seconds_since_exec()
     return 0.0;
 }
 
+/// CPU time of the calling thread, in seconds.
+double thread_cpu_seconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
 } // namespace
 
 StageTimeline::StageTimeline()
@@ -77,11 +85,11 @@ double StageTimeline::now() const
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_origin).count();
 }
 
-void StageTimeline::add(const std::string& stage, double start, double end)
+void StageTimeline::add(const std::string& stage, double start, double end, double cpu)
 {
     if (!m_enabled) return;
     std::lock_guard<std::mutex> lock(g_mutex);
-    g_entries.push_back(Entry{ stage, thread_number(), start, end });
+    g_entries.push_back(Entry{ stage, thread_number(), start, end, cpu });
 }
 
 void StageTimeline::add_total(const std::string& stage, double seconds)
@@ -99,15 +107,16 @@ std::string StageTimeline::report() const
     std::vector<Entry> entries = g_entries;
     std::stable_sort(
       entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.start < b.start; });
-    std::string out = "timeline (s since the process started; thread 0 is the main thread):\n";
+    std::string out = "timeline (s since the process started: start, end, wall, the thread's CPU time; thread 0 is the main thread):\n";
     char line[256];
     for (const Entry& e : entries) {
         std::snprintf(line,
                       sizeof line,
-                      "  %7.3f %7.3f %7.3f  t%d  %s\n",
+                      "  %7.3f %7.3f %7.3f %7.3f  t%d  %s\n",
                       e.start,
                       e.end,
                       e.end - e.start,
+                      e.cpu,
                       e.thread,
                       e.stage.c_str());
         out += line;
@@ -131,13 +140,16 @@ TimedStage::TimedStage(const char* name)
   : m_name(name)
 {
     const StageTimeline& t = StageTimeline::instance();
-    if (t.enabled()) m_start = t.now();
+    if (t.enabled()) {
+        m_start = t.now();
+        m_cpu_start = thread_cpu_seconds();
+    }
 }
 
 TimedStage::~TimedStage()
 {
     StageTimeline& t = StageTimeline::instance();
-    if (t.enabled()) t.add(m_name, m_start, t.now());
+    if (t.enabled()) t.add(m_name, m_start, t.now(), thread_cpu_seconds() - m_cpu_start);
 }
 
 } // namespace redline

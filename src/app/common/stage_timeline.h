@@ -9,6 +9,8 @@ namespace redline {
 /// prints after a run (see README: Performance), to see where a run's time goes and which stages
 /// overlap.
 ///
+/// Each stage's CPU time on its thread is given beside its wall time: a stage whose CPU time
+/// falls well short of its wall time waited (on a lock, the disk, the other core's work).
 /// Times are seconds since the process started (its start time from /proc/self/stat, so the
 /// dynamic linker's work before main() shows as the gap before the first stage). Recording costs
 /// a clock read per stage and nothing when the variable is unset; stages that repeat (one per
@@ -22,8 +24,9 @@ public:
     bool enabled() const { return m_enabled; }
     /// Seconds since the process started.
     double now() const;
-    /// A stage that ran from @p start to @p end (seconds since the process started).
-    void add(const std::string& stage, double start, double end);
+    /// A stage that ran from @p start to @p end (seconds since the process started) and used
+    /// @p cpu seconds of its thread's CPU time.
+    void add(const std::string& stage, double start, double end, double cpu);
     /// Time spent in a repeated stage (summed per thread and stage).
     void add_total(const std::string& stage, double seconds);
     /// The timeline as text, one stage a line in order of start, then the totals.
@@ -47,6 +50,7 @@ public:
 private:
     const char* m_name;
     double m_start = 0;
+    double m_cpu_start = 0;
 };
 
 } // namespace redline

@@ -60,8 +60,12 @@ CoverageResult run_coverage(const CoverageOptions& options, const GeosContext& c
 {
     CoverageRun run(options, ctx, progress);
     run.check_outputs();
-    run.start_prefetch();
+    // The helper starts on the raster once the vector inputs are open, not beside their opening:
+    // both openings query PROJ's database, whose SQLite connection PROJ shares between threads,
+    // so side by side each waited for the other (the main thread's opening: 6-8 ms of CPU in
+    // 21-34 ms; paired runs, district, two threads: -4.6 ms, 90 % interval [-13.5, -1.1]).
     run.open_inputs();
+    run.start_prefetch();
     run.set_working_crs();
     run.measure_district();
     run.measure_vectors();
