@@ -129,16 +129,22 @@ TEST(CoordinateOperation, ShortCutGivesWhatTheFullSearchGives)
     // Debian's PROJ ships an EPSG release the short cut trusts: a short cut that returns nothing
     // there is broken, not skipped.
     ASSERT_TRUE(shortcut_available()) << "no short cut for EPSG:4490 -> EPSG:32649 with " << epsg_release();
-    // CGCS2000 against WGS 84 (UTM, lon/lat, Web Mercator), Beijing 1954, Xian 1980 and New
-    // Beijing, from both sides and from a projected CGCS2000 CRS.
+    // CGCS2000 against WGS 84 (UTM, lon/lat, Web Mercator), Beijing 1954, Xian 1980, New Beijing
+    // and NTF (Paris) (its prime meridian is not Greenwich's and its unit is the grad: the ballpark
+    // is not made by halves there), from both sides and from a projected CGCS2000 CRS.
     const std::pair<int, int> pairs[] = { { 4490, 32649 }, { 4490, 32650 }, { 4490, 4326 }, { 4490, 3857 },
                                           { 32649, 4490 }, { 4545, 32649 }, { 32648, 4545 }, { 4490, 4214 },
-                                          { 4490, 4610 }, { 4490, 2383 },   { 4555, 4490 } };
+                                          { 4490, 4610 }, { 4490, 2383 },   { 4555, 4490 }, { 4490, 4807 },
+                                          { 4807, 4545 } };
     for (const auto& [from_code, to_code] : pairs) {
         SCOPED_TRACE("EPSG:" + std::to_string(from_code) + " -> EPSG:" + std::to_string(to_code));
         const SrsPtr from = epsg(from_code), to = epsg(to_code);
-        const auto pipeline = operation_without_pivot_search(*from, *to);
+        bool by_halves = false;
+        const auto pipeline = operation_without_pivot_search(*from, *to, &by_halves);
         ASSERT_TRUE(pipeline);
+        // Made from the two CRSs' own conversions wherever their geographic CRSs agree on axes,
+        // units and prime meridian: everywhere here but NTF (Paris).
+        EXPECT_EQ(by_halves, from_code != 4807 && to_code != 4807);
         const auto [full, ballpark] = full_search_best(*from, *to);
         EXPECT_TRUE(ballpark) << full;
         EXPECT_EQ(*pipeline, full);
