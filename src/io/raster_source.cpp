@@ -59,6 +59,33 @@ RasterSource::RasterSource(const std::string& path, int band, const std::string&
     m_band->GetBlockSize(&m_block_cols, &m_block_rows);
 }
 
+RasterSource::RasterSource(const RasterSource& opened, GDALDatasetUniquePtr dataset)
+  : m_path(opened.m_path)
+  , m_option(opened.m_option)
+  , m_band_index(opened.m_band_index)
+  , m_dataset(std::move(dataset))
+  , m_band(m_dataset->GetRasterBand(m_band_index))
+  , m_grid(opened.m_grid)
+  , m_srs(clone_srs(*opened.m_srs))
+  , m_nodata(opened.m_nodata)
+  , m_block_cols(opened.m_block_cols)
+  , m_block_rows(opened.m_block_rows)
+{
+}
+
+std::unique_ptr<RasterSource> RasterSource::reopen() const
+{
+    CplErrorCapture capture;
+    GDALDatasetUniquePtr dataset(
+      GDALDataset::Open(m_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
+    // Opened a moment ago: failing now, the file was removed or replaced during the run.
+    if (!dataset || dataset->GetRasterCount() < m_band_index || dataset->GetRasterXSize() != m_grid.cols() ||
+        dataset->GetRasterYSize() != m_grid.rows())
+        throw InputError(m_option + " " + m_path + ": the raster changed or went away while it was being read" +
+                         gdal_says(capture));
+    return std::unique_ptr<RasterSource>(new RasterSource(*this, std::move(dataset)));
+}
+
 std::string RasterSource::data_type_name() const
 {
     return GDALGetDataTypeName(m_band->GetRasterDataType());

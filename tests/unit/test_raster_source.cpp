@@ -2,6 +2,8 @@
 // window is read block by block (windows of whole blocks, edge blocks cut) or through RasterIO.
 #include "raster_source.h"
 
+#include "error.h"
+
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 
@@ -65,4 +67,33 @@ TEST(RasterSource, WindowsOfWholeBlocksAndOthersReadTheCellsWritten)
         }
         VSIUnlink(path);
     }
+}
+
+TEST(RasterSource, AReopenedSourceHasWhatTheFirstFoundAndReadsTheSameCells)
+{
+    const char* path = "/vsimem/raster_source_reopen.tif";
+    write_tiled(path, 53, 41, "COMPRESS=DEFLATE");
+    RasterSource first(path, 1, "--landcover");
+    first.set_nodata(7); // --landcover-nodata: an override the file does not hold
+    const std::unique_ptr<RasterSource> again = first.reopen();
+    EXPECT_EQ(again->grid().cols(), 53);
+    EXPECT_EQ(again->grid().rows(), 41);
+    EXPECT_EQ(again->grid().dx(), 10.0);
+    EXPECT_EQ(again->grid().extent().xmin, 500000.0);
+    EXPECT_EQ(again->grid().extent().ymax, 3300000.0);
+    EXPECT_STREQ(again->srs().GetAuthorityCode(nullptr), "32649");
+    EXPECT_EQ(again->nodata(), std::optional<std::int32_t>(7));
+    EXPECT_EQ(again->block_cols(), 16);
+    EXPECT_TRUE(again->is_byte());
+    std::vector<std::uint8_t> a, b;
+    first.read_bytes(Window{ 3, 5, 40, 30 }, a);
+    again->read_bytes(Window{ 3, 5, 40, 30 }, b);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(b[0], value_at(5, 3));
+
+    // A raster replaced by another of a different size during the run: an input error, not a
+    // read past its end.
+    write_tiled(path, 20, 20, "COMPRESS=NONE");
+    EXPECT_THROW(first.reopen(), InputError);
+    VSIUnlink(path);
 }

@@ -131,6 +131,11 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
     const LonLatTransform* to_lonlat = m_to_lonlat ? &*m_to_lonlat : nullptr;
     for (std::size_t t = 0; t < cell_areas.size(); ++t)
         cell_areas[t] = make_cell_areas(grid, m_raster->srs(), to_lonlat, t > 0 ? cell_areas[0].get() : nullptr);
+    // The other threads' handles on the raster, opened here (the source's CRS is read on this
+    // thread only), except the one the prefetch opened while the vector work went on.
+    std::vector<std::shared_ptr<RasterSource>> own_sources(static_cast<std::size_t>(threads));
+    for (int t = 1; t < threads; ++t)
+        own_sources[std::size_t(t)] = t == 1 && m_prefetch_source ? m_prefetch_source : m_raster->reopen();
     auto make_worker = [&](int thread) {
         // GDAL datasets and PROJ transformations are not shared between threads: the first
         // thread reuses the source opened above, the others open their own.
@@ -146,14 +151,8 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
         if (thread > 0)
             reserve_huge_heap(std::size_t(24) << 20); // this thread's arena: its scratch windows
         auto w = std::make_shared<Worker>();
-        w->source = m_raster.get();
-        if (thread == 1 && m_prefetch_source) {
-            w->own = m_prefetch_source; // opened while the vector work went on
-            w->source = w->own.get();
-        } else if (thread > 0) {
-            w->own = open_raster_input(m_input);
-            w->source = w->own.get();
-        }
+        w->own = own_sources[std::size_t(thread)];
+        w->source = w->own ? w->own.get() : m_raster.get();
         w->cell_areas = cell_areas[std::size_t(thread)];
         const std::vector<RasterZone>& zones = m_zones;
         std::vector<std::vector<std::uint8_t>>* prefetched = m_prefetched.empty() ? nullptr : &m_prefetched;

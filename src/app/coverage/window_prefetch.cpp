@@ -54,7 +54,7 @@ void WindowPrefetch::open_raster()
             m_failed = true; // windows of other types are read by the pass as 32-bit integers
             return;
         }
-        std::shared_ptr<RasterSource> pass_source = open_raster_input(m_input);
+        std::shared_ptr<RasterSource> pass_source = m_source->reopen();
         std::unique_lock<std::mutex> lock(m_given_mutex);
         m_given.wait(lock, [this] { return m_working || m_stopped; });
         if (!m_working) {
