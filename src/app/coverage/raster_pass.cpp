@@ -138,7 +138,7 @@ RasterPassResult RasterPass::run(std::size_t first, std::size_t end, const Progr
         own_sources[std::size_t(t)] = t == 1 && m_prefetch_source ? m_prefetch_source : m_raster->reopen();
     auto make_worker = [&](int thread) {
         // GDAL datasets and PROJ transformations are not shared between threads: the first
-        // thread reuses the source opened above, the others open their own.
+        // thread reads through the pass's own source, the others through theirs (above).
         struct Worker
         {
             std::shared_ptr<RasterSource> own;
