@@ -182,9 +182,19 @@ class Batch(unittest.TestCase):
                     f"landcover = {big}\n\n[unit.fine2]\nboundary = {SAMPLE}/boundary.geojson\nlandcover = {big}\n")
         proc = subprocess.Popen([REDLINE, "batch", "--config", self.job, "--out-dir", self.out, "--quiet",
                                  "--jobs", "1"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.2)
+        # The signal comes once the first unit has finished (its stamp is written) and a moment
+        # into the units after it, so that it lands in the middle of the batch on a fast machine
+        # too: a fixed delay (1.2 s) came after the whole batch (0.8 s) on this project's machines,
+        # or, at a slow moment, while the summary was being written.
+        first_stamp = os.path.join(self.out, "qianjiang", ".redline-stamp.json")
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not os.path.exists(first_stamp) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.05)
+        interrupted = proc.poll() is None
         proc.send_signal(sig)
         proc.wait(timeout=60)
+        self.assertTrue(interrupted, "the batch ended before the signal: nothing was interrupted")
         if sig == signal.SIGINT:
             self.assertIn(proc.returncode, (130, 2, 1))
         # Whatever was written is whole: no temporaries left by an orderly stop, and every
