@@ -90,16 +90,17 @@ ObjectPtr first_direct_operation(PJ_CONTEXT* c, const PJ* source, const PJ* targ
     return ObjectPtr(proj_list_get(c, operations.get(), 0));
 }
 
-/// Whether @p crs is a 2D geographic CRS or a projected CRS on one (not bound, compound or 3D).
-bool is_2d_horizontal(PJ_CONTEXT* c, const PJ* crs)
+/// The 2D geographic CRS of @p crs (itself, or a projected CRS's base), or null when @p crs is of
+/// another kind (bound, compound, 3D).
+ObjectPtr geographic_2d_of(PJ_CONTEXT* c, const PJ* crs)
 {
     const PJ_TYPE type = proj_get_type(crs);
-    if (type == PJ_TYPE_GEOGRAPHIC_2D_CRS)
-        return true;
-    if (type != PJ_TYPE_PROJECTED_CRS)
-        return false;
-    const ObjectPtr base(proj_crs_get_geodetic_crs(c, crs));
-    return base && proj_get_type(base.get()) == PJ_TYPE_GEOGRAPHIC_2D_CRS;
+    if (type != PJ_TYPE_GEOGRAPHIC_2D_CRS && type != PJ_TYPE_PROJECTED_CRS)
+        return ObjectPtr();
+    ObjectPtr base(proj_crs_get_geodetic_crs(c, crs));
+    if (!base || proj_get_type(base.get()) != PJ_TYPE_GEOGRAPHIC_2D_CRS)
+        return ObjectPtr();
+    return base;
 }
 
 /// Whether two geographic CRSs give a point the same coordinates when their datums are taken as
@@ -144,10 +145,8 @@ std::string steps_of(const std::string& pipeline)
 /// kind or their geographic CRSs differ in axes, units or prime meridian.
 std::optional<std::string> ballpark_by_halves(PJ_CONTEXT* c, const PJ* source, const PJ* target)
 {
-    if (!is_2d_horizontal(c, source) || !is_2d_horizontal(c, target))
-        return std::nullopt;
-    const ObjectPtr source_geographic(proj_crs_get_geodetic_crs(c, source));
-    const ObjectPtr target_geographic(proj_crs_get_geodetic_crs(c, target));
+    const ObjectPtr source_geographic = geographic_2d_of(c, source);
+    const ObjectPtr target_geographic = geographic_2d_of(c, target);
     if (!source_geographic || !target_geographic ||
         !same_coordinates_for_one_datum(c, source_geographic.get(), target_geographic.get()))
         return std::nullopt;
